@@ -1,0 +1,156 @@
+"""Every setting in one place, read from the environment or Streamlit secrets.
+
+Defaults are safe: Nominatim is off, so nothing ever waits on the network unless
+an operator switches it on (GEO_NOMINATIM=on) and names a contact in the user agent.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Mapping
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_USER_AGENT = "baghouz-timeline/1.0 (+set GEO_USER_AGENT to name your contact)"
+
+# The campaign region: the Euphrates valley from Raqqa to al-Qaim and the
+# north-east up to al-Hol. (south, west, north, east) in degrees.
+CAMPAIGN_VIEWBOX = (33.0, 38.0, 37.5, 42.5)
+
+
+class ConfigError(ValueError):
+    """A setting has a value that cannot be used; the message names it."""
+
+
+def _flag(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ConfigError(f"{name}={raw!r}: use on/off (or true/false, 1/0)")
+
+
+def _number(name: str, raw: str, low: float, high: float) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r}: expected a number") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name}={raw!r}: must be between {low} and {high}")
+    return value
+
+
+def _viewbox(name: str, raw: str) -> tuple[float, float, float, float] | None:
+    if not raw.strip():
+        return None
+    parts = raw.split(",")
+    if len(parts) != 4:
+        raise ConfigError(f"{name}={raw!r}: expected 'south,west,north,east' in degrees")
+    south, west, north, east = (_number(name, p, -180, 180) for p in parts)
+    if not (-90 <= south < north <= 90 and west < east):
+        raise ConfigError(f"{name}={raw!r}: south must be below north and west left of east")
+    return (south, west, north, east)
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = ROOT / "data"
+    nominatim_enabled: bool = False
+    nominatim_domain: str = "nominatim.openstreetmap.org"
+    nominatim_scheme: str = "https"
+    user_agent: str = DEFAULT_USER_AGENT
+    timeout: float = 10.0
+    min_delay: float = 1.0  # seconds between requests, for the whole process
+    max_retries: int = 2  # extra attempts after a 429/5xx/timeout, never after a 403
+    max_retry_after: float = 60.0  # cap on a server's Retry-After
+    country_codes: tuple[str, ...] = ("sy", "iq")
+    viewbox: tuple[float, float, float, float] | None = CAMPAIGN_VIEWBOX
+    language: str = "en"
+    editing: bool = True
+    max_upload_bytes: int = 2_000_000
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def articles_dir(self) -> Path:
+        return self.data_dir / "articles"
+
+    @property
+    def cache_path(self) -> Path:
+        return self.data_dir / "geocache.sqlite"
+
+    @property
+    def cache_export_path(self) -> Path:
+        return self.data_dir / "geocache.jsonl"
+
+    @property
+    def events_path(self) -> Path:
+        return self.data_dir / "events.csv"
+
+    @property
+    def gazetteer_path(self) -> Path:
+        return self.data_dir / "gazetteer.csv"
+
+    @property
+    def corrections_path(self) -> Path:
+        return self.data_dir / "corrections.csv"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / ".index"
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None,
+                 secrets: Mapping[str, object] | None = None) -> "Settings":
+        """Build settings from GEO_* variables; Streamlit secrets override them.
+
+        Secrets may use the same GEO_* names at the root of secrets.toml.
+        """
+        env = dict(os.environ if environ is None else environ)
+        for key, value in (secrets or {}).items():
+            if isinstance(value, (str, int, float, bool)):
+                env[str(key)] = str(value).lower() if isinstance(value, bool) else str(value)
+        s = cls()
+        changes: dict[str, object] = {}
+        if "GEO_DATA_DIR" in env:
+            changes["data_dir"] = Path(env["GEO_DATA_DIR"]).expanduser()
+        if "GEO_NOMINATIM" in env:
+            changes["nominatim_enabled"] = _flag("GEO_NOMINATIM", env["GEO_NOMINATIM"])
+        if env.get("GEO_NOMINATIM_DOMAIN"):
+            changes["nominatim_domain"] = env["GEO_NOMINATIM_DOMAIN"].strip()
+        if "GEO_NOMINATIM_SCHEME" in env:
+            scheme = env["GEO_NOMINATIM_SCHEME"].strip().lower()
+            if scheme not in {"http", "https"}:
+                raise ConfigError(f"GEO_NOMINATIM_SCHEME={scheme!r}: use http or https")
+            changes["nominatim_scheme"] = scheme
+        if env.get("GEO_USER_AGENT"):
+            changes["user_agent"] = env["GEO_USER_AGENT"].strip()
+        if "GEO_TIMEOUT" in env:
+            changes["timeout"] = _number("GEO_TIMEOUT", env["GEO_TIMEOUT"], 0.1, 120)
+        if "GEO_MIN_DELAY" in env:
+            changes["min_delay"] = _number("GEO_MIN_DELAY", env["GEO_MIN_DELAY"], 0, 60)
+        if "GEO_MAX_RETRIES" in env:
+            changes["max_retries"] = int(_number("GEO_MAX_RETRIES", env["GEO_MAX_RETRIES"], 0, 10))
+        if "GEO_COUNTRY_CODES" in env:
+            codes = tuple(c.strip().lower() for c in env["GEO_COUNTRY_CODES"].split(",") if c.strip())
+            bad = [c for c in codes if len(c) != 2 or not c.isalpha()]
+            if bad:
+                raise ConfigError(f"GEO_COUNTRY_CODES: {bad} are not two-letter ISO codes (e.g. sy,iq)")
+            changes["country_codes"] = codes
+        if "GEO_VIEWBOX" in env:
+            changes["viewbox"] = _viewbox("GEO_VIEWBOX", env["GEO_VIEWBOX"])
+        if "GEO_EDITING" in env:
+            changes["editing"] = _flag("GEO_EDITING", env["GEO_EDITING"])
+        if "GEO_MAX_UPLOAD_BYTES" in env:
+            changes["max_upload_bytes"] = int(_number("GEO_MAX_UPLOAD_BYTES", env["GEO_MAX_UPLOAD_BYTES"], 1, 1e9))
+        s = replace(s, **changes)
+        if s.nominatim_enabled and s.nominatim_domain == "nominatim.openstreetmap.org" \
+                and s.user_agent == DEFAULT_USER_AGENT:
+            raise ConfigError(
+                "GEO_NOMINATIM=on with the public server needs GEO_USER_AGENT naming this "
+                "deployment and a contact (e.g. 'baghouz-map/1.0 (you@example.org)'): "
+                "the public Nominatim refuses generic agents")
+        return s
