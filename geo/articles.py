@@ -1,0 +1,407 @@
+"""Read article files (seed .txt, front-matter .md/.txt, .csv, .jsonl) into Articles.
+
+Nothing here raises on bad input: every bad file or row becomes a Problem that
+names the file (and line) and says how to fix it, and the other files still load.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import re
+import shlex
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from geo.models import Article, Problem
+
+SUPPORTED = (".txt", ".md", ".csv", ".jsonl")
+FORMATS = ".txt, .md, .csv or .jsonl"
+MAX_FILE_BYTES = 20_000_000
+MAX_TEXT_CHARS = 200_000
+TITLE_CHARS = 90
+FRONT_KEYS = ("id", "title", "date", "source", "url", "note")
+ROW_KEYS = ("id", "title", "date", "text", "source", "url")
+# Bidi controls can reorder what a reader sees (a spoofing trick) and NULs break
+# downstream tools; both are dropped, everything else in the text is kept.
+_DROP = dict.fromkeys([0, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+_MAGIC = {b"\x89PNG": "a PNG image", b"%PDF": "a PDF", b"PK\x03\x04": "a ZIP/Office file",
+          b"GIF8": "a GIF image", b"\xff\xd8\xff": "a JPEG image", b"\x1f\x8b": "gzip data"}
+_SEED = re.compile(r"\s*date[ \t]+(\S+)[ \t]*")
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.+\-Z]*)?")
+_NUMERIC = re.compile(r"(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})")
+_MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b\.?", re.I)
+_SOURCE_LINE = re.compile(r"[-\u2013\u2014][ \t]+(\S.{0,99})")
+
+
+class _Bad(Exception):
+    """Internal: one file or row is unusable; carries the message and line."""
+
+    def __init__(self, reason: str, line: int | None = None):
+        super().__init__(reason)
+        self.reason, self.line = reason, line
+
+
+def clean_text(text: str) -> str:
+    """Drop bidi controls and NULs, unify newlines, NFC-normalise."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_DROP)
+    return unicodedata.normalize("NFC", text)
+
+
+def make_title(text: str) -> str:
+    """The first sentence, cut at a word boundary near TITLE_CHARS with an ellipsis."""
+    first = text.strip().split("\n", 1)[0].strip()
+    end = re.search(r"[.!?](?=\s|$)", first)
+    if end:
+        first = first[:end.end()]
+    if len(first) <= TITLE_CHARS:
+        return first
+    cut = first[:TITLE_CHARS].rsplit(" ", 1)[0] or first[:TITLE_CHARS]
+    return cut.rstrip(" ,;:-\u2013\u2014") + "\u2026"
+
+
+def parse_date(raw: str, today: dt.date | None = None) -> dt.date:
+    """ISO YYYY-MM-DD, or a written date with a month name and a 4-digit year."""
+    value = raw.strip()
+    if not value:
+        raise _Bad("the date is empty: write it as YYYY-MM-DD, e.g. 2019-03-03")
+    iso, numeric = _ISO.fullmatch(value), _NUMERIC.fullmatch(value)
+    if iso:
+        try:
+            day = dt.date(*(int(g) for g in iso.groups()))
+        except ValueError:
+            raise _Bad(f"date {value!r} is not a real calendar date: check the month and day") from None
+    elif numeric:
+        a, b, year = numeric.groups()
+        if len(year) == 4 and int(a) <= 12 and int(b) <= 12 and a.lstrip("0") != b.lstrip("0"):
+            raise _Bad(f"date {value!r} is ambiguous ({year}-{int(b):02d}-{int(a):02d} or "
+                       f"{year}-{int(a):02d}-{int(b):02d}?): write it as YYYY-MM-DD")
+        raise _Bad(f"date {value!r} is not in a supported form: write it as YYYY-MM-DD")
+    else:
+        day = _written_date(value)
+    today = today or dt.date.today()
+    if day.year < 1900:
+        raise _Bad(f"date {day.isoformat()} is before 1900: check the year")
+    if day > today:
+        raise _Bad(f"date {day.isoformat()} is in the future (today is {today.isoformat()}): check the year")
+    return day
+
+
+def _written_date(value: str) -> dt.date:
+    # A month name and a four-digit year are required, so relative phrases
+    # ("yesterday", "2 days ago") are refused instead of meaning "today".
+    if _MONTH.search(value) and re.search(r"\b\d{4}\b", value):
+        import dateparser  # slow to import; only needed for written dates
+
+        got = dateparser.parse(value, languages=["en"], settings={
+            "STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"]})
+        if got is not None:
+            return got.date()
+    raise _Bad(f"cannot read the date {value!r}: write it as YYYY-MM-DD "
+               "(or like '3 March 2019')")
+
+
+def decode(data: bytes, label: str) -> str:
+    """Bytes to text: UTF-8 (BOM optional) or UTF-16 with a BOM; binary refused."""
+    skip = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise _Bad(f"broken UTF-16 at byte offset {e.start}: save the file as UTF-8") from None
+    for magic, kind in _MAGIC.items():
+        if data.startswith(magic):
+            raise _Bad(f"this is {kind}, not text: articles must be {FORMATS} text files")
+    head = data[:8192]
+    # A few stray NULs are cleaned away; many mean binary (or BOM-less UTF-16).
+    if head.count(0) * 20 > len(head):
+        raise _Bad("binary data (NUL bytes), not text: save the article as UTF-8 "
+                   f"text in one of {FORMATS}")
+    try:
+        return data[skip:].decode("utf-8")
+    except UnicodeDecodeError as e:
+        e.start += skip  # offsets count from the start of the file, BOM included
+        if 0 in data:
+            raise _Bad("binary data (NUL bytes), not text: save it as UTF-8 text") from None
+        line = data.count(b"\n", 0, e.start) + 1
+        raise _Bad(f"not UTF-8: byte 0x{data[e.start]:02x} at byte offset {e.start} cannot be "
+                   f"decoded (probably Latin-1); convert it with: iconv -f latin1 -t utf-8 "
+                   f"{shlex.quote(label)} > fixed.txt and replace the file", line) from None
+
+
+def _article(label: str, art_id: str, date: str, text: str, title: str = "",
+             source: str = "", url: str = "", line: int | None = None) -> Article:
+    text = clean_text(text).strip()
+    if not text:
+        raise _Bad("the article has no text: add the article body", line)
+    if len(text) > MAX_TEXT_CHARS:
+        raise _Bad(f"the text is {len(text):,} characters, over the {MAX_TEXT_CHARS:,} limit: "
+                   "split or trim the article", line)
+    try:
+        published = parse_date(clean_text(date))
+    except _Bad as bad:
+        raise _Bad(bad.reason, line) from None
+    title = " ".join(clean_text(title).split()) or make_title(text)
+    return Article(id=art_id, title=title, published=published, text=text,
+                   source=" ".join(clean_text(source).split()), url=clean_text(url).strip(),
+                   path=label)
+
+
+def _unquote(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
+
+
+def _front_matter(text: str, label: str, art_id: str) -> tuple[Article, list[Problem]]:
+    lines = text.split("\n")
+    try:
+        close = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        raise _Bad("the front matter opened with '---' is never closed: add a '---' line "
+                   "after the last 'key: value' line", 1) from None
+    fields: dict[str, str] = {}
+    lines_of: dict[str, int] = {}
+    warnings: list[Problem] = []
+    for number, raw in enumerate(lines[1:close], start=2):
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        key, colon, value = raw.partition(":")
+        key = key.strip().lower()
+        if not colon or not key:
+            warnings.append(Problem(label, f"ignored {raw.strip()[:60]!r}: front-matter lines "
+                                    "must be 'key: value'", number))
+        elif key not in FRONT_KEYS:
+            warnings.append(Problem(label, f"unknown front-matter key {key!r} ignored: use "
+                                    f"one of {', '.join(FRONT_KEYS)}", number))
+        else:
+            fields[key], lines_of[key] = _unquote(value), number
+    if "date" not in fields:
+        raise _Bad("the front matter has no 'date:' line: add e.g. 'date: 2019-03-03'", 1)
+    body = "\n".join(lines[close + 1:])
+    article = _article(label, fields.get("id", "").strip() or art_id, fields["date"], body,
+                       fields.get("title", ""), fields.get("source", ""), fields.get("url", ""))
+    return article, warnings
+
+
+def _seed(text: str, label: str, art_id: str) -> Article:
+    match = _SEED.match(text)
+    if not match or not _ISO.fullmatch(match.group(1)) or len(match.group(1)) != 10:
+        found = match.group(1) if match else ""
+        raise _Bad(f"the seed format needs an ISO date after 'date' (found {found!r}): "
+                   "start the file with ' date 2019-03-03 ' then the text", 1)
+    body = text[match.end():].rstrip()
+    source = ""
+    head, _, last = body.rpartition("\n")
+    tail = _SOURCE_LINE.fullmatch(last.strip())
+    if head.strip() and tail:
+        body, source = head, tail.group(1)
+    return _article(label, art_id, match.group(1), body, source=source, line=1)
+
+
+def _single(text: str, label: str, art_id: str) -> tuple[list[Article], list[Problem]]:
+    first = text.lstrip("\n").split("\n", 1)[0].strip()
+    if first == "---":
+        article, warnings = _front_matter(text.lstrip("\n"), label, art_id)
+        return [article], warnings
+    if _SEED.match(text):
+        return [_seed(text, label, art_id)], []
+    raise _Bad("no date: start the file with ' date 2019-03-03 ' before the text, or with a "
+               "front-matter block ('---', 'date: 2019-03-03', '---')", 1)
+
+
+def _row(fields: dict, label: str, stem: str, line: int) -> Article:
+    values = {k: "" if fields.get(k) is None else str(fields[k]) for k in ROW_KEYS}
+    if not values["date"].strip():
+        raise _Bad("the row has no date: fill the date column as YYYY-MM-DD", line)
+    return _article(label, values["id"].strip() or f"{stem}:{line}", values["date"],
+                    values["text"], values["title"], values["source"], values["url"], line)
+
+
+def _csv_rows(text: str, label: str):
+    if csv.field_size_limit() < MAX_FILE_BYTES:
+        csv.field_size_limit(MAX_FILE_BYTES)  # long texts get a clear message below instead
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        return
+    missing = [c for c in ("date", "text") if c not in header]
+    if missing:
+        raise _Bad(f"the CSV header has no {' or '.join(missing)} column (found: "
+                   f"{','.join(header)}): the header must name date and text "
+                   f"(and optionally {', '.join(k for k in ROW_KEYS if k not in ('date', 'text'))})", 1)
+    start = reader.line_num + 1
+    try:
+        for cells in reader:
+            if any(c.strip() for c in cells):
+                if len(cells) != len(header):
+                    yield start, _Bad(f"the row has {len(cells)} fields but the header has "
+                                      f"{len(header)}: put quotes around fields with commas", start)
+                else:
+                    yield start, dict(zip(header, cells))
+            start = reader.line_num + 1
+    except csv.Error as e:
+        yield start, _Bad(f"CSV syntax error ({e}): check the quotes; rows from here on were skipped", start)
+
+
+def _jsonl_rows(text: str, label: str):
+    for number, raw in enumerate(text.split("\n"), start=1):
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(raw)
+        except json.JSONDecodeError as e:
+            yield number, _Bad(f"not valid JSON ({e.msg} at column {e.colno}): each line must "
+                               "be one JSON object like {\"date\": \"2019-03-03\", \"text\": \"...\"}", number)
+            continue
+        yield number, obj if isinstance(obj, dict) else _Bad(
+            "the line is JSON but not an object: write {\"date\": ..., \"text\": ...}", number)
+
+
+def _table(text: str, label: str, stem: str, suffix: str) -> tuple[list[Article], list[Problem]]:
+    articles: list[Article] = []
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    rows = _csv_rows(text, label) if suffix == ".csv" else _jsonl_rows(text, label)
+    for line, row in rows:
+        try:
+            if isinstance(row, _Bad):
+                raise row
+            article = _row(row, label, stem, line)
+        except _Bad as bad:
+            problems.append(Problem(label, bad.reason, bad.line or line))
+            continue
+        if article.id in seen:
+            problems.append(Problem(label, f"duplicate id {article.id!r} (first on line "
+                                    f"{seen[article.id]}): give this row another id", line))
+            continue
+        seen[article.id] = line
+        articles.append(article)
+    if not articles and not problems:
+        problems.append(Problem(label, "no rows: add rows under the header, or delete the file"))
+    return articles, problems
+
+
+def parse_bytes(data: bytes, label: str, art_id: str) -> tuple[list[Article], list[Problem]]:
+    """Parse one file's content; `label` names it in messages, `art_id` is its default id."""
+    suffix = Path(label).suffix.lower()
+    try:
+        if suffix not in SUPPORTED:
+            raise _Bad(f"unsupported file type {suffix or '(no extension)'!r}: articles must be "
+                       f"{FORMATS}; convert it or move it out of the articles folder")
+        if not data:
+            raise _Bad("the file is empty (0 bytes): add an article or delete the file")
+        text = clean_text(decode(data, label))
+        if not text.strip():
+            raise _Bad("the file holds only whitespace: add an article or delete the file")
+        if suffix in (".csv", ".jsonl"):
+            return _table(text, label, Path(label).stem, suffix)
+        return _single(text, label, art_id)
+    except _Bad as bad:
+        return [], [Problem(label, bad.reason, bad.line)]
+
+
+def _too_big(size: int, limit: int) -> str:
+    return (f"the file is {size / 1e6:.1f} MB, over the {limit / 1e6:g} MB limit: "
+            "split it into smaller files")
+
+
+def parse_file(path: Path, root: Path | None = None, *,
+               max_bytes: int = MAX_FILE_BYTES) -> tuple[list[Article], list[Problem]]:
+    """Parse one file; ids are relative to `root` (default: the file's folder)."""
+    path = Path(path)
+    label = str(path)
+    art_id = path.relative_to(root).with_suffix("").as_posix() if root else path.stem
+    if path.suffix.lower() not in SUPPORTED:
+        return parse_bytes(b"", label, art_id)  # reports the type without reading the file
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:  # checked before reading: never pull a huge file into memory
+            return [], [Problem(label, _too_big(size, max_bytes))]
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as e:
+        return [], [Problem(label, f"cannot read the file ({e.strerror}): check it exists and is readable")]
+    if len(data) > max_bytes:
+        return [], [Problem(label, _too_big(len(data), max_bytes))]
+    return parse_bytes(data, label, art_id)
+
+
+def parse_upload(filename: str, data: bytes, max_bytes: int) -> tuple[list[Article], list[Problem]]:
+    """Parse pasted or uploaded content; only the file's base name is used."""
+    name = Path(filename.replace("\\", "/")).name or "upload.txt"
+    if len(data) > max_bytes:
+        return [], [Problem(name, _too_big(len(data), max_bytes))]
+    return parse_bytes(data, name, "upload/" + Path(name).stem)
+
+
+def _skipped(name: str) -> bool:
+    return name.startswith(".") or name.lower() == "readme.md"
+
+
+def load_articles(folder: Path, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[Article], list[Problem]]:
+    """Every article under `folder`, sorted by (published, id), and every problem found."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return [], [Problem(str(folder), "the articles folder does not exist: create it or set GEO_DATA_DIR")]
+    paths: list[Path] = []
+    for here, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]  # .git, checkpoints, caches
+        paths.extend(Path(here) / f for f in files if not _skipped(f))
+    paths.sort(key=lambda p: p.relative_to(folder).as_posix())
+    articles: list[Article] = []
+    problems: list[Problem] = []
+    owner: dict[str, Article] = {}
+    for path in paths:
+        found, trouble = parse_file(path, folder, max_bytes=max_bytes)
+        problems.extend(trouble)
+        for article in found:
+            first = owner.setdefault(article.id, article)
+            if first is not article:
+                problems.append(Problem(article.path, f"duplicate id {article.id!r}: {first.path} "
+                                        "already has it, so this one was skipped; give one of them "
+                                        "another id ('id:' in front matter or the id column)"))
+                continue
+            articles.append(article)
+    articles.sort(key=lambda a: (a.published, a.id))
+    return articles, problems
+
+
+def save_article(article: Article, folder: Path) -> Path:
+    """Write `article` as a front-matter .md in `folder`; never overwrites (adds -2, -3 ...).
+
+    The file is named from the article id; on reload its id is that file name.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    slug = re.sub(r"[^\w\-]+", "-", article.id).strip("-_.") or article.published.isoformat()
+    lines = ["---", f"date: {article.published.isoformat()}"]
+    for key in ("title", "source", "url"):
+        value = " ".join(str(getattr(article, key)).split())
+        if value:
+            lines.append(f'{key}: "{value}"')  # quoted so the loader's unquoting round-trips
+    content = "\n".join(lines + ["---", article.text.strip(), ""])
+    for n in range(1, 10_000):
+        target = folder / (f"{slug}.md" if n == 1 else f"{slug}-{n}.md")
+        try:
+            open(target, "x").close()  # reserve the name so a racing writer cannot take it
+        except FileExistsError:
+            continue
+        fd, tmp = tempfile.mkstemp(prefix=f".{slug}.", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(content)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            target.unlink(missing_ok=True)
+            raise
+        return target
+    raise FileExistsError(f"{folder}/{slug}.md and 9,999 numbered copies exist: clean up the folder")
