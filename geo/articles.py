@@ -37,7 +37,7 @@ _MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\
 _SOURCE_LINE = re.compile(r"[-\u2013\u2014][ \t]+(\S.{0,99})")
 
 
-class _Bad(Exception):
+class _Bad(ValueError):
     """Internal: one file or row is unusable; carries the message and line."""
 
     def __init__(self, reason: str, line: int | None = None):
@@ -133,7 +133,8 @@ def decode(data: bytes, label: str) -> str:
 
 
 def _article(label: str, art_id: str, date: str, text: str, title: str = "",
-             source: str = "", url: str = "", line: int | None = None) -> Article:
+             source: str = "", url: str = "", line: int | None = None,
+             date_line: int | None = None) -> Article:
     text = clean_text(text).strip()
     if not text:
         raise _Bad("the article has no text: add the article body", line)
@@ -143,9 +144,9 @@ def _article(label: str, art_id: str, date: str, text: str, title: str = "",
     try:
         published = parse_date(clean_text(date))
     except _Bad as bad:
-        raise _Bad(bad.reason, line) from None
+        raise _Bad(bad.reason, date_line or line) from None
     title = " ".join(clean_text(title).split()) or make_title(text)
-    return Article(id=art_id, title=title, published=published, text=text,
+    return Article(id=clean_text(art_id).strip(), title=title, published=published, text=text,
                    source=" ".join(clean_text(source).split()), url=clean_text(url).strip(),
                    path=label)
 
@@ -177,14 +178,15 @@ def _front_matter(text: str, label: str, art_id: str) -> tuple[Article, list[Pro
                                     "must be 'key: value'", number))
         elif key not in FRONT_KEYS:
             warnings.append(Problem(label, f"unknown front-matter key {key!r} ignored: use "
-                                    f"one of {', '.join(FRONT_KEYS)}", number))
+                                    f"one of {', '.join(FRONT_KEYS)} (the article still loaded)", number))
         else:
             fields[key], lines_of[key] = _unquote(value), number
     if "date" not in fields:
         raise _Bad("the front matter has no 'date:' line: add e.g. 'date: 2019-03-03'", 1)
     body = "\n".join(lines[close + 1:])
     article = _article(label, fields.get("id", "").strip() or art_id, fields["date"], body,
-                       fields.get("title", ""), fields.get("source", ""), fields.get("url", ""))
+                       fields.get("title", ""), fields.get("source", ""), fields.get("url", ""),
+                       date_line=lines_of["date"])
     return article, warnings
 
 
@@ -214,15 +216,7 @@ def _single(text: str, label: str, art_id: str) -> tuple[list[Article], list[Pro
                "front-matter block ('---', 'date: 2019-03-03', '---')", 1)
 
 
-def _row(fields: dict, label: str, stem: str, line: int) -> Article:
-    values = {k: "" if fields.get(k) is None else str(fields[k]) for k in ROW_KEYS}
-    if not values["date"].strip():
-        raise _Bad("the row has no date: fill the date column as YYYY-MM-DD", line)
-    return _article(label, values["id"].strip() or f"{stem}:{line}", values["date"],
-                    values["text"], values["title"], values["source"], values["url"], line)
-
-
-def _csv_rows(text: str, label: str):
+def _csv_rows(text: str):
     if csv.field_size_limit() < MAX_FILE_BYTES:
         csv.field_size_limit(MAX_FILE_BYTES)  # long texts get a clear message below instead
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -249,7 +243,7 @@ def _csv_rows(text: str, label: str):
         yield start, _Bad(f"CSV syntax error ({e}): check the quotes; rows from here on were skipped", start)
 
 
-def _jsonl_rows(text: str, label: str):
+def _jsonl_rows(text: str):
     for number, raw in enumerate(text.split("\n"), start=1):
         if not raw.strip():
             continue
@@ -267,12 +261,14 @@ def _table(text: str, label: str, stem: str, suffix: str) -> tuple[list[Article]
     articles: list[Article] = []
     problems: list[Problem] = []
     seen: dict[str, int] = {}
-    rows = _csv_rows(text, label) if suffix == ".csv" else _jsonl_rows(text, label)
+    rows = _csv_rows(text) if suffix == ".csv" else _jsonl_rows(text)
     for line, row in rows:
         try:
             if isinstance(row, _Bad):
                 raise row
-            article = _row(row, label, stem, line)
+            get = {k: "" if row.get(k) is None else str(row[k]) for k in ROW_KEYS}.get
+            article = _article(label, get("id").strip() or f"{stem}:{line}", get("date"),
+                               get("text"), get("title"), get("source"), get("url"), line)
         except _Bad as bad:
             problems.append(Problem(label, bad.reason, bad.line or line))
             continue
@@ -340,10 +336,6 @@ def parse_upload(filename: str, data: bytes, max_bytes: int) -> tuple[list[Artic
     return parse_bytes(data, name, "upload/" + Path(name).stem)
 
 
-def _skipped(name: str) -> bool:
-    return name.startswith(".") or name.lower() == "readme.md"
-
-
 def load_articles(folder: Path, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[Article], list[Problem]]:
     """Every article under `folder`, sorted by (published, id), and every problem found."""
     folder = Path(folder)
@@ -352,7 +344,8 @@ def load_articles(folder: Path, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[lis
     paths: list[Path] = []
     for here, dirs, files in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith(".")]  # .git, checkpoints, caches
-        paths.extend(Path(here) / f for f in files if not _skipped(f))
+        paths.extend(Path(here) / f for f in files
+                     if not f.startswith(".") and f.lower() != "readme.md")
     paths.sort(key=lambda p: p.relative_to(folder).as_posix())
     articles: list[Article] = []
     problems: list[Problem] = []
@@ -380,6 +373,8 @@ def save_article(article: Article, folder: Path) -> Path:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     slug = re.sub(r"[^\w\-]+", "-", article.id).strip("-_.") or article.published.isoformat()
+    if slug.lower() == "readme":
+        slug += "-article"  # the loader skips README.md
     lines = ["---", f"date: {article.published.isoformat()}"]
     for key in ("title", "source", "url"):
         value = " ".join(str(getattr(article, key)).split())

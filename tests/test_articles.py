@@ -124,7 +124,7 @@ def test_written_and_iso_dates_accepted(tmp_path, raw):
 ])
 def test_bad_dates(tmp_path, raw, expect):
     _, msg = one_problem(tmp_path, "a.md", FM.replace("2019-03-03", raw))
-    assert expect in msg
+    assert expect in msg and "a.md:3:" in msg  # the line of the 'date:' key
 
 
 def test_tomorrow_is_future_today_is_fine(tmp_path):
@@ -143,6 +143,11 @@ def test_latin1_rejected_with_offset_and_iconv(tmp_path):
     _, msg = one_problem(tmp_path, "a.txt", data)
     assert "byte 0xe9 at byte offset 20" in msg
     assert "iconv -f latin1 -t utf-8 " + str(tmp_path / "a.txt") in msg
+
+
+def test_bad_byte_after_utf8_bom_counts_the_bom(tmp_path):
+    _, msg = one_problem(tmp_path, "a.txt", b"\xef\xbb\xbf date 2019-03-03\nCaf\xe9")
+    assert "a.txt:2:" in msg and "byte 0xe9 at byte offset 23" in msg
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig"])
