@@ -1,0 +1,111 @@
+"""Editor corrections: a reviewable CSV in data/ that overrides the machine.
+
+One row per decision. `article_id` is an article's id or `*` for every article;
+`surface` is the name as written (matched case- and accent-insensitively).
+Actions: `reject` (not a place here), `pick` (another candidate, by its ref or
+name), `coords` (the editor's own point). Later rows win over earlier ones.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import tempfile
+from dataclasses import dataclass, asdict, fields
+from pathlib import Path
+
+from .models import KINDS, Problem
+from .names import name_key
+
+ACTIONS = ("reject", "pick", "coords")
+
+
+@dataclass(frozen=True)
+class Correction:
+    article_id: str
+    surface: str
+    action: str
+    name: str = ""
+    ref: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    kind: str = ""
+    reason: str = ""
+    editor: str = ""
+    decided: str = ""  # ISO date
+
+
+FIELDS = [f.name for f in fields(Correction)]
+
+
+def _parse_row(row: dict, where: str) -> Correction:
+    action = (row.get("action") or "").strip()
+    if action not in ACTIONS:
+        raise ValueError(f"{where}: action {action!r} is not one of {', '.join(ACTIONS)}")
+    if not (row.get("surface") or "").strip():
+        raise ValueError(f"{where}: surface is empty; write the place name as the article spells it")
+    lat = lon = None
+    if action == "coords":
+        try:
+            lat, lon = float(row["lat"]), float(row["lon"])
+        except (TypeError, ValueError, KeyError):
+            raise ValueError(f"{where}: coords needs decimal lat and lon (e.g. 34.4586, 40.9506)") from None
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise ValueError(f"{where}: lat {lat} / lon {lon} out of range")
+    kind = (row.get("kind") or "").strip()
+    if kind and kind not in KINDS:
+        raise ValueError(f"{where}: kind {kind!r} is not one of {', '.join(KINDS)}")
+    if action == "pick" and not ((row.get("ref") or "").strip() or (row.get("name") or "").strip()):
+        raise ValueError(f"{where}: pick needs the candidate's ref or name")
+    return Correction(article_id=(row.get("article_id") or "*").strip() or "*",
+                      surface=row["surface"].strip(), action=action,
+                      name=(row.get("name") or "").strip(), ref=(row.get("ref") or "").strip(),
+                      lat=lat, lon=lon, kind=kind, reason=(row.get("reason") or "").strip(),
+                      editor=(row.get("editor") or "").strip(), decided=(row.get("decided") or "").strip())
+
+
+class Corrections:
+    def __init__(self, rows: list[Correction] = ()):
+        self.rows = list(rows)
+        self._index = {}
+        for c in self.rows:
+            self._index[(c.article_id, name_key(c.surface))] = c
+
+    def find(self, article_id: str, surface: str) -> Correction | None:
+        key = name_key(surface)
+        return self._index.get((article_id, key)) or self._index.get(("*", key))
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @classmethod
+    def load(cls, path: Path) -> tuple["Corrections", list[Problem]]:
+        if not path.exists():
+            return cls(), []
+        rows, problems = [], []
+        with path.open(encoding="utf-8", newline="") as fh:
+            for n, row in enumerate(csv.DictReader(fh), start=2):
+                try:
+                    rows.append(_parse_row(row, f"{path.name}:{n}"))
+                except ValueError as exc:
+                    problems.append(Problem(str(path), str(exc).split(": ", 1)[1], n))
+        return cls(rows), problems
+
+    def added(self, correction: Correction, path: Path) -> "Corrections":
+        """Validate, append to the file atomically, and return the new set."""
+        _parse_row({k: "" if v is None else str(v) for k, v in asdict(correction).items()}, path.name)
+        if not correction.decided:
+            correction = Correction(**{**asdict(correction), "decided": dt.date.today().isoformat()})
+        rows = self.rows + [correction]
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=FIELDS, lineterminator="\n")
+        w.writeheader()
+        for c in rows:
+            w.writerow({k: "" if v is None else v for k, v in asdict(c).items()})
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".corrections-")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(buf.getvalue())
+        os.replace(tmp, path)
+        return Corrections(rows)

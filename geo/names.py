@@ -1,0 +1,51 @@
+"""Name normalisation shared by the gazetteer index and the recogniser.
+
+Both sides must fold text the same way, and the recogniser needs the folded text
+to keep the original's character offsets, so folding is strictly one character
+for one character: case, diacritics, dashes and apostrophes.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Arabic article prefixes as the press writes them ("al-Susah", "as-Sousah", "el-Bab").
+ARTICLE_PREFIX = re.compile(r"^(?:al|el|as|ash|ad|ar|at|az|an|ad-d)[ -]", re.IGNORECASE)
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2212-"
+_APOSTROPHES = "\u2018\u2019\u02bc\u02bb\u00b4`\u02bf\u02be"
+
+
+@lru_cache(maxsize=4096)
+def fold_char(ch: str) -> str:
+    """One character in, one character out: lower case, no accents, plain punctuation."""
+    if ch.isascii():
+        return ch.lower()
+    if ch in _DASHES:
+        return " "
+    if ch in _APOSTROPHES:
+        return "'"
+    base = unicodedata.normalize("NFKD", ch)
+    base = "".join(c for c in base if not unicodedata.combining(c))
+    low = base.lower()
+    return low if len(low) == 1 else ch.lower() if len(ch.lower()) == 1 else ch
+
+
+def fold_text(text: str) -> str:
+    """Fold every character; the result has exactly len(text) characters."""
+    folded = "".join(map(fold_char, text))
+    return folded.replace("-", " ")
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def name_key(name: str) -> str:
+    """The lookup key of a gazetteer name: folded, single-spaced, trimmed."""
+    return _SPACES.sub(" ", fold_text(name)).strip()
+
+
+def strip_article(name: str) -> str | None:
+    """'al-Raqqah' -> 'Raqqah'; None when the name has no Arabic article."""
+    m = ARTICLE_PREFIX.match(name)
+    return name[m.end():] if m else None

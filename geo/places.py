@@ -1,0 +1,191 @@
+"""Recognition: which words of a text are place names. Offline, no model.
+
+A gazetteer-driven matcher: at each capitalised word the trie gives every known
+name starting there, the longest that ends on a word boundary wins, and context
+rules then reject what news text uses place names for that are not places —
+people ("John Bolton", "Mustafa Bali"), organisations ("New York Times"), actor
+modifiers ("US-led"), sentence-initial common words ("Reading the..."), demonyms.
+Names the gazetteer lacks but the text marks as places ("the village of X",
+"X camp") are kept without candidates, for Nominatim or the editor.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .gazetteer import Gazetteer
+from .models import Candidate, Mention
+from .names import fold_text, name_key
+
+MAX_NAME = 48  # characters; longer gazetteer names do not occur in running text
+
+TITLES = frozenset("""mr mrs ms miss dr prof sir dame lord lady president vice general gen
+    lt col colonel maj major capt captain sgt sergeant commander cmdr admiral adm brig
+    minister secretary senator sen rep representative governor gov mayor king queen prince
+    princess sheikh sheik shaikh emir imam mullah pope cardinal bishop rabbi judge justice
+    ambassador envoy chancellor premier spokesman spokeswoman spokesperson chief coach
+    saint st abu umm""".split())
+# Capitalised words that may precede a place at the start of a sentence.
+LEADING_OK = frozenset("""in at on from to into near outside inside across around through
+    throughout toward towards of the a an and but or as by for with within beyond between
+    north south east west northern southern eastern western central upper lower greater
+    northeast northwest southeast southwest northeastern northwestern southeastern southwestern
+    rural downtown old new when while after before since until during like unlike both""".split())
+PLACE_WORDS = frozenset("""province governorate district region county state city town village
+    camp river valley basin mountains mountain hills desert sea lake island islands gulf bay
+    strait canal peninsula countryside border crossing""".split())
+AREA_WORDS = frozenset({"province", "governorate", "district", "region", "county", "countryside"})
+ACTOR_SUFFIX = re.compile(r"-(?:led|backed|allied|supported|funded|sponsored|aligned|brokered|"
+                          r"made|born|bound|registered|flagged)\b", re.IGNORECASE)
+CALENDAR = frozenset("""january february march april may june july august september october
+    november december monday tuesday wednesday thursday friday saturday sunday""".split())
+DIRECTION = re.compile(r"(?:(?:north|south)[- ]?(?:east|west)(?:ern)?|north(?:ern)?|south(?:ern)?|"
+                       r"east(?:ern)?|west(?:ern)?|central)\s+$", re.IGNORECASE)
+# Where a name can start: a capital, an Arabic article, Arabic script, or after a hashtag.
+_START = re.compile(r"(?<![\w@])(?:[A-Z\u00c0-\u00de\u0100-\u024f\u0600-\u06ff]|"
+                    r"(?:al|el|as|ash|ad|ar|at|az|an)-)")
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w.'’]*)\s$")
+_WORD_AFTER = re.compile(r"^\s([^\W\d_][\w'’]*)")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|[\n\"“‘(]\s*|\s[-–—]\s)$")
+_CONTEXT_CUES = (
+    re.compile(r"\b(?:the\s+)?(?P<cue>village|town|city|hamlet|camp|district|province|governorate|"
+               r"area|neighbourhood|neighborhood)\s+of\s+(?P<name>(?:(?:al|el|as|ash|ad|ar|at|az)-)?"
+               r"[A-Z][\w'’]+(?:[ -](?:(?:al|el)-)?[A-Z][\w'’]+){0,2})"),
+    re.compile(r"(?P<name>(?:(?:al|el|as|ash|ad|ar|at|az)-)?[A-Z][\w'’]+(?:[ -][A-Z][\w'’]+){0,1})"
+               r"\s+(?P<cue>camp|village|refugee camp|oil field)\b"),
+)
+
+
+@lru_cache(maxsize=65536)
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+    return zipf_frequency(word, "en")
+
+
+def _is_sentence_start(text: str, start: int) -> bool:
+    return start == 0 or bool(_SENTENCE_START.search(text[max(0, start - 4):start]))
+
+
+def _largest(cands: tuple[Candidate, ...]) -> int:
+    return max((c.population for c in cands), default=0)
+
+
+class Recogniser:
+    """Finds place-name mentions in text; holds only the read-only gazetteer."""
+
+    def __init__(self, gazetteer: Gazetteer):
+        self.gaz = gazetteer
+
+    def __call__(self, text: str) -> list[Mention]:
+        folded = fold_text(text)
+        mentions: list[Mention] = []
+        persons: set[str] = set()
+        pos = 0
+        for m in _START.finditer(text):
+            i = m.start()
+            if i < pos:
+                continue
+            found = self._match_at(text, folded, i)
+            if found is None:
+                continue
+            start, end, key_id = found
+            verdict = self._judge(text, start, end, key_id)
+            pos = end
+            if verdict == "person":
+                persons.add(name_key(text[start:end]))
+            elif verdict is not None:
+                mentions.append(verdict)
+        mentions = [mn for mn in mentions if mn.key not in persons]
+        return self._context_mentions(text, mentions)
+
+    # -- matching
+    def _match_at(self, text: str, folded: str, i: int) -> tuple[int, int, int] | None:
+        first = text[i]
+        if not (first.isupper() or "\u0600" <= first <= "\u06ff" or text[i:i + 3].lower() in
+                {"al-", "el-", "as-", "ad-", "ar-", "at-", "az-", "an-"} or text[i:i + 4].lower() == "ash-"):
+            return None
+        for key in reversed(self.gaz.prefixes(folded[i:i + MAX_NAME])):
+            end = i + len(key)
+            if end < len(folded) and (folded[end].isalnum() or folded[end] == "_"):
+                continue  # not a word boundary: "Iraqi" is not "Iraq"
+            if key.startswith(("al ", "el ", "as ", "ash ", "ad ", "ar ", "at ", "az ", "an ")) \
+                    and not any(ch.isupper() for ch in text[i + 2:end]):
+                continue  # "at least" is not the Arabic article
+            return i, end, self.gaz.key_id(key)
+        return None
+
+    # -- judging one match in its context
+    def _judge(self, text: str, start: int, end: int, key_id: int):
+        cands = self.gaz.candidates_for(key_id)
+        surface = text[start:end]
+        key = name_key(surface)
+        if key in CALENDAR:
+            return None
+        if ACTOR_SUFFIX.match(text, end):
+            return None
+        before = _WORD_BEFORE.search(text[max(0, start - 40):start])
+        if before:
+            word = before.group(1).rstrip(".")
+            low = word.lower()
+            if low in TITLES:
+                return "person"
+            if word[:1].isupper() and low not in LEADING_OK and not self.gaz.lookup(word):
+                if not (_is_sentence_start(text, start - len(before.group(0))) and _zipf(low) >= 3.5):
+                    return "person"  # "John Bolton", "Commander Akeed", "Mazlum Kobane"
+        after = _WORD_AFTER.match(text[end:end + 40])
+        kind_override = None
+        if after:
+            word = after.group(1)
+            low = word.lower().rstrip("'’s")
+            if low in PLACE_WORDS:
+                if low in AREA_WORDS:
+                    kind_override = "region"
+                    end += len(after.group(0))
+                    surface = text[start:end]
+            elif word[:1].isupper() and not self.gaz.lookup(word) and low not in CALENDAR \
+                    and not word.isupper():
+                return "person" if len(key.split()) == 1 and not _is_sentence_start(text, start) \
+                    and all(c.kind != "country" for c in cands) else None
+        if all(c.kind == "demonym" for c in cands):
+            return None
+        cands = tuple(c for c in cands if c.kind != "demonym")
+        if not self._plausible(text, start, key, cands):
+            return None
+        region = DIRECTION.search(text[max(0, start - 20):start])
+        if region and any(c.kind == "country" for c in cands):
+            start -= len(region.group(0))
+            surface = text[start:end]
+            kind_override = "region"
+        if kind_override:
+            cands = tuple(Candidate(c.name if c.kind == "region" else surface, c.lat, c.lon, "region",
+                                    c.country, c.population, c.source, c.ref) for c in cands)
+        return Mention(start=start, end=end, surface=surface, key=key, candidates=cands,
+                       cue="gazetteer")
+
+    def _plausible(self, text: str, start: int, key: str, cands: tuple[Candidate, ...]) -> bool:
+        """Everyday words that are also town names need a big town or a campaign place."""
+        if not cands:
+            return False
+        strong = any(c.source == "campaign" or c.kind in ("country", "region") for c in cands)
+        if key not in self.gaz.common_words or strong:
+            return True
+        need = 1_000_000 if _is_sentence_start(text, start) else 100_000
+        return _largest(cands) >= need
+
+    # -- names the text marks as places
+    def _context_mentions(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        taken = [(mn.start, mn.end) for mn in mentions]
+        extra = []
+        for pattern in _CONTEXT_CUES:
+            for m in pattern.finditer(text):
+                s, e = m.span("name")
+                words = re.split(r"[ -]", m.group("name"))
+                if any(s < te and ts < e for ts, te in taken):
+                    continue
+                if any(_zipf(w.lower()) >= 3.5 for w in words if w.lower() not in {"al", "el"}):
+                    continue  # "the Islamic State camp", "The town of Many"
+                cue = m.group("cue").lower()
+                extra.append(Mention(start=s, end=e, surface=text[s:e], key=name_key(text[s:e]),
+                                     candidates=(), cue=f"context:{cue}"))
+                taken.append((s, e))
+        return sorted(mentions + extra, key=lambda mn: mn.start)

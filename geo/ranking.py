@@ -1,0 +1,96 @@
+"""Resolution among gazetteer candidates: which Hajin, which Paris.
+
+Pure scoring, no I/O. Evidence, as a careful editor weighs it: how big the place
+is and what kind; which countries the article is about (countries it names and
+places that are unambiguous); how close a candidate lies to the article's other
+places; and, when the article is about the campaign, the campaign gazetteer and
+region first.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import replace
+
+from .models import Candidate, Mention
+
+KIND_PRIOR = {"country": 1.6, "region": 1.0, "natural feature": 0.8, "city": 0.6, "town": 0.3,
+              "village": 0.0, "camp": 0.4, "site": 0.2}
+EARTH_KM = 6371.0
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def in_box(c: Candidate, box) -> bool:
+    return box is not None and c.has_point and box[0] <= c.lat <= box[2] and box[1] <= c.lon <= box[3]
+
+
+def _context(mentions: list[Mention], campaign_box) -> tuple[Counter, list[tuple[float, float]], bool]:
+    """Countries and points the article is unambiguously about."""
+    countries: Counter = Counter()
+    anchors: list[tuple[float, float]] = []
+    campaign = 0
+    for mn in mentions:
+        cands = mn.candidates
+        if not cands:
+            continue
+        codes = {c.country for c in cands if c.country}
+        if len(codes) == 1 or any(c.kind == "country" for c in cands):
+            best = max(cands, key=lambda c: (c.kind == "country", c.population))
+            countries[best.country] += 1
+            if best.has_point and best.kind not in ("country", "region", "natural feature"):
+                anchors.append((best.lat, best.lon))
+        if any(c.source == "campaign" for c in cands) and \
+                all(c.source == "campaign" or in_box(c, campaign_box) or c.country in ("SY", "IQ") for c in cands):
+            campaign += 1
+    return countries, anchors, campaign > 0 or countries["SY"] + countries["IQ"] > 0
+
+
+def _score(c: Candidate, countries: Counter, anchors, campaign: bool, campaign_box) -> float:
+    s = KIND_PRIOR.get(c.kind, 0.0) + 0.45 * math.log10(c.population + 10)
+    total = sum(countries.values())
+    if total and c.country:
+        s += 2.5 * countries[c.country] / total
+    if anchors and c.has_point and c.kind not in ("country", "region"):
+        near = min(distance_km(c.lat, c.lon, a, b) for a, b in anchors)
+        s += 1.5 if near < 50 else 1.0 if near < 150 else 0.5 if near < 400 else 0.0
+    if c.source == "campaign":
+        s += 4.0 if campaign else 0.8
+    elif campaign and in_box(c, campaign_box):
+        s += 1.5
+    return s
+
+
+def rank(mentions: list[Mention], campaign_box=None) -> list[Mention]:
+    """The same mentions, each with candidates sorted best first and scored 0..1."""
+    countries, anchors, campaign = _context(mentions, campaign_box)
+    out = []
+    for mn in mentions:
+        if not mn.candidates:
+            out.append(mn)
+            continue
+        raw = [(_score(c, countries, anchors, campaign, campaign_box), i, c)
+               for i, c in enumerate(mn.candidates)]
+        raw.sort(key=lambda t: (-t[0], t[1]))
+        top = raw[0][0]
+        weights = [math.exp(2.0 * (s - top)) for s, _, _ in raw]
+        norm = sum(weights)
+        ranked = tuple(replace(c, score=round(w / norm, 3)) for (s, _, c), w in zip(raw, weights))
+        out.append(replace(mn, candidates=_dedupe(ranked)))
+    return out
+
+
+def _dedupe(cands: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
+    """Drop lower-ranked entries for the same place (the campaign row and its GeoNames twin)."""
+    kept: list[Candidate] = []
+    for c in cands:
+        if any(k.country == c.country and k.has_point and c.has_point
+               and distance_km(k.lat, k.lon, c.lat, c.lon) < 10 for k in kept):
+            continue
+        kept.append(c)
+    return tuple(kept)
