@@ -22,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 DATABASE = HERE / "campaign.sqlite"
 DEFAULT_VENV = Path("/opt/nominatim-venv")
 INSTALL_HINT = "install the server with: bash .ci/nominatim-server.sh"
-STARTUP_LIMIT = 60.0  # seconds; a cold start on a busy 2-core machine takes ~2 s
+STARTUP_LIMIT = 60.0  # seconds; the server answers /status after about 1 s here
 
 
 def _unavailable(reason: str) -> None:
