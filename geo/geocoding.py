@@ -1,0 +1,93 @@
+"""Resolution chain: editor corrections -> gazetteer -> persistent cache -> Nominatim -> unresolved.
+
+The gazetteer answer (campaign first, then GeoNames, already ranked in context)
+is taken when it has a point or names an area. Names it cannot place go to the
+cache, and to Nominatim only when it is switched on; a ban or an outage stops
+the network for this run and the rest of the work goes on offline.
+"""
+from __future__ import annotations
+
+import logging
+from collections import Counter
+
+from .cache import GeocodeCache
+from .config import Settings
+from .corrections import Corrections
+from .models import AREA_KINDS, Candidate, Mention, Place
+from .nominatim import GeocodingBanned, GeocodingUnavailable, NominatimClient
+from .ranking import in_box
+
+log = logging.getLogger(__name__)
+
+
+def _place(c: Candidate, source: str, alternatives=()) -> Place:
+    return Place(name=c.name, lat=c.lat, lon=c.lon, kind=c.kind, source=source, score=c.score,
+                 alternatives=tuple(alternatives))
+
+
+class Resolver:
+    """Turns ranked mentions into places; counts what it did for the build summary."""
+
+    def __init__(self, settings: Settings, corrections: Corrections | None = None,
+                 cache: GeocodeCache | None = None, client: NominatimClient | None = None):
+        self.settings = settings
+        self.corrections = corrections or Corrections()
+        self.cache = cache
+        self.client = client if settings.nominatim_enabled else None
+        self._params = (client or NominatimClient(settings)).params()
+        self.stats: Counter = Counter()
+        self.network_off_reason = ""
+
+    def resolve(self, article_id: str, mention: Mention) -> Place | None:
+        """The place for a mention; None when an editor says it is not a place."""
+        fix = self.corrections.find(article_id, mention.surface)
+        if fix is not None:
+            self.stats["corrected"] += 1
+            if fix.action == "reject":
+                return None
+            if fix.action == "coords":
+                return Place(name=fix.name or mention.surface, lat=fix.lat, lon=fix.lon,
+                             kind=fix.kind or "town", source="correction", score=1.0,
+                             alternatives=mention.candidates)
+            picked = [c for c in mention.candidates if (fix.ref and c.ref == fix.ref)
+                      or (not fix.ref and c.name == fix.name)]
+            if picked:
+                return _place(picked[0], "correction", mention.candidates)
+        best = mention.candidates[0] if mention.candidates else None
+        if best is not None and (best.has_point or best.kind in AREA_KINDS):
+            self.stats["gazetteer"] += 1
+            return _place(best, best.source, mention.candidates[1:])
+        found = self._remote(mention.surface)
+        if found:
+            return _place(found[0], "nominatim", found[1:])
+        self.stats["unresolved"] += 1
+        kind = best.kind if best else mention.cue.split(":")[-1] if mention.cue.startswith("context") else ""
+        return Place(name=best.name if best else mention.surface, lat=None, lon=None,
+                     kind=kind if kind in ("village", "town", "city", "camp") else (kind or "town"),
+                     source="unresolved", alternatives=mention.candidates)
+
+    def _remote(self, query: str) -> list[Candidate]:
+        """Cache, then Nominatim (when on); candidates inside the campaign box first."""
+        answer = None
+        if self.cache is not None:
+            entry = self.cache.get(query, self._params)
+            if entry is not None:
+                self.stats["cache_hits"] += 1
+                answer = list(entry.candidates)
+        if answer is None and self.client is not None and not self.network_off_reason:
+            try:
+                before = self.client.requests_made
+                answer, raw = self.client.search_with_raw(query)
+                self.stats["requests"] += self.client.requests_made - before
+                if self.cache is not None:
+                    self.cache.put(query, self._params, "found" if answer else "not_found", answer, raw)
+            except GeocodingBanned as exc:
+                self.network_off_reason = f"Nominatim refused us (403): {exc}"
+                log.warning("%s; continuing offline for the rest of this run", self.network_off_reason)
+            except GeocodingUnavailable as exc:
+                self.stats["errors"] += 1
+                log.warning("Nominatim unavailable for %r (%s); not cached, a later run retries", query, exc)
+        if not answer:
+            return []
+        box = self.settings.viewbox
+        return sorted(answer, key=lambda c: not in_box(c, box)) if box else answer
