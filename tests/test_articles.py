@@ -46,6 +46,8 @@ def test_real_folder_loads_seed_without_problems():
     assert seed.text.startswith("Islamic State militants")
     assert not seed.text.rstrip().endswith("Press Association")
     assert found == sorted(found, key=lambda a: (a.published, a.id))
+    briefs = [a for a in found if a.id.startswith("briefs/")]  # front-matter files in a subfolder
+    assert briefs and all(a.source and a.title for a in briefs)
 
 
 def test_seed_title_is_first_sentence_shortened_at_a_word():
