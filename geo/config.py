@@ -69,6 +69,8 @@ class Settings:
     language: str = "en"
     editing: bool = True
     max_upload_bytes: int = 2_000_000
+    # The compiled gazetteer is keyed on its sources, so one folder serves every data dir.
+    index_dir: Path = ROOT / "data" / ".index"
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -95,10 +97,6 @@ class Settings:
     def corrections_path(self) -> Path:
         return self.data_dir / "corrections.csv"
 
-    @property
-    def index_dir(self) -> Path:
-        return self.data_dir / ".index"
-
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)
 
@@ -117,6 +115,8 @@ class Settings:
         changes: dict[str, object] = {}
         if "GEO_DATA_DIR" in env:
             changes["data_dir"] = Path(env["GEO_DATA_DIR"]).expanduser()
+        if env.get("GEO_INDEX_DIR"):
+            changes["index_dir"] = Path(env["GEO_INDEX_DIR"]).expanduser()
         if "GEO_NOMINATIM" in env:
             changes["nominatim_enabled"] = _flag("GEO_NOMINATIM", env["GEO_NOMINATIM"])
         if env.get("GEO_NOMINATIM_DOMAIN"):

@@ -27,7 +27,7 @@ from .models import Candidate
 from .names import name_key, strip_article
 
 log = logging.getLogger(__name__)
-INDEX_VERSION = "4"
+INDEX_VERSION = "5"
 KIND_CODES = ("country", "region", "natural feature", "city", "town", "village", "camp", "site", "demonym")
 SOURCES = ("campaign", "geonames", "countryinfo")
 
@@ -40,6 +40,10 @@ COUNTRY_ALIASES = {
     "Czechia": "Czech Republic", "Holland": "Netherlands", "South Korea": "South Korea",
     "North Korea": "North Korea", "Russia": "Russia", "Vatican": "Vatican City",
 }
+# The United Kingdom's nations: countries in the press, absent from the country tables.
+# Points are GeoNames' (geonameid 6269131, 2638360, 2634895, 2641364).
+UK_NATIONS = {"England": (52.16045, -0.70312), "Scotland": (56.5, -4.0), "Wales": (52.5, -3.5),
+              "Northern Ireland": (54.5, -6.5)}
 _PINNED_KINDS = {"city", "town", "village", "camp", "site"}
 
 
@@ -210,6 +214,9 @@ def _add_countries(b: _Builder) -> dict[str, str]:
             b.add([alias], name=info["name"], lat=float(info["latlng"][0]), lon=float(info["latlng"][1]),
                   kind="country", country=iso, population=int(info.get("population") or 0),
                   source="countryinfo", ref=iso, pinned=False)
+    for nation, (lat, lon) in UK_NATIONS.items():
+        b.add([nation], name=nation, lat=lat, lon=lon, kind="region", country="GB",
+              source="geonames", ref=nation, pinned=False)
     for demonym, iso in demonyms.items():
         b.add([demonym], name=demonym, lat=None, lon=None, kind="demonym", country=iso,
               source="countryinfo", ref=iso, pinned=False)

@@ -44,6 +44,8 @@ DIRECTION = re.compile(r"(?:(?:north|south)[- ]?(?:east|west)(?:ern)?|north(?:er
 # Where a name can start: a capital, an Arabic article, Arabic script, or after a hashtag.
 _START = re.compile(r"(?<![\w@])(?:[A-Z\u00c0-\u00de\u0100-\u024f\u0600-\u06ff]|"
                     r"(?:al|el|as|ash|ad|ar|at|az|an)-)")
+_ARTICLE_BEFORE = re.compile(r"(?<![\w-])(?:al|el|as|ash|ad|ar|at|az|an)-$", re.IGNORECASE)
+_LOCATIVE = re.compile(r"\b(?:in|at|to|from|near|into|outside|across|around|towards?|via)\s+$", re.IGNORECASE)
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w.'’]*)\s$")
 _WORD_AFTER = re.compile(r"^\s([^\W\d_][\w'’]*)")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|[\n\"“‘(]\s*|\s[-–—]\s)$")
@@ -95,7 +97,10 @@ class Recogniser:
                 persons.add(name_key(text[start:end]))
             elif verdict is not None:
                 mentions.append(verdict)
-        mentions = [mn for mn in mentions if mn.key not in persons]
+        # A surname seen once as a person ("John Bolton") is a person elsewhere too
+        # ("Bolton added"), unless the text uses it as a destination ("flew to London").
+        mentions = [mn for mn in mentions if mn.key not in persons
+                    or _LOCATIVE.search(text[max(0, mn.start - 12):mn.start])]
         return self._context_mentions(text, mentions)
 
     # -- matching
@@ -123,13 +128,19 @@ class Recogniser:
             return None
         if ACTOR_SUFFIX.match(text, end):
             return None
-        before = _WORD_BEFORE.search(text[max(0, start - 40):start])
+        lead = start
+        article = _ARTICLE_BEFORE.search(text[max(0, start - 5):start])
+        if article:  # "al-Baghdadi": judge (and keep) the name with its Arabic article
+            lead = start - len(article.group(0))
+            start = lead
+            surface = text[start:end]
+        before = _WORD_BEFORE.search(text[max(0, lead - 40):lead])
         if before:
             word = before.group(1).rstrip(".")
             low = word.lower()
             if low in TITLES:
                 return "person"
-            if word[:1].isupper() and low not in LEADING_OK and not self.gaz.lookup(word):
+            if word[:1].isupper() and low not in LEADING_OK and not word.isupper():
                 if not (_is_sentence_start(text, start - len(before.group(0))) and _zipf(low) >= 3.5):
                     return "person"  # "John Bolton", "Commander Akeed", "Mazlum Kobane"
         after = _WORD_AFTER.match(text[end:end + 40])
@@ -142,10 +153,8 @@ class Recogniser:
                     kind_override = "region"
                     end += len(after.group(0))
                     surface = text[start:end]
-            elif word[:1].isupper() and not self.gaz.lookup(word) and low not in CALENDAR \
-                    and not word.isupper():
-                return "person" if len(key.split()) == 1 and not _is_sentence_start(text, start) \
-                    and all(c.kind != "country" for c in cands) else None
+            elif word[:1].isupper() and low not in CALENDAR and not word.isupper():
+                return None  # "Paris Hilton", "Manchester United", "New York Times"
         if all(c.kind == "demonym" for c in cands):
             return None
         cands = tuple(c for c in cands if c.kind != "demonym")

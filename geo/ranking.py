@@ -66,16 +66,28 @@ def _score(c: Candidate, countries: Counter, anchors, campaign: bool, campaign_b
     return s
 
 
+def _containers(mentions: list[Mention]) -> dict[int, str]:
+    """'Paris, Texas' / 'Hajin, Syria': the country a name is placed in by the next name."""
+    out = {}
+    for i, (mn, nxt) in enumerate(zip(mentions, mentions[1:])):
+        areas = [c for c in nxt.candidates if c.kind in ("country", "region") and c.country]
+        if nxt.start - mn.end == 2 and areas:
+            out[i] = areas[0].country
+    return out
+
+
 def rank(mentions: list[Mention], campaign_box=None) -> list[Mention]:
     """The same mentions, each with candidates sorted best first and scored 0..1."""
     countries, anchors, campaign = _context(mentions, campaign_box)
+    containers = _containers(mentions)
     out = []
-    for mn in mentions:
+    for n, mn in enumerate(mentions):
         if not mn.candidates:
             out.append(mn)
             continue
-        raw = [(_score(c, countries, anchors, campaign, campaign_box), i, c)
-               for i, c in enumerate(mn.candidates)]
+        inside = containers.get(n)
+        raw = [(_score(c, countries, anchors, campaign, campaign_box) + (3.0 if inside == c.country else 0.0),
+                i, c) for i, c in enumerate(mn.candidates)]
         raw.sort(key=lambda t: (-t[0], t[1]))
         top = raw[0][0]
         weights = [math.exp(2.0 * (s - top)) for s, _, _ in raw]

@@ -1,0 +1,39 @@
+# Two commands on a fresh machine: `make run` (the dashboard on the bundled data, offline)
+# and `make test` (every test, browser and real-Nominatim tiers included).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test build check bench clean
+
+$(VENV)/.runtime: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.runtime
+	$(PY) -m streamlit run dashboard.py --server.address 127.0.0.1 --server.port $${PORT:-8501}
+
+build: $(VENV)/.runtime
+	$(PY) -m geo build
+
+check: $(VENV)/.runtime
+	$(PY) -m geo build --check --offline --quiet
+
+test: $(VENV)/.dev
+	bash .ci/nominatim-server.sh
+	bash .ci/browser-setup.sh
+	$(PY) -m geo build --check --offline --quiet
+	$(PY) -m pytest
+
+bench: $(VENV)/.dev
+	$(PY) tests/benchmarks/bench_geoparse.py
+	$(PY) tests/benchmarks/bench_dates.py
+
+clean:
+	rm -rf $(VENV) data/.index data/geocache.sqlite*
