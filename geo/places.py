@@ -30,7 +30,9 @@ LEADING_OK = frozenset("""in at on from to into near outside inside across aroun
     throughout toward towards of the a an and but or as by for with within beyond between
     north south east west northern southern eastern western central upper lower greater
     northeast northwest southeast southwest northeastern northwestern southeastern southwestern
-    rural downtown old new when while after before since until during like unlike both""".split())
+    rural downtown old new when while after before since until during like unlike both
+    today yesterday tonight meanwhile later earlier elsewhere nearby then there here also even
+    only including except beside besides among amid amidst despite""".split())
 PLACE_WORDS = frozenset("""province governorate district region county state city town village
     camp river valley basin mountains mountain hills desert sea lake island islands gulf bay
     strait canal peninsula countryside border crossing""".split())
@@ -141,8 +143,7 @@ class Recogniser:
             if low in TITLES:
                 return "person"
             if word[:1].isupper() and low not in LEADING_OK and not word.isupper():
-                if not (_is_sentence_start(text, start - len(before.group(0))) and _zipf(low) >= 3.5):
-                    return "person"  # "John Bolton", "Commander Akeed", "Mazlum Kobane"
+                return "person"  # "John Bolton", "Commander Akeed", "Mazlum Kobane"
         after = _WORD_AFTER.match(text[end:end + 40])
         kind_override = None
         if after:

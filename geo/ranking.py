@@ -34,7 +34,7 @@ def _context(mentions: list[Mention], campaign_box) -> tuple[Counter, list[tuple
     """Countries and points the article is unambiguously about."""
     countries: Counter = Counter()
     anchors: list[tuple[float, float]] = []
-    campaign = 0
+    campaign: set[str] = set()
     for mn in mentions:
         cands = mn.candidates
         if not cands:
@@ -45,10 +45,11 @@ def _context(mentions: list[Mention], campaign_box) -> tuple[Counter, list[tuple
             countries[best.country] += 1
             if best.has_point and best.kind not in ("country", "region", "natural feature"):
                 anchors.append((best.lat, best.lon))
-        if any(c.source == "campaign" for c in cands) and \
-                all(c.source == "campaign" or in_box(c, campaign_box) or c.country in ("SY", "IQ") for c in cands):
-            campaign += 1
-    return countries, anchors, campaign > 0 or countries["SY"] + countries["IQ"] > 0
+        if any(c.source == "campaign" and c.kind not in ("country", "region") for c in cands):
+            campaign.add(mn.key)
+    # About the campaign: two of its places, or one of them with Syria or Iraq named.
+    focus = len(campaign) >= 2 or (len(campaign) == 1 and countries["SY"] + countries["IQ"] > 0)
+    return countries, anchors, focus
 
 
 def _score(c: Candidate, countries: Counter, anchors, campaign: bool, campaign_box) -> float:
@@ -101,8 +102,10 @@ def _dedupe(cands: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
     """Drop lower-ranked entries for the same place (the campaign row and its GeoNames twin)."""
     kept: list[Candidate] = []
     for c in cands:
-        if any(k.country == c.country and k.has_point and c.has_point
-               and distance_km(k.lat, k.lon, c.lat, c.lon) < 10 for k in kept):
-            continue
-        kept.append(c)
+        twin = next((i for i, k in enumerate(kept) if k.country == c.country and k.has_point
+                     and c.has_point and distance_km(k.lat, k.lon, c.lat, c.lon) < 10), None)
+        if twin is None:
+            kept.append(c)
+        elif c.source == "campaign" and kept[twin].source != "campaign":
+            kept[twin] = replace(c, score=kept[twin].score)  # the sourced campaign entry speaks for both
     return tuple(kept)
