@@ -27,7 +27,7 @@ from .models import Candidate
 from .names import name_key, strip_article
 
 log = logging.getLogger(__name__)
-INDEX_VERSION = "5"
+INDEX_VERSION = "7"
 KIND_CODES = ("country", "region", "natural feature", "city", "town", "village", "camp", "site", "demonym")
 SOURCES = ("campaign", "geonames", "countryinfo")
 
@@ -142,9 +142,23 @@ def _latin(name: str) -> bool:
     return all(ord(c) < 0x250 or 0x600 <= ord(c) <= 0x6FF or c in "ʿʾ'’" for c in name)
 
 
+@lru_cache(maxsize=None)
+def _everyday(word: str) -> bool:
+    from wordfreq import zipf_frequency
+    return zipf_frequency(word, "en") >= 4.0
+
+
 def _useful_alias(name: str) -> bool:
-    """GeoNames alternate names include airport codes ("SDF" is Louisville) and other scripts."""
-    return len(name) >= 3 and _latin(name) and not name.isupper() and not any(c.isdigit() for c in name)
+    """GeoNames alternate names include airport codes ("SDF" is Louisville), other scripts,
+    and phrases of everyday words ("The camp", "White House") that would fire on any text."""
+    if len(name) < 3 or not _latin(name) or name.isupper() or any(c.isdigit() for c in name):
+        return False
+    return not _everyday_phrase(name)
+
+
+def _everyday_phrase(name: str) -> bool:
+    words = name.lower().replace("-", " ").split()
+    return len(words) >= 2 and all(_everyday(w) for w in words)
 
 
 def _add_campaign(b: _Builder, path: Path) -> None:
@@ -172,7 +186,9 @@ def _add_geonames(b: _Builder, min_population: int) -> None:
     for c in gc.get_cities().values():
         pop = int(c.get("population") or 0)
         kind = "city" if pop >= 100_000 else "town" if pop >= 5_000 else "village"
-        names = [c["name"]] + [a for a in c.get("alternatenames", ()) if _useful_alias(a)]
+        # A small town called "White House" must not fire on "the White House said".
+        primary = [c["name"]] if pop >= 50_000 or not _everyday_phrase(c["name"]) else []
+        names = primary + [a for a in c.get("alternatenames", ()) if _useful_alias(a)]
         b.add(names, name=c["name"], lat=float(c["latitude"]), lon=float(c["longitude"]), kind=kind,
               country=c["countrycode"], population=pop, source="geonames", ref=str(c["geonameid"]))
     for cont in gc.get_continents().values():

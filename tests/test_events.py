@@ -1,0 +1,62 @@
+"""The events table: selection by slider mode and clock, and its CSV round trip."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from geo.events import read_events, select, sentence_bounds, to_frame, write_events
+from geo.models import EVENT_COLUMNS
+
+
+def row(**kw):
+    base = dict(article_id="a", title="t", source="s", url="", published=dt.date(2019, 3, 3),
+                event_date=dt.date(2019, 3, 1), event_end=None, date_precision="day", date_rule="r",
+                surface="Baghouz", place="Baghouz", lat=34.45, lon=40.95, kind="town",
+                place_source="campaign", score=1.0, alternatives="[]", start=0, end=7,
+                sentence="s", event_type="other")
+    base.update(kw)
+    return base
+
+
+def frame():
+    return to_frame([
+        row(event_date=dt.date(2019, 3, 1)),
+        row(event_date=dt.date(2019, 3, 2), event_end=dt.date(2019, 3, 3), date_precision="span"),
+        row(event_date=dt.date(2019, 2, 20), published=dt.date(2019, 2, 21)),
+        row(event_date=None, date_precision="background"),
+    ])
+
+
+def test_modes():
+    df = frame()
+    day = dt.date(2019, 3, 2)
+    assert len(select(df, day, "cumulative")) == 3  # background never sits on a day
+    assert len(select(df, day, "day")) == 1
+    assert len(select(df, dt.date(2019, 3, 3), "day")) == 1  # the span covers its last day
+    assert len(select(df, day, "window", window=2)) == 2
+    assert len(select(df, day, "window", window=11)) == 3
+
+
+def test_published_clock():
+    df = frame()
+    assert len(select(df, dt.date(2019, 3, 2), "cumulative", clock="published")) == 1
+    assert len(select(df, dt.date(2019, 3, 3), "day", clock="published")) == 3
+
+
+def test_csv_round_trip(tmp_path):
+    df = frame()
+    path = tmp_path / "events.csv"
+    write_events(df, path)
+    back = read_events(path)
+    assert list(back.columns) == list(EVENT_COLUMNS)
+    assert back["event_date"].isna().sum() == 1
+    assert back.loc[back["date_precision"] == "span", "event_end"].iloc[0] == pd.Timestamp(2019, 3, 3)
+    write_events(back, tmp_path / "again.csv")
+    assert (tmp_path / "again.csv").read_text() == path.read_text()
+
+
+def test_sentence_bounds():
+    text = "First one. The SDF entered Hajin on Friday. Last."
+    s, e = sentence_bounds(text, text.index("Hajin"), text.index("Hajin") + 5)
+    assert text[s:e] == "The SDF entered Hajin on Friday."
