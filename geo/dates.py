@@ -57,6 +57,7 @@ MON = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 N = r"(?P<n>\d{1,3}|(?i:an?|" + "|".join(list(_NUM)[1:15]) + r"))"
 UNIT = r"(?P<unit>(?i:hours?|days?|weeks?))"
 ORD = r"(?:st|nd|rd|th)?"
+SINCE = r"(?:(?P<since>(?i:since))\s+)?"
 
 
 def _count(word: str) -> int:
@@ -67,7 +68,12 @@ def _weekday(m: re.Match, pub: dt.date) -> tuple:
     back = (pub.weekday() - _WEEKDAYS.index(m["wd"])) % 7
     if back == 0 and m["last"]:
         back = 7  # "last Sunday" written on a Sunday means the week before
-    return pub - back * DAY, None, "day"
+    return _since(m, pub - back * DAY, pub)
+
+
+def _since(m: re.Match, d: dt.date, pub: dt.date) -> tuple:
+    """'since Sunday' is a span that runs up to the publication day."""
+    return (d, pub, "span") if m["since"] else (d, None, "day")
 
 
 def _days_back(n: int) -> Callable:
@@ -124,7 +130,19 @@ def _explicit(m: re.Match, pub: dt.date) -> tuple | None:
     d = _parse_explicit(m["date"], pub)
     if d is None:
         return None
-    return (pub, None, "future") if d > pub else (d, None, "day")
+    return (pub, None, "future") if d > pub else _since(m, d, pub)
+
+
+def _month_name(m: re.Match, pub: dt.date) -> tuple | None:
+    month = _MONTHS[m["mon"].rstrip(".")]
+    year = int(m["y"]) if m["y"] else pub.year - (month > pub.month)
+    if m["y"] and year < pub.year:
+        return None, None, "background"  # a written year before the article's: context
+    first = dt.date(year, month, 1)
+    if first > pub:
+        return pub, None, "future"
+    last = (first + 31 * DAY).replace(day=1) - DAY
+    return first, min(last, pub), "month"
 
 
 def _nth(m: re.Match, pub: dt.date) -> tuple | None:
@@ -157,7 +175,7 @@ def _between(m: re.Match, pub: dt.date) -> tuple | None:
 
 
 def _duration_days(m: re.Match) -> int:
-    n, unit = _count(m["n"]), m["unit"].lower()
+    n, unit = (_count(m["n"]) if m["n"] else 1), m["unit"].lower()
     if unit.startswith("hour"):
         return math.ceil(n / 24) + 1  # a 24-hour stretch touches two calendar days
     return n * 7 if unit.startswith("week") else n
@@ -176,9 +194,9 @@ _DURATION = lambda m, pub: (None, None, "duration")  # noqa: E731
 # its triggers; among overlapping matches the longest wins ("Saturday, March 23" beats
 # "Saturday"). A resolver returns (first, last, kind) or None to drop the match.
 _PATTERNS: list[tuple[str, str, str, Callable]] = [
-    ("weekday", "wd", r"\b(?:(?P<last>(?i:last|this past|past))\s+|(?i:(?:early|late)\s+"
-     r"(?:on\s+)?|on\s+))?" + WD + r"(?:'s|’s)?(?:\s+(?i:night|morning|afternoon|evening))?"
-     r"(?:'s|’s)?", _weekday),
+    ("weekday", "wd", r"\b(?:(?P<since>(?i:since))\s+|(?P<last>(?i:last|this past|past))\s+"
+     r"|(?i:(?:early|late)\s+(?:on\s+)?|on\s+))?" + WD
+     + r"(?:'s|’s)?(?:\s+(?i:night|morning|afternoon|evening))?(?:'s|’s)?", _weekday),
     ("next weekday", "wd", r"\b(?i:next|this coming)\s+" + WD, _FUTURE),
     ("today", "today", r"\b(?i:today|this\s+(?:morning|afternoon|evening)|tonight)\b",
      _days_back(0)),
@@ -194,17 +212,20 @@ _PATTERNS: list[tuple[str, str, str, Callable]] = [
      _weekend),
     ("future", "future week month unit", r"\b(?i:tomorrow|next\s+(?:week|month|year)"
      r"|in\s+the\s+coming\s+(?:days|weeks)|later\s+this\s+(?:week|month))\b", _FUTURE),
-    ("date d month", "mon", r"(?P<date>(?:" + WD + r",?\s+)?\b\d{1,2}" + ORD + r"\s+(?:of\s+)?"
-     + MON + r"(?:,?\s+\d{4})?)\b", _explicit),
-    ("date month d", "mon", r"(?P<date>(?:" + WD + r",?\s+)?\b" + MON + r"\s+\d{1,2}" + ORD
-     + r"(?:,?\s+\d{4})?)\b", _explicit),
-    ("date numeric", "year", r"\b(?P<date>\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2})\b", _explicit),
+    ("date d month", "mon", SINCE + r"(?P<date>(?:" + WD + r",?\s+)?\b\d{1,2}" + ORD
+     + r"\s+(?:of\s+)?" + MON + r"(?:,?\s+\d{4})?)\b", _explicit),
+    ("date month d", "mon", SINCE + r"(?P<date>(?:" + WD + r",?\s+)?\b" + MON + r"\s+\d{1,2}"
+     + ORD + r"(?:,?\s+\d{4})?)\b", _explicit),
+    ("date numeric", "year", r"\b(?P<since>)(?P<date>\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2})\b",
+     _explicit),
+    ("month name", "mon", r"\b(?i:in|during|throughout)\s+(?:(?i:early|mid|late)[- ]?)?"
+     r"(?P<mon>" + MON + r")(?:\s+(?P<y>\d{4}))?\b(?!\s*\d)", _month_name),
     ("the nth", "ord", r"\b(?i:on\s+the)\s+(?P<d>\d{1,2})(?:st|nd|rd|th)\b", _nth),
     ("between", "mon", r"\b(?i:between|from)\s+(?P<d1>\d{1,2})" + ORD + r"(?:\s+(?P<m1>" + MON
      + r"))?\s+(?i:and|to|until)\s+(?P<d2>\d{1,2})" + ORD + r"\s+(?P<m2>" + MON
      + r")(?:,?\s+(?P<y>\d{4}))?", _between),
-    ("past n", "unit week", r"\b(?i:(?:during|in|over)\s+the\s+(?:past|last))\s+" + N + r"\s+"
-     + UNIT + r"\b", _past_n),
+    ("past n", "unit week", r"\b(?i:(?:(?:during|in|over|for)\s+)?the\s+(?:past|last))\s+"
+     r"(?:" + N + r"\s+)?" + UNIT + r"\b", _past_n),
     ("for n", "unit week", r"\b(?i:for\s+(?:(?:more\s+than|over|nearly|about|almost|at\s+least)"
      r"\s+)?)" + N + r"\s+" + UNIT + r"\b", _DURATION),
     ("n-unit pause", "unit week", r"\b(?i:an?)\s+" + N + r"[- ]" + UNIT.replace("s?", "")
@@ -342,6 +363,14 @@ def find_expressions(text: str, published: dt.date) -> list[tuple[int, int, str]
 def date_mentions(text: str, published: dt.date,
                   spans: Sequence[tuple[int, int]]) -> list[EventDate]:
     """One EventDate per (start, end) character span of a place mention in text."""
+    if isinstance(published, dt.datetime):
+        published = published.date()  # a datetime would not compare with the dates below
+    elif not isinstance(published, dt.date):
+        raise TypeError(f"published={published!r}: pass a datetime.date (the article's day)")
+    for start, end in spans:
+        if not 0 <= start <= end <= len(text):
+            raise ValueError(f"mention span ({start}, {end}) is outside the text of "
+                             f"{len(text)} characters: pass offsets into this same text")
     layout = _scan(text, published)
     return [_govern(text, published, layout, start, end) for start, end in spans]
 

@@ -104,7 +104,8 @@ def test_explicit(phrase, published, want):
     ("Jets hit Hajin between 9 and 12 February.", D(2019, 2, 14), (D(2019, 2, 9), D(2019, 2, 12))),
     ("Jets hit Hajin between 28 December and 1 January.", D(2019, 1, 2),
      (D(2018, 12, 28), D(2019, 1, 1))),
-    ("After a two-week pause, convoys left Hajin.", D(2019, 2, 20), (D(2019, 2, 7), D(2019, 2, 20))),
+    ("After a two-week pause, convoys left Hajin.", D(2019, 2, 20),
+     (D(2019, 2, 7), D(2019, 2, 20))),
 ])
 def test_spans(text, published, want):
     assert dated(text, published) == ("span", *want)
@@ -248,3 +249,20 @@ def test_gold_accuracy_floor():
                 got.end and got.end.isoformat())
         hits += r["precision"] == "day" and want == have
     assert hits / len(day_rows) >= 0.95, f"{hits}/{len(day_rows)} day-precise rows exact"
+
+
+# --- patterns added after a fresh, untuned check (see the labelled set's last rows)
+@pytest.mark.parametrize("text, published, want", [
+    ("Since Sunday, 2,500 people have reached Hajin.", D(2019, 3, 6),
+     ("span", D(2019, 3, 3), D(2019, 3, 6))),
+    ("Over the past week, people left Hajin.", D(2019, 3, 6),
+     ("span", D(2019, 2, 28), D(2019, 3, 6))),
+    ("In mid-January, the SDF captured Hajin.", D(2019, 2, 1),
+     ("month", D(2019, 1, 1), D(2019, 1, 31))),
+    ("In March, the SDF captured Hajin.", D(2019, 3, 6), ("month", D(2019, 3, 1), D(2019, 3, 6))),
+    ("In December, the SDF captured Hajin.", D(2019, 1, 6),
+     ("month", D(2018, 12, 1), D(2018, 12, 31))),
+    ("Hajin, taken in October 2017, was rebuilt.", D(2019, 3, 1), ("background", None, None)),
+])
+def test_since_past_week_and_month_names(text, published, want):
+    assert dated(text, published) == want

@@ -95,15 +95,17 @@ def main() -> None:
         text = "\n\n".join([seed] * max(1, round(700 / len(words))))
         spans = [(i, i + 7) for i in range(len(text)) if text.startswith("Baghouz", i)]
         spans += [(i, i + 5) for i in range(len(text)) if text.startswith("Syria", i)]
-        # About 20 place mentions in a 700-word article; report both rates.
-        t0 = time.perf_counter()
-        for _ in range(args.repeat):
-            date_mentions(text, dt.date(2019, 3, 3), spans)
-        secs = (time.perf_counter() - t0) / args.repeat
+        pub = dt.date(2019, 3, 3)
+        runs = []  # best of five: the machine is shared, the minimum is the least disturbed
+        for _ in range(5):
+            t0 = time.perf_counter()
+            for _ in range(args.repeat):
+                date_mentions(text, pub, spans)
+            runs.append((time.perf_counter() - t0) / args.repeat)
+        secs = min(runs)
         print(f"seed-like article: {len(text.split())} words, {len(spans)} mentions: "
-              f"{secs * 1e3:.2f} ms/article = {1 / secs:,.0f} articles/s, "
-              f"{len(spans) / secs:,.0f} mentions/s")
-
+              f"{secs * 1e3:.2f} ms/article (best of 5; median {sorted(runs)[2] * 1e3:.2f}) = "
+              f"{1 / secs:,.0f} articles/s, {secs / len(spans) * 1e3:.3f} ms/mention")
 
 if __name__ == "__main__":
     main()
