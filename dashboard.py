@@ -1,24 +1,42 @@
 """The reader's dashboard: a map of the campaign beside a date slider.
 
-UI only. Data comes prebuilt from data/events.csv (`python -m geo build`); no
-geocoding and no network happen on a rerun. The base map is identical on every
-run and the points travel as one GeoJSON layer through `feature_group_to_add`,
-so moving the slider swaps the points without reloading the map.
+UI only: widgets, cached loaders and layout; the data work is in geo/. Data
+comes prebuilt from data/events.csv (`python -m geo build`); no geocoding and no
+network happen on a rerun. The base map is identical on every run and the points
+travel as one GeoJSON layer through `feature_group_to_add`, so moving the slider
+(or playback) swaps the points without reloading the map.
 """
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
+import time
 from pathlib import Path
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo import events as ev
 from geo import maps
 from geo.config import ConfigError, Settings
-from geo.events import MODES, read_events, select
+from geo.corrections import Correction, Corrections
+from geo.event_types import EVENT_TYPES
 
 st.set_page_config(page_title="Baghouz: the last IS territory, day by day", page_icon="🗺️", layout="wide")
+
+CLOCKS = {"happened": "event", "were reported": "published"}
+MODE_LABELS = {"cumulative": "everything up to the day", "day": "that day only", "window": "a moving window"}
+SPEEDS = {"slow (2 s a day)": 2.0, "normal (1 s a day)": 1.0, "fast (0.5 s a day)": 0.5}
+BRIEF_LIMIT = 150
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&])")
+
+
+def md(text) -> str:
+    """Article text as literal Markdown: no links, HTML, maths or emphasis can be smuggled in."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text or "").split()))
 
 
 def settings_ui() -> Settings:
@@ -33,44 +51,284 @@ def settings_ui() -> Settings:
         st.stop()
 
 
-def data_version(path: Path) -> tuple[int, int]:
-    """Changes whenever the events file is rewritten (atomic replace: new inode, new mtime)."""
+def version(path: Path) -> tuple[int, int]:
+    """Changes whenever a file is rewritten (atomic replace: new mtime); (0, 0) if missing."""
+    if not path.exists():
+        return 0, 0
     stat = path.stat()
     return stat.st_mtime_ns, stat.st_size
 
 
 @st.cache_data(show_spinner="Loading events…")
-def load_events(path: str, version: tuple[int, int]) -> pd.DataFrame:
-    return maps.with_snippets(read_events(Path(path)))
+def load_events(path: str, stamp: tuple[int, int]) -> pd.DataFrame:
+    return maps.with_snippets(ev.read_events(Path(path)))
 
 
-def controls_ui(df: pd.DataFrame) -> tuple[dt.date, str, int, str]:
+@st.cache_data
+def load_variants(path: str, stamp: tuple[int, int]) -> list[frozenset[str]]:
+    return ev.read_variant_groups(Path(path))
+
+
+@st.cache_data
+def load_corrections(path: str, stamp: tuple[int, int]) -> list[Correction]:
+    return Corrections.load(Path(path))[0].rows
+
+
+def flash(message: str, kind: str = "success") -> None:
+    """A message that survives the st.rerun() after an edit."""
+    st.session_state.setdefault("flash", []).append((kind, message))
+
+
+def show_flash() -> None:
+    for kind, message in st.session_state.pop("flash", []):
+        getattr(st, kind)(message)
+
+
+def controls_ui(df: pd.DataFrame, editing: bool) -> dict:
     with st.sidebar:
         st.header("Time")
-        clock = st.radio("Place events on the day they", ["happened", "were reported"], key="clock",
+        clock = st.radio("Place events on the day they", list(CLOCKS), key="clock",
                          bind="query-params", horizontal=True,
                          help="'happened' uses the date the article's words give for each place; "
                               "'were reported' uses the publication date.")
-        mode = st.radio("Show", MODES, key="mode", bind="query-params", horizontal=True,
-                        format_func={"cumulative": "everything up to the day", "day": "that day only",
-                                     "window": "a moving window"}.get)
+        mode = st.radio("Show", ev.MODES, key="mode", bind="query-params", horizontal=True,
+                        format_func=MODE_LABELS.get)
         window = st.number_input("Window (days)", 1, 60, 7, key="window", bind="query-params",
                                  disabled=mode != "window")
-    column = "event_date" if clock == "happened" else "published"
-    days = df[column].dropna()
-    first, last = days.min().date(), days.max().date()
-    day = st.slider("Date", min_value=first, max_value=last, value=last, step=dt.timedelta(days=1),
-                    format="ddd D MMM YYYY", key="day", bind="query-params",
+        playing = st.session_state.get("playing", False)
+        speed = st.selectbox("Playback speed", list(SPEEDS), index=1, key="speed")
+        st.button("⏸ Pause" if playing else "▶ Play", key="play", on_click=toggle_play,
+                  help="Steps the date one day at a time; the map updates in place.")
+        st.header("Filters")
+        types = st.multiselect("Event type", EVENT_TYPES, key="types", bind="query-params",
+                               placeholder="all types")
+        place = st.text_input("Place", key="place", bind="query-params",
+                              placeholder="e.g. Baghouz (finds Baghuz too)")
+        sources = st.multiselect("Outlet", sorted(df["source"].dropna().unique()), key="sources",
+                                 bind="query-params", placeholder="all outlets")
+        st.header("Legend")
+        st.html(maps.legend_html())
+    return {"clock": CLOCKS[clock], "mode": mode, "window": int(window), "types": types,
+            "place": place, "sources": sources, "speed": SPEEDS[speed]}
+
+
+def toggle_play() -> None:
+    st.session_state["playing"] = not st.session_state.get("playing", False)
+    st.session_state["last_step"] = 0.0
+    if st.session_state["playing"] and st.session_state.get("day") == st.session_state.get("last_day"):
+        st.session_state["day"] = st.session_state.get("first_day")  # replay from the start
+
+
+def pause() -> None:
+    st.session_state["playing"] = False
+
+
+def step_playback(first: dt.date, last: dt.date, speed: float) -> None:
+    """On a timer tick, move the date one day on; stop (full rerun) at the end."""
+    if not st.session_state.get("playing"):
+        return
+    now = time.monotonic()
+    if now - st.session_state.get("last_step", 0.0) < speed * 0.8:
+        return  # a rerun caused by something else, not the timer
+    st.session_state["last_step"] = now
+    day = st.session_state.get("day", first)
+    if day >= last:
+        st.session_state["playing"] = False
+        st.rerun(scope="app")  # stops the fragment's timer
+    st.session_state["day"] = min(last, day + dt.timedelta(days=1))
+
+
+def timeline_ui(df: pd.DataFrame, day: dt.date, view: dict, first: dt.date) -> None:
+    counts = ev.per_day(df, view["clock"])
+    if counts.empty:
+        return
+    start = {"cumulative": first, "day": day,
+             "window": day - dt.timedelta(days=view["window"] - 1)}[view["mode"]]
+    band = pd.DataFrame({"start": [pd.Timestamp(start)], "end": [pd.Timestamp(day) + pd.Timedelta(hours=23)]})
+    bars = alt.Chart(counts).mark_bar().encode(
+        x=alt.X("yearmonthdate(day):T", title=None),
+        y=alt.Y("sum(mentions):Q", title="mentions"),
+        color=alt.Color("event_type:N", legend=None,
+                        scale=alt.Scale(domain=list(maps.COLORS), range=list(maps.COLORS.values()))),
+        tooltip=[alt.Tooltip("yearmonthdate(day):T", title="day"), "event_type:N", "mentions:Q"])
+    shade = alt.Chart(band).mark_rect(opacity=0.18, color="#1f77b4").encode(x="start:T", x2="end:T")
+    st.altair_chart(shade + bars, height=110, width="stretch")
+
+
+def brief_ui(shown: pd.DataFrame) -> None:
+    brief = ev.day_brief(shown)
+    st.subheader(f"Day brief: {len(brief)} report{'s' * (len(brief) != 1)}")
+    if brief.empty:
+        st.write("Nothing reported for this date with these filters.")
+        return
+    lines = []
+    for r in brief.head(BRIEF_LIMIT).itertuples(index=False):
+        when = r.event_date.strftime("%d %b %Y") if pd.notna(r.event_date) else "undated"
+        link = maps.safe_url(r.url).replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+        lines.append(f"- **{md(r.place)}** ({md(when)}, {md(r.event_type)}): {md(r.sentence)} "
+                     f"— *{md(r.title)}*, {md(r.source) or 'unknown outlet'}"
+                     + (f" [link]({link})" if link else ""))
+    with st.container(height=360):
+        st.markdown("\n".join(lines))
+        if len(brief) > BRIEF_LIMIT:
+            st.caption(f"… {len(brief) - BRIEF_LIMIT} more: narrow the date or the filters, or export CSV.")
+
+
+def exports_ui(shown: pd.DataFrame, settings: Settings, view: dict, fit) -> None:
+    stamp = version(settings.events_path)[0]
+    built = dt.datetime.fromtimestamp(stamp / 1e9, dt.timezone.utc) if stamp else None
+    corrections = load_corrections(str(settings.corrections_path), version(settings.corrections_path))
+    manifest = ev.provenance(shown, settings, view, corrections, built)
+    stem = f"baghouz-{view['day']}-{view['mode']}"
+    c1, c2, c3 = st.columns(3)
+    c1.download_button("CSV", ev.to_csv_text(shown), f"{stem}.csv", "text/csv", key="dl_csv")
+    c2.download_button("GeoJSON", json.dumps(maps.export_geojson(shown), ensure_ascii=False),
+                       f"{stem}.geojson", "application/geo+json", key="dl_geojson")
+    c3.download_button("HTML map", maps.standalone_map(maps.features(shown), manifest, fit),
+                       f"{stem}.html", "text/html", key="dl_html")
+
+
+def view_ui(df: pd.DataFrame, shown_all: pd.DataFrame, settings: Settings, view: dict) -> None:
+    """Everything that depends on the date: reruns alone on a slider move or a playback tick."""
+    first, last = ev.day_range(df)
+    st.session_state["first_day"], st.session_state["last_day"] = first, last
+    if "day" not in st.session_state and "day" not in st.query_params:
+        st.session_state["day"] = last
+    elif "day" in st.session_state and not first <= st.session_state["day"] <= last:
+        st.session_state["day"] = min(max(st.session_state["day"], first), last)
+    step_playback(first, last, view["speed"])
+    day = st.slider("Date", min_value=first, max_value=last, step=dt.timedelta(days=1),
+                    format="ddd D MMM YYYY", key="day", bind="query-params", on_change=pause,
                     help="Arrow keys step one day.")
-    return day, mode, int(window), "event" if clock == "happened" else "published"
-
-
-def status_ui(df: pd.DataFrame, shown: pd.DataFrame) -> None:
-    located = df[df["lat"].notna()]
-    unresolved = sorted(df.loc[df["place_source"] == "unresolved", "surface"].unique())
+    view = {**view, "day": day.isoformat()}
+    timeline_ui(shown_all, day, view, first)
+    shown = ev.select(shown_all, day, view["mode"], view["window"], view["clock"])
+    fit = maps.bounds(df)
+    map_col, side_col = st.columns([3, 1])
+    with map_col:
+        st_folium(maps.base_map(fit), feature_group_to_add=maps.points_layer(maps.features(shown)),
+                  key="map", height=540, use_container_width=True, returned_objects=[])
+        st.caption("Map data © OpenStreetMap contributors. Click a point for the sentences behind it.")
+    with side_col:
+        st.subheader("Countries and regions")
+        st.caption("Named in the reports, too broad to pin.")
+        area_table = maps.areas(shown)
+        if area_table.empty:
+            st.write("None for this date.")
+        else:
+            st.dataframe(area_table, hide_index=True, width="stretch")
+    located = maps.pinned(shown)
     st.caption(f"{df['article_id'].nunique()} articles · {len(df)} place mentions · "
-               f"{len(located)} located · {len(shown)} shown for this date"
-               + (f" · not located: {', '.join(unresolved)}" if unresolved else ""))
+               f"{len(shown)} shown for this date · {located['place'].nunique()} places on the map")
+    brief_ui(shown)
+    st.markdown("**Export this view**")
+    exports_ui(shown, settings, view, fit)
+
+
+def rebuild(settings: Settings) -> None:
+    """Re-run the offline pipeline and rewrite events.csv; the loader sees the new mtime."""
+    from geo.pipeline import build_events  # heavy (gazetteer): only editors pay for it
+    with st.spinner("Rebuilding events from the articles…"):
+        table, summary = build_events(settings, online=False)
+        ev.write_events(table, settings.events_path)
+    flash("Events rebuilt: " + "; ".join(summary.lines()[:2]))
+
+
+def add_article_ui(settings: Settings) -> None:
+    from geo.articles import parse_upload, save_article
+    limit = settings.max_upload_bytes
+    paste, upload = st.tabs(["Paste text", "Upload a file"])
+    with paste, st.form("paste_form"):
+        published = st.date_input("Published", value=dt.date(2019, 3, 1), key="new_date")
+        title = st.text_input("Title (optional: the first sentence is used)", key="new_title")
+        source = st.text_input("Outlet", key="new_source")
+        url = st.text_input("Link (http or https)", key="new_url")
+        text = st.text_area("Article text", height=160, key="new_text")
+        pasted = st.form_submit_button("Add the article")
+    with upload, st.form("upload_form"):
+        file = st.file_uploader(f"A .txt, .md, .csv or .jsonl file (up to {limit / 1e6:g} MB)", key="new_file")
+        uploaded = st.form_submit_button("Add the file")
+    if pasted:
+        fields = "\n".join(f'{k}: "{" ".join(v.split())}"' for k, v in
+                           (("title", title), ("source", source), ("url", url)) if v.strip())
+        body = f"---\ndate: {published.isoformat()}\n{fields}\n---\n{text}".encode()
+        name = re.sub(r"[^\w-]+", "-", (title or text[:40]).lower()).strip("-") or "pasted"
+        articles, problems = parse_upload(f"{published.isoformat()}-{name[:50]}.md", body, limit)
+    elif uploaded and file is not None:
+        articles, problems = parse_upload(file.name, file.getvalue(), limit)
+    elif uploaded:
+        articles, problems = [], []
+        st.error("Choose a file first.")
+    else:
+        return
+    for problem in problems:
+        (st.warning if articles else st.error)(str(problem))
+    if articles:
+        saved = [save_article(a, settings.articles_dir / "added") for a in articles]
+        flash(f"Added {len(saved)} article(s): " + ", ".join(p.name for p in saved))
+        rebuild(settings)
+        st.rerun()
+
+
+def corrections_ui(df: pd.DataFrame, settings: Settings) -> None:
+    pairs = df[["surface", "place"]].drop_duplicates().sort_values(["place", "surface"])
+    options = list(pairs.itertuples(index=False, name=None))
+    if not options:
+        st.write("No places to correct yet.")
+        return
+    surface, place = st.selectbox("Place as written → where it was put", options, key="fix_place",
+                                  format_func=lambda o: f"{o[0]} → {o[1]}")
+    rows = df[(df["surface"] == surface) & (df["place"] == place)]
+    scope = st.selectbox("Apply to", ["*"] + sorted(rows["article_id"].unique()), key="fix_scope",
+                         format_func=lambda a: "every article" if a == "*" else a)
+    action = st.radio("Correction", ["pick", "coords", "reject"], key="fix_action", horizontal=True,
+                      format_func={"pick": "another candidate", "coords": "my coordinates",
+                                   "reject": "not a place"}.get)
+    fix = {}
+    if action == "pick":
+        alts = [a for a in json.loads(rows["alternatives"].iloc[0] or "[]") if a[0] != place]
+        if not alts:
+            st.info("No other candidates were found for this name: enter coordinates instead.")
+        else:
+            alt_ = st.selectbox("Candidate", alts, key="fix_alt",
+                                format_func=lambda a: f"{a[0]} ({a[3]}, {a[4]}, {a[5]}) {a[1]}, {a[2]}")
+            fix = {"name": alt_[0], "ref": str(alt_[6] or "")}
+    elif action == "coords":
+        lat = st.number_input("Latitude", -90.0, 90.0, float(rows["lat"].iloc[0] or 34.45), format="%.5f", key="fix_lat")
+        lon = st.number_input("Longitude", -180.0, 180.0, float(rows["lon"].iloc[0] or 40.95), format="%.5f", key="fix_lon")
+        fix = {"name": place, "lat": lat, "lon": lon, "kind": rows["kind"].iloc[0] if rows["kind"].iloc[0] in maps.PINNED_KINDS else "village"}
+    reason = st.text_input("Reason (kept in data/corrections.csv for review)", key="fix_reason")
+    if st.button("Save correction", key="fix_save"):
+        if not reason.strip():
+            st.error("Give a reason: reviewers read it in corrections.csv.")
+            return
+        if action == "pick" and not fix:
+            st.error("There is no other candidate to pick.")
+            return
+        try:
+            current, _ = Corrections.load(settings.corrections_path)
+            current.added(Correction(article_id=scope, surface=surface, action=action,
+                                     reason=reason.strip(), editor="dashboard", **fix),
+                          settings.corrections_path)
+        except (ValueError, OSError) as exc:
+            st.error(f"The correction was not saved: {exc}")
+            return
+        flash(f"Saved: {surface} → {action} ({'every article' if scope == '*' else scope}).")
+        rebuild(settings)
+        st.rerun()
+
+
+def editing_ui(df: pd.DataFrame, settings: Settings) -> None:
+    st.divider()
+    st.header("Editing")
+    st.caption("Switch off for a public deployment with GEO_EDITING=off.")
+    with st.expander("Add an article"):
+        add_article_ui(settings)
+    with st.expander("Correct a place"):
+        corrections_ui(df, settings)
+        existing = load_corrections(str(settings.corrections_path), version(settings.corrections_path))
+        if existing:
+            st.dataframe(pd.DataFrame([c.__dict__ for c in existing]), hide_index=True, width="stretch")
 
 
 def main() -> None:
@@ -79,40 +337,25 @@ def main() -> None:
     st.markdown(
         "From the Hajin offensive of September 2018 to the fall of Baghouz in March 2019: every "
         "point is a place named in a dated report, placed by an offline gazetteer and dated from the "
-        "article's own words. Click a point for the sentences behind it. The bundled briefs are "
-        "summaries written for this project from the cited reporting; the seed article is a Press "
-        "Association report.")
+        "article's own words. Click a point for the sentences behind it, or read the day brief below "
+        "the map. The bundled briefs are summaries written for this project from the cited "
+        "reporting; the seed article is a Press Association report.")
+    show_flash()
     if not settings.events_path.exists():
         st.error(f"No events yet: {settings.events_path} is missing. Run `python -m geo build`.")
         st.stop()
     try:
-        df = load_events(str(settings.events_path), data_version(settings.events_path))
+        df = load_events(str(settings.events_path), version(settings.events_path))
     except ValueError as exc:
         st.error(str(exc))
         st.stop()
-    day, mode, window, clock = controls_ui(df)
-    shown = select(df, day, mode, window, clock)
-    map_col, side_col = st.columns([3, 1])
-    with map_col:
-        collection = maps.features(shown)
-        st_folium(maps.base_map(), feature_group_to_add=maps.points_layer(collection), key="map",
-                  height=560, use_container_width=True, returned_objects=["last_object_clicked_tooltip"])
-        st.caption("Map data © OpenStreetMap contributors. Points sized by the number of articles; "
-                   "faint points are dated only by publication or by a span.")
-    with side_col:
-        st.subheader("Countries and regions")
-        area_table = maps.areas(shown)
-        if area_table.empty:
-            st.write("None for this date.")
-        else:
-            st.dataframe(area_table, hide_index=True, use_container_width=True)
-    status_ui(df, shown)
-    st.subheader("Events shown")
-    st.dataframe(
-        shown.assign(url=shown["url"].map(maps.safe_url))[["event_date", "event_end", "date_precision", "place", "surface", "kind", "event_type",
-               "sentence", "title", "source", "url", "date_rule"]],
-        hide_index=True, use_container_width=True,
-        column_config={"url": st.column_config.LinkColumn("link", display_text="open")})
+    view = controls_ui(df, settings.editing)
+    groups = load_variants(str(settings.gazetteer_path), version(settings.gazetteer_path))
+    filtered = ev.filter_events(df, view["types"], view["sources"], view["place"], groups)
+    playing = st.session_state.get("playing", False)
+    st.fragment(view_ui, run_every=view["speed"] if playing else None)(df, filtered, settings, view)
+    if settings.editing:
+        editing_ui(df, settings)
 
 
 main()

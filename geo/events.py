@@ -13,6 +13,7 @@ import pandas as pd
 from .dates import EventDate
 from .event_types import classify
 from .models import EVENT_COLUMNS, Article, Mention, Place
+from .names import name_key
 
 _SENTENCE_END = re.compile(r"(?<=[.!?\u201d\"])\s+(?=[A-Z\u201c\"“#])|\n\s*\n|\n")
 MODES = ("cumulative", "day", "window")
@@ -108,3 +109,116 @@ def select(df: pd.DataFrame, day: dt.date, mode: str = "cumulative", window: int
         first = day - pd.Timedelta(days=max(1, window) - 1)
         mask = (start <= day) & (end >= first)
     return df[mask.fillna(False)]
+
+
+# --- Views of the table for the dashboard: filters, timeline, day brief, exports ---------
+
+def variant_groups(gazetteer_rows) -> list[frozenset[str]]:
+    """Spelling variants per campaign place, as folded keys: {"al baghuz fawqani", "baghouz", ...}.
+
+    `gazetteer_rows` are (name, variants) pairs, variants '|'-separated as in data/gazetteer.csv.
+    """
+    groups = []
+    for name, variants in gazetteer_rows:
+        keys = {name_key(v) for v in [name, *str(variants or "").split("|")] if v and v.strip()}
+        if keys:
+            groups.append(frozenset(keys))
+    return groups
+
+
+def read_variant_groups(path: Path) -> list[frozenset[str]]:
+    """Variant groups from the campaign gazetteer CSV; none when the file is missing."""
+    if not path.exists():
+        return []
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return variant_groups(zip(table.get("name", []), table.get("variants", [])))
+
+
+def place_mask(df: pd.DataFrame, query: str, groups: list[frozenset[str]] = ()) -> pd.Series:
+    """Rows whose place or surface matches `query`, spelling variants included.
+
+    The query matches a name when its folded form occurs in it ("baghu" finds
+    "Baghuz"); a query equal to any variant of a gazetteer place also finds every
+    other spelling of that place (Baghouz finds Baghuz and Al-Baghuz Fawqani).
+    """
+    key = name_key(query or "")
+    if not key:
+        return pd.Series(True, index=df.index)
+    names = set(df["place"].dropna()) | set(df["surface"].dropna())
+    folded = {n: name_key(n) for n in names}
+    wanted = {k for k in folded.values() if key in k}
+    for group in groups:
+        if key in group or any(key in g for g in group) or wanted & group:
+            wanted |= group
+    hits = {n for n, k in folded.items() if k in wanted}
+    return df["place"].isin(hits) | df["surface"].isin(hits)
+
+
+def filter_events(df: pd.DataFrame, types=(), sources=(), place: str = "",
+                  groups: list[frozenset[str]] = ()) -> pd.DataFrame:
+    """Event-type, outlet and place filters; an empty filter keeps everything."""
+    mask = pd.Series(True, index=df.index)
+    if types:
+        mask &= df["event_type"].isin(list(types))
+    if sources:
+        mask &= df["source"].isin(list(sources))
+    if place and place.strip():
+        mask &= place_mask(df, place, groups)
+    return df[mask]
+
+
+def day_range(df: pd.DataFrame) -> tuple[dt.date, dt.date]:
+    """First and last day over both clocks, so switching clocks keeps the slider's range."""
+    days = pd.concat([df["event_date"], df["event_end"], df["published"]]).dropna()
+    if days.empty:
+        today = dt.date.today()
+        return today, today
+    return days.min().date(), days.max().date()
+
+
+def per_day(df: pd.DataFrame, clock: str = "event") -> pd.DataFrame:
+    """Mentions per day and event type, on the chosen clock (a span counts on its first day)."""
+    column = "published" if clock == "published" else "event_date"
+    out = (df.dropna(subset=[column]).groupby([column, "event_type"]).size()
+           .rename("mentions").reset_index().rename(columns={column: "day"}))
+    return out.sort_values("day", kind="stable").reset_index(drop=True)
+
+
+def day_brief(df: pd.DataFrame) -> pd.DataFrame:
+    """The shown events as a reading list: newest day first, one row per article and place."""
+    cols = ["event_date", "event_end", "published", "place", "kind", "event_type", "sentence",
+            "title", "source", "url", "date_rule", "article_id"]
+    out = df.drop_duplicates(["article_id", "place", "sentence"])[cols]
+    return out.sort_values(["event_date", "place"], ascending=[False, True],
+                           na_position="last", kind="stable").reset_index(drop=True)
+
+
+def to_csv_text(df: pd.DataFrame) -> str:
+    """The events table as CSV in the same layout as data/events.csv (for exports)."""
+    out = df[list(EVENT_COLUMNS)].copy()
+    for col, dtype in EVENT_COLUMNS.items():
+        if dtype.startswith("datetime"):
+            out[col] = out[col].dt.strftime("%Y-%m-%d")
+    return out.to_csv(index=False, lineterminator="\n", float_format="%.6f")
+
+
+def provenance(df: pd.DataFrame, settings, view: dict, corrections=(),
+               built: dt.datetime | None = None) -> dict:
+    """What an export was made from: its articles, the geocoder settings, corrections, build date."""
+    arts = df.drop_duplicates("article_id")
+    return {
+        "view": view,
+        "events": int(len(df)),
+        "articles": [{"id": r.article_id, "title": r.title, "source": r.source, "url": r.url,
+                      "published": r.published.date().isoformat()} for r in arts.itertuples(index=False)],
+        "geocoder": {"offline_gazetteer": str(settings.gazetteer_path.name),
+                     "nominatim_enabled": settings.nominatim_enabled,
+                     "nominatim_domain": settings.nominatim_domain if settings.nominatim_enabled else None,
+                     "country_codes": list(settings.country_codes),
+                     "viewbox": list(settings.viewbox) if settings.viewbox else None,
+                     "language": settings.language},
+        "corrections_applied": [{"article_id": c.article_id, "surface": c.surface, "action": c.action,
+                                 "name": c.name, "lat": c.lat, "lon": c.lon, "reason": c.reason,
+                                 "decided": c.decided} for c in corrections],
+        "events_built": built.isoformat(timespec="seconds") if built else None,
+    }

@@ -1,0 +1,315 @@
+"""The dashboard under Streamlit's AppTest, on a private copy of the bundled data.
+
+The map component is not rendered by AppTest, but its whole payload (base map
+script and the points layer) is in the component's json_args: the tests count
+the GeoJSON features there and compare them with what geo.events/geo.maps say
+the same view should hold.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+import streamlit.testing.v1.app_test as app_test_mod
+
+from geo import events as ev
+from geo import maps
+from geo.config import Settings
+from geo.pipeline import build_events
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "dashboard.py")
+HOSTILE = """---
+date: 2019-03-04
+title: "<script>window.__pwned=1</script> Baghouz report"
+source: "<img src=x onerror=alert(1)>"
+url: "javascript:alert(document.cookie)"
+---
+SDF fighters advanced into Baghouz on Monday <script>window.__pwned=1</script> while
+an <img src=x onerror="window.__pwned=2"> image was posted from Baghouz.
+"""
+
+
+def make_data(tmp: Path, extra: dict[str, str] | None = None) -> Path:
+    """A copy of data/ (articles + gazetteer) with events built offline, plus extra articles."""
+    data = tmp / "data"
+    shutil.copytree(ROOT / "data" / "articles", data / "articles")
+    shutil.copy(ROOT / "data" / "gazetteer.csv", data / "gazetteer.csv")
+    for name, text in (extra or {}).items():
+        (data / "articles" / name).write_text(text, encoding="utf-8")
+    settings = Settings.from_env({"GEO_DATA_DIR": str(data)})
+    table, _ = build_events(settings, online=False)
+    ev.write_events(table, settings.events_path)
+    return data
+
+
+@pytest.fixture(scope="session")
+def bundled(tmp_path_factory) -> Path:
+    return make_data(tmp_path_factory.mktemp("bundled"))
+
+
+@pytest.fixture
+def app(monkeypatch, bundled):
+    """An AppTest on the shared read-only copy (tests that edit make their own)."""
+    monkeypatch.setenv("GEO_DATA_DIR", str(bundled))
+    monkeypatch.delenv("GEO_EDITING", raising=False)
+    st.cache_data.clear()
+    yield AppTest.from_file(APP, default_timeout=30)
+    st.cache_data.clear()
+
+
+def payload(at: AppTest) -> str:
+    return at.get("component_instance")[0].proto.json_args
+
+
+def layer(at: AppTest) -> list[dict]:
+    """The GeoJSON features the points layer hands to Leaflet, decoded as the browser sees them."""
+    script = json.loads(payload(at))["feature_group"] or ""
+    feats = []
+    for m in re.finditer(r"geo_json_\w+_add\(", script):
+        data, _ = json.JSONDecoder().raw_decode(script, m.end())
+        feats += data["features"]
+    return feats
+
+
+def n_points(at: AppTest) -> int:
+    return len(layer(at))
+
+
+def expected_points(data: Path, day, mode="cumulative", window=7, clock="event") -> int:
+    df = ev.read_events(data / "events.csv")
+    return len(maps.features(ev.select(df, day, mode, window, clock))["features"])
+
+
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_renders_with_map_slider_and_points(app, bundled):
+    at = ok(app.run())
+    slider = at.slider(key="day")
+    df = ev.read_events(bundled / "events.csv")
+    first, last = ev.day_range(df)
+    assert slider.value == last
+    assert n_points(at) == expected_points(bundled, last) > 5
+    assert "fitBounds" in json.loads(payload(at))["script"]
+
+
+def test_slider_changes_points_but_not_the_base_map(app, bundled):
+    at = ok(app.run())
+    before, script = n_points(at), json.loads(payload(at))["script"]
+    ok(at.slider(key="day").set_value(dt.date(2018, 10, 1)).run())
+    after = n_points(at)
+    assert after == expected_points(bundled, dt.date(2018, 10, 1))
+    assert after < before
+    # The same base map script means st_folium keeps the map and swaps only the layer.
+    assert json.loads(payload(at))["script"] == script
+
+
+def test_modes_and_clocks_change_counts_as_expected(app, bundled):
+    day = dt.date(2019, 3, 3)
+    at = ok(app.run())
+    at.slider(key="day").set_value(day)
+    cumulative = n_points(ok(at.run()))
+    at.radio(key="mode").set_value("day")
+    one_day = n_points(ok(at.run()))
+    assert one_day == expected_points(bundled, day, "day") < cumulative
+    at.radio(key="mode").set_value("window")
+    ok(at.run()).number_input(key="window").set_value(10)
+    windowed = n_points(ok(at.run()))
+    assert windowed == expected_points(bundled, day, "window", 10)
+    assert one_day <= windowed <= cumulative
+    at.radio(key="mode").set_value("day")
+    at.radio(key="clock").set_value("were reported")
+    reported = n_points(ok(at.run()))
+    assert reported == expected_points(bundled, day, "day", clock="published")
+
+
+def test_clocks_differ_somewhere(bundled):
+    """The two clocks are not the same data: on some day they disagree (guards the test above)."""
+    df = ev.read_events(bundled / "events.csv")
+    days = sorted(set(df["published"].dt.date))
+    assert any(expected_points(bundled, d, "day") != expected_points(bundled, d, "day", clock="published")
+               for d in days)
+
+
+def test_type_filter_keeps_only_that_type(app):
+    at = ok(app.run())
+    at.multiselect(key="types").set_value(["air strike"])
+    at = ok(at.run())
+    types = {f["properties"]["type"] for f in layer(at)}
+    assert types == {"air strike"}
+
+
+def test_place_search_matches_spelling_variants(app):
+    at = ok(app.run())
+    counts = {}
+    for query in ("Baghouz", "Baghuz", "baghouz"):
+        at.text_input(key="place").set_value(query)
+        at = ok(at.run())
+        counts[query] = n_points(at)
+        places = {f["properties"]["place"] for f in layer(at)}
+        assert places and all("bagh" in p.lower() for p in places), places
+    assert len(set(counts.values())) == 1
+    at.text_input(key="place").set_value("Hajin")
+    assert n_points(ok(at.run())) != counts["Baghouz"]
+
+
+def test_source_filter(app, bundled):
+    df = ev.read_events(bundled / "events.csv")
+    source = df["source"].value_counts().index[0]
+    at = ok(app.run())
+    at.multiselect(key="sources").set_value([source])
+    at = ok(at.run())
+    kept = ev.filter_events(df, sources=[source])
+    assert len(kept) < len(df)
+    assert n_points(at) == len(maps.features(kept)["features"])
+    assert any(h.value.startswith(f"Day brief: {len(ev.day_brief(kept))} report") for h in at.subheader)
+
+
+def test_day_brief_lists_the_days_events(app, bundled):
+    day = dt.date(2019, 3, 20)
+    at = ok(app.run())
+    at.slider(key="day").set_value(day)
+    at.radio(key="mode").set_value("day")
+    at = ok(at.run())
+    df = ev.read_events(bundled / "events.csv")
+    shown = ev.day_brief(ev.select(df, day, "day"))
+    assert any(h.value.startswith(f"Day brief: {len(shown)} report") for h in at.subheader)
+    brief = next(m.value for m in at.markdown if m.value.startswith("- **"))
+    assert brief.count("\n- **") + 1 == len(shown)
+    assert "Baghouz" in brief or "Baghuz" in brief
+
+
+def test_exports_are_valid(app, monkeypatch, bundled):
+    stores = []
+
+    def recording(endpoint):
+        store = MemoryMediaFileStorage(endpoint)
+        stores.append(store)
+        return store
+
+    monkeypatch.setattr(app_test_mod, "MemoryMediaFileStorage", recording)
+    at = ok(app.run())
+    at.slider(key="day").set_value(dt.date(2019, 2, 1))
+    at = ok(at.run())
+    store = stores[-1]
+    files = {}
+    for button in at.get("download_button"):
+        files[button.proto.label] = store.get_file(button.proto.url.rsplit("/", 1)[1]).content.decode()
+    rows = list(csv.DictReader(io.StringIO(files["CSV"])))
+    df = ev.read_events(bundled / "events.csv")
+    assert len(rows) == len(ev.select(df, dt.date(2019, 2, 1))) > 0
+    assert list(rows[0]) == list(ev.EVENT_COLUMNS)
+    geo = json.loads(files["GeoJSON"])
+    assert geo["type"] == "FeatureCollection" and geo["features"]
+    assert all(-90 <= f["geometry"]["coordinates"][1] <= 90 for f in geo["features"])
+    page = files["HTML map"]
+    assert page.lstrip().lower().startswith("<!doctype html>")
+    manifest = json.loads(re.search(r'<script type="application/json" id="provenance">(.*?)</script>',
+                                    page, re.S).group(1))
+    assert manifest["view"]["day"] == "2019-02-01"
+    assert manifest["geocoder"]["nominatim_enabled"] is False
+    assert manifest["articles"] and manifest["events_built"]
+
+
+def test_added_article_appears_without_restart(tmp_path, monkeypatch):
+    data = make_data(tmp_path)
+    monkeypatch.setenv("GEO_DATA_DIR", str(data))
+    st.cache_data.clear()
+    at = ok(AppTest.from_file(APP, default_timeout=60).run())
+    assert at.slider(key="day").value == dt.date(2019, 5, 2)
+    at.date_input(key="new_date").set_value(dt.date(2019, 6, 10))
+    at.text_input(key="new_source").set_value("Test Wire")
+    at.text_area(key="new_text").set_value("SDF fighters stormed Hajin on Monday, a spokesman said.")
+    at.button[[b.label for b in at.button].index("Add the article")].click()
+    at = ok(at.run())
+    assert not at.error, [e.value for e in at.error]
+    assert any("Added 1 article" in s.value for s in at.success)
+    assert list((data / "articles" / "added").glob("*.md"))
+    at.slider(key="day").set_value(dt.date(2019, 6, 10))
+    at.radio(key="mode").set_value("day")
+    at = ok(at.run())
+    assert "Hajin" in {f["properties"]["place"] for f in layer(at)}
+    st.cache_data.clear()
+
+
+def test_bad_paste_shows_the_problem(tmp_path, monkeypatch):
+    data = make_data(tmp_path)
+    monkeypatch.setenv("GEO_DATA_DIR", str(data))
+    monkeypatch.setenv("GEO_MAX_UPLOAD_BYTES", "200")
+    st.cache_data.clear()
+    at = ok(AppTest.from_file(APP, default_timeout=60).run())
+    at.text_area(key="new_text").set_value("Baghouz " * 100)
+    at.button[[b.label for b in at.button].index("Add the article")].click()
+    at = ok(at.run())
+    assert any("limit" in e.value for e in at.error), [e.value for e in at.error]
+    assert not (data / "articles" / "added").exists()
+    st.cache_data.clear()
+
+
+def test_reject_correction_removes_the_point(tmp_path, monkeypatch):
+    data = make_data(tmp_path)
+    monkeypatch.setenv("GEO_DATA_DIR", str(data))
+    st.cache_data.clear()
+    at = ok(AppTest.from_file(APP, default_timeout=60).run())
+    before = n_points(at)
+    assert "Hajin" in {f["properties"]["place"] for f in layer(at)}
+    at.selectbox(key="fix_place").set_value(("Hajin", "Hajin"))
+    at = ok(at.run())
+    at.radio(key="fix_action").set_value("reject")
+    at.text_input(key="fix_reason").set_value("test: pretend it is a person")
+    at.button(key="fix_save").click()
+    at = ok(at.run())
+    assert not at.error, [e.value for e in at.error]
+    rows = list(csv.DictReader((data / "corrections.csv").open(encoding="utf-8")))
+    assert rows[-1]["surface"] == "Hajin" and rows[-1]["action"] == "reject"
+    places = {f["properties"]["place"] for f in layer(at)}
+    # Other spellings (Hajjin, Hajeen) were not rejected; the name as written was.
+    assert n_points(at) <= before
+    df = ev.read_events(data / "events.csv")
+    assert not (df["surface"] == "Hajin").any()
+    assert df["surface"].isin(["Hajjin", "Hajeen"]).any() == ("Hajin" in places)
+    st.cache_data.clear()
+
+
+def test_editing_off_hides_editing(app, monkeypatch):
+    at = ok(app.run())
+    assert any(h.value == "Editing" for h in at.header)
+    monkeypatch.setenv("GEO_EDITING", "off")
+    st.cache_data.clear()
+    at = ok(AppTest.from_file(APP, default_timeout=30).run())
+    assert not any(h.value == "Editing" for h in at.header)
+    assert not at.text_area and "fix_save" not in [b.key for b in at.button]
+
+
+def test_hostile_article_is_escaped_in_the_payload(tmp_path, monkeypatch):
+    data = make_data(tmp_path, {"2019-03-04-hostile.md": HOSTILE})
+    monkeypatch.setenv("GEO_DATA_DIR", str(data))
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["day"] = "2019-03-04"
+    at = ok(at.run())
+    at.slider(key="day").set_value(dt.date(2019, 3, 4))
+    at.radio(key="mode").set_value("day")
+    at = ok(at.run())
+    # What Leaflet will insert as HTML: the decoded popup and tooltip strings.
+    html_fields = " ".join(f["properties"]["popup"] + f["properties"]["tooltip"] for f in layer(at))
+    assert "__pwned" in html_fields  # the hostile article is on the map...
+    assert "&lt;script&gt;window.__pwned" in html_fields  # ...as escaped text
+    for bad in ("<script", "<img", "javascript:", "onerror=\"", "href=\"javascript"):
+        assert bad not in html_fields, bad
+    assert "<script>window" not in payload(at)
+    brief = next(m.value for m in at.markdown if m.value.startswith("- **"))
+    assert "<script>" not in brief and "\\<script\\>" in brief
+    st.cache_data.clear()

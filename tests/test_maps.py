@@ -1,0 +1,107 @@
+"""Map layer, legend, exports: escaped text, one point per place, styles by type and precision."""
+import datetime as dt
+import json
+import re
+
+import pandas as pd
+import pytest
+
+from geo import events as ev
+from geo import maps
+from geo.event_types import EVENT_TYPES
+from geo.models import EVENT_COLUMNS
+
+
+def row(**over):
+    base = {"article_id": "a1", "title": "Title", "source": "Wire", "url": "https://example.org/a",
+            "published": "2019-03-04", "event_date": "2019-03-03", "event_end": None,
+            "date_precision": "day", "date_rule": "'on Sunday' → Sun 3 Mar", "surface": "Baghouz",
+            "place": "Al-Baghuz Fawqani", "lat": 34.4586, "lon": 40.9506, "kind": "town",
+            "place_source": "campaign", "score": 1.0, "alternatives": "[]", "start": 0, "end": 7,
+            "sentence": "SDF fighters entered Baghouz.", "event_type": "ground assault / advance"}
+    base.update(over)
+    return base
+
+
+def frame(*rows):
+    return ev.to_frame([row(**r) for r in rows])
+
+
+def test_one_point_per_place_sized_by_articles():
+    df = frame({}, {"article_id": "a2"}, {"article_id": "a3", "place": "Hajin", "lat": 34.69, "lon": 40.83})
+    feats = maps.features(df)["features"]
+    by_place = {f["properties"]["place"]: f["properties"] for f in feats}
+    assert set(by_place) == {"Al-Baghuz Fawqani", "Hajin"}
+    assert by_place["Al-Baghuz Fawqani"]["count"] == 2
+    assert by_place["Al-Baghuz Fawqani"]["radius"] > by_place["Hajin"]["radius"]
+
+
+def test_areas_are_listed_not_pinned():
+    df = frame({}, {"place": "Syria", "kind": "country", "lat": 35.0, "lon": 38.0})
+    assert [f["properties"]["place"] for f in maps.features(df)["features"]] == ["Al-Baghuz Fawqani"]
+    assert list(maps.areas(df)["place"]) == ["Syria"]
+
+
+def test_precision_and_imprecise_places_look_different():
+    df = frame({}, {"place": "Hajin", "lat": 34.69, "lon": 40.83, "date_precision": "published",
+                    "score": 0.3})
+    props = {f["properties"]["place"]: f for f in maps.features(df)["features"]}
+    exact, vague = maps._style(props["Al-Baghuz Fawqani"]), maps._style(props["Hajin"])
+    assert exact["fillOpacity"] > vague["fillOpacity"]
+    assert vague["dashArray"] and not exact["dashArray"]
+    assert "approximate location" in props["Hajin"]["properties"]["popup"]
+
+
+def test_popup_escapes_text_and_drops_unsafe_links():
+    df = frame({"sentence": "Baghouz <script>x()</script> & <img src=x onerror=y()>",
+                "title": "<b>t</b>", "url": "javascript:alert(1)", "source": "<i>s</i>"})
+    popup = maps.features(df)["features"][0]["properties"]["popup"]
+    assert "<script" not in popup and "<img" not in popup and "<b>t" not in popup
+    assert "&lt;script&gt;" in popup and "javascript:" not in popup and "<a " not in popup
+    assert "<mark>Baghouz</mark>" in popup and "date rule:" in popup
+
+
+@pytest.mark.parametrize("url, safe", [("https://a.org/x", "https://a.org/x"), ("http://a.org", "http://a.org"),
+                                       ("javascript:alert(1)", ""), ("data:text/html,x", ""),
+                                       ("//a.org", ""), ("", "")])
+def test_safe_url(url, safe):
+    assert maps.safe_url(url) == safe
+
+
+def test_every_type_has_a_colour_in_the_legend():
+    legend = maps.legend_html()
+    assert all(t in legend.replace("&amp;", "&") for t in EVENT_TYPES)
+    assert "approximate location" in legend and "publication" in legend
+
+
+def test_base_map_is_identical_for_the_same_data():
+    df = frame({}, {"place": "Hajin", "lat": 34.69, "lon": 40.83})
+    fit = maps.bounds(df)
+    assert fit == [[34.41, 40.78], [34.74, 41.0]]
+    a, b = maps.base_map(fit), maps.base_map(fit)
+    strip = lambda m: re.sub(r"_[0-9a-f]{32}", "", m.get_root().render())
+    assert strip(a) == strip(b)
+
+
+def test_exports():
+    df = frame({}, {"place": "Syria", "kind": "country"})
+    geo = maps.export_geojson(df)
+    assert len(geo["features"]) == 1
+    assert geo["features"][0]["properties"]["event_date"] == "2019-03-03"
+    json.dumps(geo)  # plain JSON types only
+    text = ev.to_csv_text(df)
+    assert text.splitlines()[0].split(",") == list(EVENT_COLUMNS)
+    page = maps.standalone_map(maps.features(df), {"note": "</script><script>bad()"})
+    assert "</script><script>bad()" not in page and "bad()" in page
+
+
+def test_filters_and_variants():
+    groups = ev.variant_groups([("Al-Baghuz Fawqani", "Baghouz|Baghuz"), ("Hajin", "Hajeen|Hajjin")])
+    df = frame({}, {"surface": "Baghuz"}, {"surface": "Hajeen", "place": "Hajin", "event_type": "air strike"})
+    assert len(ev.filter_events(df, place="Baghouz", groups=groups)) == 2
+    assert len(ev.filter_events(df, place="hajjin", groups=groups)) == 1
+    assert len(ev.filter_events(df, types=["air strike"])) == 1
+    assert len(ev.filter_events(df, sources=["Other"])) == 0
+    assert len(ev.filter_events(df)) == 3
+    assert ev.day_range(df) == (dt.date(2019, 3, 3), dt.date(2019, 3, 4))
+    assert ev.per_day(df)["mentions"].sum() == 3
