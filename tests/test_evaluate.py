@@ -116,3 +116,13 @@ def test_read_jsonl_names_the_bad_line(tmp_path):
         read_jsonl(path)
     path.write_text(json.dumps(GOLD[0]) + "\n", encoding="utf-8")
     assert read_jsonl(path)[0]["id"] == "d1"
+
+
+def test_gold_without_coordinates_counts_for_spans_but_not_distance():
+    # Texas given no gold point: the Texas match still counts for F1, but the
+    # distance shares are over Rio and Paris only (one right, one 1000+ km off).
+    gold = [{"id": "d1", "text": TEXT, "places": [RIO, PARIS, dict(TEXAS, lat=None, lon=None)]}]
+    far_paris = dict(PARIS, lat=48.85341, lon=2.3488)
+    s = evaluate(gold, [{"id": "d1", "places": [RIO, far_paris, TEXAS]}])
+    assert s.overlap_f1 == 1.0 and s.gold_unlocated == 1
+    assert s.within_max_km == 0.5 and s.unresolved == 0
