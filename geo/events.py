@@ -1,6 +1,7 @@
 """The events table: one row per place mention, built, stored and sliced with pandas."""
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 import os
@@ -19,23 +20,38 @@ _SENTENCE_END = re.compile(r"(?<=[.!?\u201d\"])\s+(?=[A-Z\u201c\"“#])|\n\s*\n|
 MODES = ("cumulative", "day", "window")
 
 
+class Sentences:
+    """Sentence (or line) boundaries of one text, found once and looked up by bisection."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.cuts = [(m.start(), m.end()) for m in _SENTENCE_END.finditer(text)]
+        self._ends = [a for a, _ in self.cuts]
+
+    def bounds(self, start: int, end: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self._ends, start)  # cuts before the mention: the last one opens it
+        left = self.cuts[i - 1][1] if i else 0
+        j = bisect.bisect_left(self._ends, end)
+        return left, (self.cuts[j][0] if j < len(self.cuts) else len(self.text))
+
+
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The sentence (or line) holding text[start:end]."""
-    left = 0
-    for m in _SENTENCE_END.finditer(text, 0, start):
-        left = m.end()
-    m = _SENTENCE_END.search(text, end)
-    return left, (m.start() if m else len(text))
+    return Sentences(text).bounds(start, end)
 
 
 def article_rows(article: Article, mentions: list[Mention], places: list[Place | None],
                  dates: list[EventDate]) -> list[dict]:
     rows = []
+    sentences = Sentences(article.text)
+    types: dict[str, str] = {}  # one classification per sentence, however many places it names
     for mention, place, when in zip(mentions, places, dates):
         if place is None:  # an editor rejected it: not a place
             continue
-        s0, s1 = sentence_bounds(article.text, mention.start, mention.end)
+        s0, s1 = sentences.bounds(mention.start, mention.end)
         sentence = article.text[s0:s1].strip()
+        if sentence not in types:
+            types[sentence] = classify(sentence)
         rows.append({
             "article_id": article.id, "title": article.title, "source": article.source,
             "url": article.url, "published": article.published,
@@ -46,7 +62,7 @@ def article_rows(article: Article, mentions: list[Mention], places: list[Place |
             "alternatives": json.dumps([[c.name, c.lat, c.lon, c.kind, c.country, c.source, c.ref, c.score]
                                         for c in place.alternatives[:5]], ensure_ascii=False),
             "start": mention.start, "end": mention.end, "sentence": sentence,
-            "event_type": classify(sentence),
+            "event_type": types[sentence],
         })
     return rows
 
