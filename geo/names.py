@@ -49,3 +49,24 @@ def strip_article(name: str) -> str | None:
     """'al-Raqqah' -> 'Raqqah'; None when the name has no Arabic article."""
     m = ARTICLE_PREFIX.match(name)
     return name[m.end():] if m else None
+
+
+# Short forms the press uses for countries that the country tables do not list.
+COUNTRY_ALIASES = {
+    "US": "United States", "U.S.": "United States", "USA": "United States", "U.S.A.": "United States",
+    "America": "United States", "UK": "United Kingdom", "U.K.": "United Kingdom",
+    "Britain": "United Kingdom", "Great Britain": "United Kingdom", "UAE": "United Arab Emirates",
+    "DR Congo": "DR Congo", "DRC": "DR Congo", "Ivory Coast": "Ivory Coast", "Burma": "Myanmar",
+    "Czechia": "Czech Republic", "Holland": "Netherlands", "South Korea": "South Korea",
+    "North Korea": "North Korea", "Russia": "Russia", "Vatican": "Vatican City",
+}
+# The United Kingdom's nations: countries in the press, absent from the country tables.
+# Points are GeoNames' (geonameid 6269131, 2638360, 2634895, 2641364).
+UK_NATIONS = {"England": (52.16045, -0.70312), "Scotland": (56.5, -4.0), "Wales": (52.5, -3.5),
+              "Northern Ireland": (54.5, -6.5)}
+# Peoples and faiths the press names like nations; recognised so they are never pinned.
+EXTRA_DEMONYMS = ("Kurdish Kurd Kurds Arab Arabs Arabic Yazidi Yazidis Sunni Shia Shiite Alawite Turkmen "
+                  "Assyrian Druze Pashtun Baloch Tamil Rohingya Uyghur Uighur Bedouin Berber Emirati "
+                  "Saudi Saudis Israeli Israelis Palestinian Palestinians European Europeans African "
+                  "Asian Latin Western Soviet Ottoman Persian British English Scottish Welsh Irish Dutch "
+                  "Thai Filipino Swiss American Americans Chinese Japanese Texan Californian").split()
