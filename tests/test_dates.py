@@ -48,7 +48,7 @@ def test_weekdays(text, published, want):
 def test_weekdays_do_not_use_dateparser(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("dateparser must not read weekdays")
-    monkeypatch.setattr(dates.dateparser, "parse", refuse)
+    monkeypatch.setattr(dates.date_patterns.dateparser, "parse", refuse)
     assert dated("Hajin fell on Tuesday.", D(2019, 1, 16)) == ("day", D(2019, 1, 15), None)
 
 

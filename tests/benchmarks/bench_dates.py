@@ -20,7 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from geo.dates import _parse_explicit, date_mentions  # noqa: E402
+from geo.date_patterns import parse_explicit as _parse_explicit
+from geo.dates import date_mentions  # noqa: E402
 from geo.evaluate import read_jsonl  # noqa: E402
 
 GOLD = ROOT / "tests" / "data" / "dates_gold.jsonl"

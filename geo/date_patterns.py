@@ -1,0 +1,336 @@
+"""The temporal-expression table and how each match becomes dates, for geo.dates.
+
+`find(text, published)` returns every expression in the text, resolved against the publication
+day. One Aho-Corasick pass finds trigger words; a pattern runs only in a small window around a
+trigger it needs, so two dozen regexes over a 700-word article cost well under a millisecond.
+dateparser reads explicit date strings only (cached); weekdays, "the 10th", year-less dates and
+spans follow our own rules, where dateparser is wrong or silent (DESIGN.md section 5).
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import functools
+import logging
+import math
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+import ahocorasick
+import dateparser
+
+log = logging.getLogger(__name__)
+DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Expr:
+    """One temporal expression. kind is a precision ("day", "span", "week", "month",
+    "background") or one that geo.dates settles from context: "future" (clamped), "duration"
+    (a stretch of `days` ending at the sentence's date) and "since" (from `first` to it)."""
+    start: int
+    end: int
+    text: str
+    first: dt.date | None
+    last: dt.date | None
+    kind: str
+    days: int = 0
+
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = {m: i for i, names in enumerate((
+    "January Jan", "February Feb", "March Mar", "April Apr", "May", "June Jun", "July Jul",
+    "August Aug", "September Sep Sept", "October Oct", "November Nov", "December Dec"), 1)
+    for m in names.split()}
+_NUM = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten "
+                                   "eleven twelve thirteen fourteen".split())}
+_NUM.update(a=1, an=1)
+
+WD = r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+WD1, WD2 = WD.replace("<wd>", "<wd1>"), WD.replace("<wd>", "<wd2>")
+PART = r"(?:\s+(?i:night|morning|afternoon|evening))?"
+MON = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+N = r"(?P<n>\d{1,3}|(?i:an?|" + "|".join(list(_NUM)[1:15]) + r"))"
+UNIT = r"(?P<unit>(?i:hours?|days?|weeks?|months?))"
+ORD = r"(?:st|nd|rd|th)?"
+SINCE = r"(?:(?P<since>(?i:since))\s+)?"
+
+
+def _count(word: str) -> int:
+    return int(word) if word.isdigit() else _NUM[word.lower()]
+
+
+def _back_to(weekday: str, pub: dt.date) -> dt.date:
+    """The most recent such weekday, the day itself when it is that weekday."""
+    return pub - ((pub.weekday() - _WEEKDAYS.index(weekday)) % 7) * DAY
+
+
+def _weekday(m: re.Match, pub: dt.date) -> tuple:
+    d = _back_to(m["wd"], pub)
+    if d == pub and m["last"]:
+        d -= 7 * DAY  # "last Sunday" written on a Sunday means the week before
+    return _since(m, d)
+
+
+def _weekday_pair(m: re.Match, pub: dt.date) -> tuple:
+    """'from Friday until dawn on Sunday', 'on Friday and Saturday': the first day to the last."""
+    last = _back_to(m["wd2"], pub)
+    return _back_to(m["wd1"], last), last, "span"
+
+
+def _since(m: re.Match, d: dt.date) -> tuple:
+    """'since Sunday' runs from that day up to its sentence's date, settled in geo.dates."""
+    return (d, None, "since") if m["since"] else (d, None, "day")
+
+
+def _days_back(n: int) -> Callable:
+    return lambda m, pub: (pub - n * DAY, None, "day")
+
+
+def _week(m: re.Match, pub: dt.date) -> tuple:
+    monday = pub - pub.weekday() * DAY
+    if m.group(0).lower().startswith("last"):
+        return monday - 7 * DAY, monday - DAY, "week"
+    return monday, max(monday, pub - DAY), "week"  # "earlier this week": up to yesterday
+
+
+def _month(m: re.Match, pub: dt.date) -> tuple:
+    first = pub.replace(day=1)
+    if m.group(0).lower().startswith("last"):
+        return (first - DAY).replace(day=1), first - DAY, "month"
+    return first, max(first, pub - DAY), "month"
+
+
+def _weekend(m: re.Match, pub: dt.date) -> tuple:
+    saturday = pub - ((pub.weekday() - 5) % 7) * DAY
+    return saturday, min(saturday + DAY, pub), "span"
+
+
+def _past_occurrence(day: int, month: int, pub: dt.date) -> dt.date | None:
+    """The most recent day/month on or before pub (29 Feb goes back to a leap year)."""
+    for year in range(pub.year, pub.year - 9, -1):
+        try:
+            d = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if d <= pub:
+            return d
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_explicit(text: str, pub: dt.date) -> dt.date | None:
+    """dateparser on one explicit date string: day first, past preferred, UTC, pub as base."""
+    settings = {"DATE_ORDER": "DMY", "PREFER_DATES_FROM": "past", "TIMEZONE": "UTC",
+                "RETURN_AS_TIMEZONE_AWARE": False,
+                "RELATIVE_BASE": dt.datetime.combine(pub, dt.time(12))}
+    found = dateparser.parse(text, languages=["en"], settings=settings)
+    if found is None:
+        log.debug("dateparser could not read %r (published %s)", text, pub)
+        return None
+    if re.search(r"\d{4}", text):
+        return found.date()
+    return _past_occurrence(found.day, found.month, pub)  # no year: the latest past one
+
+
+def _explicit(m: re.Match, pub: dt.date) -> tuple | None:
+    d = parse_explicit(m["date"], pub)
+    if d is None:
+        return None
+    return (pub, None, "future") if d > pub else _since(m, d)
+
+
+def _month_name(m: re.Match, pub: dt.date) -> tuple | None:
+    month = _MONTHS[m["mon"].rstrip(".")]
+    year = int(m["y"]) if m["y"] else pub.year - (month > pub.month)
+    if m["y"] and year < pub.year and not m["since"]:
+        return None, None, "background"  # a written year before the article's: context
+    first = dt.date(year, month, 1)
+    if first > pub:
+        return pub, None, "future"
+    if m["since"]:
+        return first, None, "since"
+    last = first.replace(day=calendar.monthrange(year, month)[1])
+    return first, min(last, pub), "month"
+
+
+def _nth(m: re.Match, pub: dt.date) -> tuple | None:
+    # "on the 10th": this month once that day is reached, else the month before (or two).
+    month_end = pub
+    for _ in range(3):
+        try:
+            d = month_end.replace(day=int(m["d"]))
+            if d <= pub:
+                return d, None, "day"
+        except ValueError:
+            pass
+        month_end = month_end.replace(day=1) - DAY
+    return None
+
+
+def _between(m: re.Match, pub: dt.date) -> tuple | None:
+    end_month = _MONTHS[m["m2"].rstrip(".")]
+    start_month = _MONTHS[m["m1"].rstrip(".")] if m["m1"] else end_month
+    end = (parse_explicit(f"{m['d2']} {m['m2']} {m['y']}", pub) if m["y"]
+           else _past_occurrence(int(m["d2"]), end_month, pub))
+    if end is None or end > pub:
+        return None
+    d1 = int(m["d1"])
+    year = end.year if (start_month, d1) <= (end_month, end.day) else end.year - 1
+    try:
+        return dt.date(year, start_month, d1), end, "span"
+    except ValueError:
+        return None
+
+
+def _months_back(d: dt.date, n: int) -> dt.date:
+    """The same day n calendar months earlier (the month's last day when it is shorter)."""
+    year, month = divmod(d.year * 12 + d.month - 1 - n, 12)
+    return dt.date(year, month + 1, min(d.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _duration_days(m: re.Match) -> int:
+    n, unit = (_count(m["n"]) if m["n"] else 1), m["unit"].lower()
+    if unit.startswith("hour"):
+        return math.ceil(n / 24) + 1  # a 24-hour stretch touches two calendar days
+    if unit.startswith("month"):
+        return 30 * n + 1  # durations only: "past n months" is resolved by calendar
+    return n * 7 if unit.startswith("week") else n
+
+
+def _past_n(m: re.Match, pub: dt.date) -> tuple:
+    if m["unit"].lower().startswith("month"):
+        return _months_back(pub, _count(m["n"]) if m["n"] else 1), pub, "span"
+    return pub - (_duration_days(m) - 1) * DAY, pub, "span"
+
+
+_FUTURE = lambda m, pub: (pub, None, "future")  # noqa: E731
+_BACKGROUND = lambda m, pub: (None, None, "background")  # noqa: E731
+_DURATION = lambda m, pub: (None, None, "duration")  # noqa: E731
+
+# The pattern table: (name, trigger classes, regex, resolver). Every match contains one of
+# its triggers; among overlapping matches the longest wins ("Saturday, March 23" beats
+# "Saturday"). A resolver returns (first, last, kind) or None to drop the match.
+PATTERNS: list[tuple[str, str, str, Callable]] = [
+    ("weekday", "wd", r"\b(?:(?P<since>(?i:since))\s+|(?P<last>(?i:last|this past|past))\s+"
+     r"|(?i:(?:early|late)\s+(?:on\s+)?|on\s+))?" + WD
+     + r"(?:'s|’s)?" + PART + r"(?:'s|’s)?", _weekday),
+    ("weekday range", "wd", r"\b(?i:from\s+)" + WD1 + PART + r"\s+(?i:until|till|to|through)\s+"
+     r"(?:(?i:dawn|dusk|noon|midday|early|late)\s+)?(?i:on\s+)?" + WD2 + PART, _weekday_pair),
+    ("weekday pair", "wd", r"\b(?i:on\s+)?" + WD1 + r"\s+(?i:and|or)\s+(?i:on\s+)?" + WD2 + PART,
+     _weekday_pair),
+    ("next weekday", "wd", r"\b(?i:next|this coming)\s+" + WD, _FUTURE),
+    ("today", "today", r"\b(?i:today|this\s+(?:morning|afternoon|evening)|tonight)\b",
+     _days_back(0)),
+    ("yesterday", "yesterday", r"\b(?i:yesterday(?:\s+(?:morning|afternoon|evening))?"
+     r"|overnight|last\s+night|a\s+day\s+earlier|the\s+previous\s+day)\b", _days_back(1)),
+    ("day before yesterday", "yesterday", r"\b(?i:the\s+day\s+before\s+yesterday)\b",
+     _days_back(2)),
+    ("days ago", "ago", r"\b" + N + r"\s+(?i:days?\s+ago)\b",
+     lambda m, pub: (pub - _count(m["n"]) * DAY, None, "day")),
+    ("week", "week", r"\b(?i:last\s+week|(?:earlier\s+)?this\s+week)\b", _week),
+    ("month", "month", r"\b(?i:last\s+month|(?:earlier\s+)?this\s+month)\b", _month),
+    ("weekend", "weekend", r"\b(?i:(?:over|at|during)\s+the\s+weekend|(?:this|last)\s+weekend)\b",
+     _weekend),
+    ("future", "future week month unit today", r"\b(?i:tomorrow|next\s+(?:week|month|year)"
+     r"|in\s+the\s+coming\s+(?:days|weeks)|later\s+this\s+(?:week|month)"
+     r"|by\s+(?:tonight|tomorrow|the\s+end\s+of\s+(?:the\s+)?(?:day|week|month|year)))\b",
+     _FUTURE),
+    ("date d month", "mon", SINCE + r"(?P<date>(?:" + WD + r",?\s+)?\b\d{1,2}" + ORD
+     + r"\s+(?:of\s+)?" + MON + r"(?:,?\s+\d{4})?)\b", _explicit),
+    ("date month d", "mon", SINCE + r"(?P<date>(?:" + WD + r",?\s+)?\b" + MON + r"\s+\d{1,2}"
+     + ORD + r"(?:,?\s+\d{4})?)\b", _explicit),
+    ("date numeric", "year", r"\b(?P<since>)(?P<date>\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2})\b",
+     _explicit),
+    ("month name", "mon", r"\b(?:(?P<since>(?i:since))|(?i:in|during|throughout))\s+"
+     r"(?:(?i:early|mid|late)[- ]?)?(?P<mon>" + MON + r")(?:\s+(?P<y>\d{4}))?\b(?!\s*\d)",
+     _month_name),
+    ("the nth", "ord", r"\b(?i:on\s+the)\s+(?P<d>\d{1,2})(?:st|nd|rd|th)\b", _nth),
+    ("between", "mon", r"\b(?i:between|from)\s+(?P<d1>\d{1,2})" + ORD + r"(?:\s+(?P<m1>" + MON
+     + r"))?\s+(?i:and|to|until)\s+(?P<d2>\d{1,2})" + ORD + r"\s+(?P<m2>" + MON
+     + r")(?:,?\s+(?P<y>\d{4}))?", _between),
+    ("past n", "unit week month", r"\b(?i:(?:(?:during|in|over|for)\s+)?the\s+(?:past|last))\s+"
+     r"(?:" + N + r"\s+)?" + UNIT + r"\b", _past_n),
+    ("for n", "unit week month", r"\b(?i:for\s+(?:(?:more\s+than|over|nearly|about|almost"
+     r"|at\s+least)\s+)?)" + N + r"\s+" + UNIT + r"\b", _DURATION),
+    ("n-unit pause", "unit week", r"\b(?i:an?)\s+" + N + r"[- ]" + UNIT.replace("s?", "")
+     + r"\s+(?i:pause|lull|truce|ceasefire|halt|siege|battle|offensive)\b", _DURATION),
+    ("background", "background", r"\b(?i:once\s+(?:straddled|controlled|ruled|held|stretched"
+     r"|covered|spanned)|(?:has|have|had)\s+(?:held|controlled|ruled|occupied)(?!\s+out)"
+     r"[^.;]{0,40}?\bsince|at\s+its\s+(?:height|peak))\b", _BACKGROUND),
+    # "since the battle for Raqqa": an earlier event named as a yardstick, place included.
+    ("since event", "background", r"\b(?i:since\s+the\s+(?:battle|fall|capture|siege|liberation"
+     r"|loss|defeat|collapse|start|beginning|end)\s+(?:for|of|in|at)\s+(?:the\s+)?)"
+     r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}", _BACKGROUND),
+    ("since year", "year", r"\b(?i:since\s+(?:(?:early|mid|late)[- ])?)(?:19|20)\d\d\b",
+     _BACKGROUND),
+    ("in year", "year", r"\b(?i:(?:in|during|throughout|by)\s+(?:(?:early|mid|late)[- ])?)"
+     r"(?P<y>(?:19|20)\d\d)\b",
+     lambda m, pub: (None, None, "background") if int(m["y"]) < pub.year else None),
+]
+# Trigger class -> (chars a match may reach before the trigger, after it, the lower-case
+# words that raise it). Months and weekdays must be capitalised in the text, so "may" and
+# "march" as verbs do not wake the date patterns.
+_TRIGGERS = {
+    "wd": (24, 40, [w.lower() for w in _WEEKDAYS]), "mon": (45, 16, [m.lower() for m in _MONTHS]),
+    "today": (12, 4, "today tonight morning afternoon evening".split()),
+    "yesterday": (18, 12, "yesterday overnight night earlier previous".split()),
+    "ago": (16, 2, ["ago"]), "week": (30, 16, ["week"]), "month": (30, 2, ["month"]),
+    "weekend": (12, 2, ["weekend"]), "future": (8, 4, ["tomorrow", "year"]),
+    "unit": (30, 12, "day days hour hours weeks months".split()),
+    "ord": (10, 2, [f"{d}{s}" for d in range(1, 32) for s in ("st", "nd", "rd", "th")]),
+    "year": (25, 8, [str(y) for y in range(1900, 2100)]),
+    "background": (60, 50, "once since height peak".split()),
+}
+_COMPILED = {name: re.compile(rx) for name, _, rx, _ in PATTERNS}
+_BY_CLASS = {cls: [(name, _COMPILED[name], fn) for name, classes, _, fn in PATTERNS
+                   if cls in classes.split()] for cls in _TRIGGERS}
+
+
+def _automaton() -> ahocorasick.Automaton:
+    words: dict[str, list[str]] = {}
+    for cls, (_, _, keys) in _TRIGGERS.items():
+        for key in keys:
+            words.setdefault(key, []).append(cls)  # "month" wakes two classes
+    auto = ahocorasick.Automaton()
+    for key, classes in words.items():
+        auto.add_word(key, (len(key), tuple(classes)))
+    auto.make_automaton()
+    return auto
+
+
+_AUTO = _automaton()
+
+
+def find(text: str, pub: dt.date, low: str | None = None) -> list[Expr]:
+    """Every temporal expression in text, resolved against pub, sorted, none overlapping."""
+    low = text.lower() if low is None else low
+    size, found, seen = len(text), [], set()
+    for last, (width, classes) in _AUTO.iter(low):
+        begin, stop = last + 1 - width, last + 1
+        if (begin and low[begin - 1].isalnum()) or (stop < size and low[stop].isalnum()):
+            continue  # inside a longer word
+        for cls in classes:
+            if cls in ("wd", "mon") and not text[begin].isupper():
+                continue
+            back, ahead, _ = _TRIGGERS[cls]
+            lo = max(0, begin - back)
+            hi = text.find(" ", min(size, stop + ahead))
+            hi = size if hi < 0 else hi
+            for name, rx, fn in _BY_CLASS[cls]:
+                for m in rx.finditer(text, lo, hi):
+                    if (m.start(), m.end(), name) in seen:
+                        continue
+                    seen.add((m.start(), m.end(), name))
+                    got = fn(m, pub)
+                    if got is not None:
+                        days = _duration_days(m) if got[2] == "duration" else 0
+                        found.append(Expr(m.start(), m.end(), m.group(0), *got, days))
+    found.sort(key=lambda e: (e.start - e.end, e.start))  # longest first
+    kept: list[Expr] = []
+    for e in found:
+        if all(e.end <= k.start or e.start >= k.end for k in kept):
+            kept.append(e)
+    kept.sort(key=lambda e: e.start)
+    return kept
