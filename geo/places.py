@@ -39,6 +39,12 @@ PLACE_WORDS = frozenset("""province governorate district region county state cit
 AREA_WORDS = frozenset({"province", "governorate", "district", "region", "county", "countryside"})
 ACTOR_SUFFIX = re.compile(r"-(?:led|backed|allied|supported|funded|sponsored|aligned|brokered|"
                           r"made|born|bound|registered|flagged)\b", re.IGNORECASE)
+# Compared after a trailing "s" is stripped ("troops" -> "troop").
+ACTOR_NOUNS = frozenset("""troop force official soldier military army navy defence defense government
+    administration authoritie diplomat envoy embassy officer president leader""".split())
+TEAM_WORDS = frozenset("squad team side player coach manager fan".split())
+_ORG_OF = re.compile(r"\b(?:University|Bank|College|Institute|Museum|Church|Archbishop|Duke|Duchess|"
+                     r"Prince|Princess|Earl|Bishop|Mayor|Governor)\s+of\s+$")
 CALENDAR = frozenset("""january february march april may june july august september october
     november december monday tuesday wednesday thursday friday saturday sunday""".split())
 DIRECTION = re.compile(r"(?:(?:north|south)[- ]?(?:east|west)(?:ern)?|north(?:ern)?|south(?:ern)?|"
@@ -47,7 +53,11 @@ DIRECTION = re.compile(r"(?:(?:north|south)[- ]?(?:east|west)(?:ern)?|north(?:er
 _START = re.compile(r"(?<![\w@])(?:[A-Z\u00c0-\u00de\u0100-\u024f\u0600-\u06ff]|"
                     r"(?:al|el|as|ash|ad|ar|at|az|an)-)")
 _ARTICLE_BEFORE = re.compile(r"(?<![\w-])(?:al|el|as|ash|ad|ar|at|az|an)-$", re.IGNORECASE)
-_LOCATIVE = re.compile(r"\b(?:in|at|to|from|near|into|outside|across|around|towards?|via)\s+$", re.IGNORECASE)
+_LOCATIVE = re.compile(r"\b(?:in|at|to|from|near|into|outside|across|around|towards?|via|"
+                       r"(?:island|town|city|village|province|state) of)\s+$", re.IGNORECASE)
+# After a sentence-initial word: a verb says the word is a subject ("Mobile was hit"), not an adjective.
+_VERB_AFTER = re.compile(r"^\s(?:was|were|is|are|has|had|have|will|would|could|said|says|and\s[A-Z]|"
+                         r"[a-z]+ed\b)")
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w.'’]*)\s$")
 _WORD_AFTER = re.compile(r"^\s([^\W\d_][\w'’]*)")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|[\n\"“‘(]\s*|\s[-–—]\s)$")
@@ -56,7 +66,7 @@ _CONTEXT_CUES = (
                r"area|neighbourhood|neighborhood)\s+of\s+(?P<name>(?:(?:al|el|as|ash|ad|ar|at|az)-)?"
                r"[A-Z][\w'’]+(?:[ -](?:(?:al|el)-)?[A-Z][\w'’]+){0,2})"),
     re.compile(r"(?P<name>(?:(?:al|el|as|ash|ad|ar|at|az)-)?[A-Z][\w'’]+(?:[ -][A-Z][\w'’]+){0,1})"
-               r"\s+(?P<cue>camp|village|refugee camp|oil field)\b"),
+               r"\s+(?P<cue>camp|village|refugee camp|oil field|hill|crossing|border crossing)\b"),
 )
 
 
@@ -96,7 +106,8 @@ class Recogniser:
             verdict = self._judge(text, start, end, key_id)
             pos = end
             if verdict == "person":
-                persons.add(name_key(text[start:end]))
+                if self._small_place(key_id):  # "Bolton" propagates; "Biman Bangladesh" does not
+                    persons.add(name_key(text[start:end]))
             elif verdict is not None:
                 mentions.append(verdict)
         # A surname seen once as a person ("John Bolton") is a person elsewhere too
@@ -105,12 +116,22 @@ class Recogniser:
                     or _LOCATIVE.search(text[max(0, mn.start - 12):mn.start])]
         return self._context_mentions(text, mentions)
 
+    def _small_place(self, key_id: int) -> bool:
+        cands = self.gaz.candidates_for(key_id)
+        towns = tuple(c for c in cands if c.kind in ("city", "town", "village"))
+        return _largest(towns) < 500_000 and not any(
+            c.kind == "country" for c in cands)
+
     # -- matching
     def _match_at(self, text: str, folded: str, i: int) -> tuple[int, int, int] | None:
         first = text[i]
         if not (first.isupper() or "\u0600" <= first <= "\u06ff" or text[i:i + 3].lower() in
                 {"al-", "el-", "as-", "ad-", "ar-", "at-", "az-", "an-"} or text[i:i + 4].lower() == "ash-"):
             return None
+        if text[i:i + 3] in ("Al ", "El ") and text[i + 3:i + 4].isupper():
+            found = self._match_at(text, folded, i + 3)
+            if found is not None:  # "Al Baghouz": the article written with a space
+                return i, found[1], found[2]
         for key in reversed(self.gaz.prefixes(folded[i:i + MAX_NAME])):
             end = i + len(key)
             if end < len(folded) and (folded[end].isalnum() or folded[end] == "_"):
@@ -128,8 +149,8 @@ class Recogniser:
         key = name_key(surface)
         if key in CALENDAR:
             return None
-        if ACTOR_SUFFIX.match(text, end):
-            return None
+        if ACTOR_SUFFIX.match(text, end) or _ORG_OF.search(text[max(0, start - 20):start]):
+            return None  # "US-led", "University of Texas"
         lead = start
         article = _ARTICLE_BEFORE.search(text[max(0, start - 5):start])
         if article:  # "al-Baghdadi": judge (and keep) the name with its Arabic article
@@ -137,7 +158,7 @@ class Recogniser:
             start = lead
             surface = text[start:end]
         before = _WORD_BEFORE.search(text[max(0, lead - 40):lead])
-        if before:
+        if before and not before.group(1).endswith("."):  # "...blamed Iran. Tehran denied"
             word = before.group(1).rstrip(".")
             low = word.lower()
             if low in TITLES:
@@ -156,6 +177,11 @@ class Recogniser:
                     surface = text[start:end]
             elif word[:1].isupper() and low not in CALENDAR and not word.isupper():
                 return None  # "Paris Hilton", "Manchester United", "New York Times"
+            elif low in ACTOR_NOUNS and any(c.kind == "country" for c in cands):
+                return None  # "US troops", "Iraqi forces": who acted, not where
+            elif low in TEAM_WORDS and any(c.kind in ("country", "region") for c in cands) and \
+                    text[max(0, start - 4):start].lower() == "the ":
+                return None  # "the England squad"
         if all(c.kind == "demonym" for c in cands):
             return None
         cands = tuple(c for c in cands if c.kind != "demonym")
@@ -176,10 +202,13 @@ class Recogniser:
         """Everyday words that are also town names need a big town or a campaign place."""
         if not cands:
             return False
-        strong = any(c.source == "campaign" or c.kind in ("country", "region") for c in cands)
+        strong = any(c.source == "campaign" or c.kind in ("country", "region", "natural feature")
+                     for c in cands)
         if key not in self.gaz.common_words or strong:
             return True
         need = 1_000_000 if _is_sentence_start(text, start) else 100_000
+        if _VERB_AFTER.match(text, start + len(key)):
+            need = 50_000
         return _largest(cands) >= need
 
     # -- names the text marks as places
