@@ -273,7 +273,7 @@ PATTERNS: list[tuple[str, str, str, Callable]] = [
 # words that raise it). Months and weekdays must be capitalised in the text, so "may" and
 # "march" as verbs do not wake the date patterns.
 _TRIGGERS = {
-    "wd": (24, 40, [w.lower() for w in _WEEKDAYS]), "mon": (45, 16, [m.lower() for m in _MONTHS]),
+    "wd": (12, 40, [w.lower() for w in _WEEKDAYS]), "mon": (45, 16, [m.lower() for m in _MONTHS]),
     "today": (12, 4, "today tonight morning afternoon evening".split()),
     "yesterday": (18, 12, "yesterday overnight night earlier previous".split()),
     "ago": (16, 2, ["ago"]), "week": (30, 16, ["week"]), "month": (30, 2, ["month"]),
@@ -283,9 +283,17 @@ _TRIGGERS = {
     "year": (25, 8, [str(y) for y in range(1900, 2100)]),
     "background": (60, 50, "once since height peak".split()),
 }
-_COMPILED = {name: re.compile(rx) for name, _, rx, _ in PATTERNS}
-_BY_CLASS = {cls: [(name, _COMPILED[name], fn) for name, classes, _, fn in PATTERNS
-                   if cls in classes.split()] for cls in _TRIGGERS}
+# Words a pattern cannot match without: a substring test on the window is far cheaper than
+# running the regex, and most windows around "Friday" or "days" hold none of them.
+_NEEDS = {"weekday range": ("from",), "weekday pair": (" and ", " or "),
+          "next weekday": ("next", "coming"), "day before yesterday": ("before",),
+          "future": ("tomorrow", "next", "coming", "later", "by "), "past n": ("past", "last"),
+          "for n": ("for ",), "n-unit pause": ("pause", "lull", "truce", "ceasefire", "halt",
+                                               "siege", "battle", "offensive"),
+          "between": ("between", "from"), "since event": ("since",), "the nth": ("on the",)}
+_BY_CLASS = {cls: [(name, re.compile(rx), fn, _NEEDS.get(name, ()))
+                   for name, classes, rx, fn in PATTERNS if cls in classes.split()]
+             for cls in _TRIGGERS}
 
 
 def _automaton() -> ahocorasick.Automaton:
@@ -318,7 +326,10 @@ def find(text: str, pub: dt.date, low: str | None = None) -> list[Expr]:
             lo = max(0, begin - back)
             hi = text.find(" ", min(size, stop + ahead))
             hi = size if hi < 0 else hi
-            for name, rx, fn in _BY_CLASS[cls]:
+            window = low[lo:hi]
+            for name, rx, fn, needs in _BY_CLASS[cls]:
+                if needs and not any(word in window for word in needs):
+                    continue
                 for m in rx.finditer(text, lo, hi):
                     if (m.start(), m.end(), name) in seen:
                         continue

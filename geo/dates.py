@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
+
+import ahocorasick
 
 from geo import date_patterns
 from geo.date_patterns import DAY, Expr
@@ -38,14 +41,20 @@ class EventDate:
     confidence: float
 
 
+@functools.lru_cache(maxsize=1024)
 def describe_date(d: dt.date) -> str:
-    """Fri 1 Mar 2019."""
-    return f"{d:%a} {d.day} {d:%b %Y}"
+    """Fri 1 Mar 2019 (in English whatever the locale; strftime is also slow)."""
+    return f"{_DAY_NAMES[d.weekday()]} {d.day} {_MONTH_NAMES[d.month - 1]} {d.year}"
 
 
-# Paragraph, sentence, phrase (comma-like) and clause boundaries, in one regex pass.
-_MARKS = re.compile(r"(?P<para>\n[ \t]*\n)|(?P<sent>[.!?][\"”’)]?(?=\s+[\"“‘(#]?[A-Z0-9])|\n)"
-                    r"|(?P<phrase>[,;:()—–]| - )|(?P<clause> (?:and|but|while|whereas) )")
+_DAY_NAMES = "Mon Tue Wed Thu Fri Sat Sun".split()
+_MONTH_NAMES = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+# Paragraph, sentence, phrase (comma-like) and clause marks, found in one Aho-Corasick pass.
+_MARKS = {"para": ["\n\n", "\n \n"], "sent": [". ", "! ", "? ", '." ', ".” ", "\n"],
+          "phrase": [",", ";", ":", "(", ")", "—", "–", " - "],
+          "clause": [" and ", " but ", " while ", " whereas "]}
 _ABBREV = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec mr mrs ms dr st gen col "
                     "lt maj capt sgt brig no vs u.s".split())
 # An aside opens with a determiner or relative word: ", the group's capital since 2017,".
@@ -63,6 +72,29 @@ _PRESENT = re.compile(r"\b(?:is|are|remains?|holds?|'s\s+still)\b")
 _REPORTED = re.compile(r"\b(?:said|told|reported|added|announced|stated|confirmed)\b")
 
 
+def _automaton() -> ahocorasick.Automaton:
+    auto = ahocorasick.Automaton()
+    for kind, keys in _MARKS.items():
+        for key in keys:
+            auto.add_word(key, (kind, len(key)))
+    auto.make_automaton()
+    return auto
+
+
+_AUTO = _automaton()
+
+
+def _sentence_ends(text: str, begin: int, stop: int) -> bool:
+    """'. ' ends a sentence before a capital or digit, not after "Feb." or "Gen."."""
+    if text[begin] == "\n":
+        return True
+    nxt = text[stop:stop + 2].lstrip("\"“‘(#")
+    if not nxt or not (nxt[0].isupper() or nxt[0].isdigit()):
+        return False
+    word = text[max(0, begin - 6):begin].rsplit(None, 1)[-1:] or [""]
+    return word[0].lower().rstrip(".") not in _ABBREV
+
+
 @dataclass
 class _Layout:
     text: str
@@ -72,6 +104,7 @@ class _Layout:
     sents: list[int]
     phrases: list[int]
     clauses: list[int]
+    asides: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # by sentence
 
 
 def _layout(text: str, pub: dt.date) -> _Layout:
@@ -81,16 +114,12 @@ def _layout(text: str, pub: dt.date) -> _Layout:
     def free(pos: int) -> bool:  # a comma in "March 3, 2019" or the stop in "Feb. 28" splits nothing
         i = bisect.bisect_left(starts, pos) - 1
         return i < 0 or exprs[i].end < pos
-    paras, sents, phrases, clauses = [0], [0], [0], [0]
-    for m in _MARKS.finditer(text):
-        kind, stop = m.lastgroup, m.end()
-        if not free(stop):
-            continue
-        if kind == "sent":
-            word = text[max(0, m.start() - 6):m.start()].rsplit(None, 1)[-1:] or [""]
-            if m.group() != "\n" and word[0].lower().rstrip(".") in _ABBREV:
-                continue
-        {"para": paras, "sent": sents, "phrase": phrases, "clause": clauses}[kind].append(stop)
+    found: dict[str, list[int]] = {kind: [0] for kind in _MARKS}
+    for last, (kind, width) in _AUTO.iter(text):
+        stop = last + 1
+        if free(stop) and (kind != "sent" or _sentence_ends(text, stop - width, stop)):
+            found[kind].append(stop)
+    paras, sents, phrases, clauses = (found[k] for k in ("para", "sent", "phrase", "clause"))
     sents = sorted(set(sents) | set(paras))
     phrases = sorted(set(phrases) | set(sents))
     clauses = sorted(set(clauses) | set(phrases))
@@ -156,7 +185,9 @@ def _govern(pub: dt.date, lay: _Layout, start: int, end: int) -> EventDate:
     size = len(lay.text)
     s_lo, s_hi = _span_of(lay.sents, start, size)
     in_sentence = _exprs_in(lay, s_lo, s_hi)
-    asides = _asides(lay, s_lo, s_hi) if in_sentence or "," in lay.text[s_lo:s_hi] else []
+    asides = lay.asides.get(s_lo)
+    if asides is None:
+        asides = lay.asides[s_lo] = _asides(lay, s_lo, s_hi)
     home = next(((lo, hi) for lo, hi in asides if lo <= start < hi), None)
     if home and _exprs_in(lay, *home):
         pool = _exprs_in(lay, *home)  # an aside dates its own places
@@ -180,7 +211,9 @@ def _govern(pub: dt.date, lay: _Layout, start: int, end: int) -> EventDate:
         where = "clause" if same else "sentence"
         chosen = min(same or pool, key=lambda e: _distance(e, start, end))
     else:
-        quiet = _undated(lay.text[s_lo:s_hi], pub)
+        main = "".join(lay.text[lo:hi] for lo, hi in  # the sentence without its asides
+                       zip([s_lo] + [b for _, b in asides], [a for a, _ in asides] + [s_hi]))
+        quiet = _undated(main, pub)
         if quiet:
             return quiet
         earlier = [e for e in _exprs_in(lay, _span_of(lay.paras, start, size)[0], s_lo)
@@ -190,7 +223,7 @@ def _govern(pub: dt.date, lay: _Layout, start: int, end: int) -> EventDate:
     if chosen is None:
         return EventDate(pub, None, "published", "no date expression governs this mention → "
                          f"publication date {describe_date(pub)}", "", CONFIDENCE["published"])
-    return _resolve(pub, lay, chosen, where, s_lo)
+    return _resolve(pub, lay, chosen, where)
 
 
 def _undated(sentence: str, pub: dt.date) -> EventDate | None:
@@ -210,10 +243,10 @@ def _background(pub: dt.date, why: str) -> EventDate:
                      CONFIDENCE["sentence"])
 
 
-def _resolve(pub: dt.date, lay: _Layout, chosen: Expr, where: str, s_lo: int) -> EventDate:
+def _resolve(pub: dt.date, lay: _Layout, chosen: Expr, where: str) -> EventDate:
     first, last, kind, upto = chosen.first, chosen.last, chosen.kind, ""
     if kind in ("duration", "since"):
-        anchor = _anchor(lay, chosen, s_lo, pub)
+        anchor = _anchor(lay, chosen)
         end_day = (anchor.last or anchor.first) if anchor else pub
         if kind == "duration":
             first = end_day - (chosen.days - 1) * DAY
@@ -236,12 +269,12 @@ def _resolve(pub: dt.date, lay: _Layout, chosen: Expr, where: str, s_lo: int) ->
     return EventDate(first, last, kind, rule, chosen.text, CONFIDENCE[where])
 
 
-def _anchor(lay: _Layout, e: Expr, s_lo: int, pub: dt.date) -> Expr | None:
+def _anchor(lay: _Layout, e: Expr) -> Expr | None:
     """A stretch ends at the closest dated expression of its sentence, else at the paragraph's
     latest earlier one (the time of speaking), else at the publication date (None)."""
     def dated(c: Expr) -> bool:
         return c is not e and c.first is not None and c.kind in ("day", "span", "week", "month")
-    s_hi = _span_of(lay.sents, e.start, len(lay.text))[1]
+    s_lo, s_hi = _span_of(lay.sents, e.start, len(lay.text))
     here = [c for c in _exprs_in(lay, s_lo, s_hi) if dated(c)]
     if here:
         return min(here, key=lambda c: _distance(c, e.start, e.end))
