@@ -62,7 +62,8 @@ class CacheEntry:
 
 def _candidate_from_dict(data: object, where: str) -> Candidate:
     if not isinstance(data, dict) or "name" not in data or "kind" not in data:
-        raise ValueError(f"{where}: each candidate must be an object with at least 'name' and 'kind'")
+        raise ValueError(f"{where}: each candidate must be an object with at least "
+                         "'name' and 'kind'")
     unknown = set(data) - set(_CANDIDATE_FIELDS)
     if unknown:
         raise ValueError(f"{where}: unknown candidate fields {sorted(unknown)}; "
