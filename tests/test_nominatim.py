@@ -130,9 +130,10 @@ def test_requests_are_at_least_min_delay_apart(server):
         client.search(query)
     times = [r.time for r in server.searches()]
     gaps = [b - a for a, b in zip(times, times[1:])]
-    # The client spaces the *sends*; the server's arrival stamps add loopback jitter
-    # of well under a millisecond, hence the 10 ms allowance.
-    assert len(gaps) == 2 and min(gaps) >= 0.99, gaps
+    # The client spaces the *sends*; the server stamps arrivals after its thread is
+    # scheduled, which on a busy 2-core machine can lag by some ms: hence 50 ms of slack
+    # (without the pacing the gaps are a few ms).
+    assert len(gaps) == 2 and min(gaps) >= 0.95, gaps
 
 
 def test_min_delay_uses_the_injected_clock_and_sleep(server):
@@ -162,5 +163,5 @@ def test_two_clients_in_one_process_share_the_rate_limit(server):
         t.join(30)
     times = sorted(r.time for r in server.searches())
     gaps = [b - a for a, b in zip(times, times[1:])]
-    assert len(times) == 4 and min(gaps) >= 0.49, gaps
+    assert len(times) == 4 and min(gaps) >= 0.45, gaps  # slack as above
     assert [c.requests_made for c in clients] == [2, 2]

@@ -79,7 +79,8 @@ def test_retry_after_is_honoured_on_the_servers_clock(server):
     client = NominatimClient(settings)  # real sleep
     assert client.search("Hajin")[0].name == "Hajin"
     first, second = (r.time for r in server.searches())
-    assert second - first >= 2.0  # the plain backoff would have waited only 1 s
+    # The plain backoff would have waited 1 s; 50 ms slack for server-side scheduling.
+    assert second - first >= 1.95
 
 
 def test_retry_after_is_capped_and_never_below_the_backoff(server):
