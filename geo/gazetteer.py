@@ -71,10 +71,14 @@ class Gazetteer:
         self._offsets = key_offsets
         self._rows = key_rows
         self.common_words = common  # single-word keys that are everyday English words
+        self._cands: dict[int, tuple[Candidate, ...]] = {}
 
     def candidates_for(self, key_id: int) -> tuple[Candidate, ...]:
-        rows = self._rows[self._offsets[key_id]:self._offsets[key_id + 1]]
-        return tuple(self.records.candidate(int(i)) for i in rows)
+        hit = self._cands.get(key_id)
+        if hit is None:  # read-only data: build each key's candidates once per process
+            rows = self._rows[self._offsets[key_id]:self._offsets[key_id + 1]]
+            hit = self._cands[key_id] = tuple(self.records.candidate(int(i)) for i in rows)
+        return hit
 
     def prefixes(self, folded: str) -> list[str]:
         """Every key that is a prefix of the folded text (shortest first)."""

@@ -12,6 +12,8 @@ import math
 from collections import Counter
 from dataclasses import replace
 
+import numpy as np
+
 from .models import Candidate, Mention
 
 KIND_PRIOR = {"country": 1.6, "region": 1.0, "natural feature": 0.8, "city": 0.6, "town": 0.3,
@@ -52,14 +54,32 @@ def _context(mentions: list[Mention], campaign_box) -> tuple[Counter, list[tuple
     return countries, anchors, focus
 
 
-def _score(c: Candidate, countries: Counter, anchors, campaign: bool, campaign_box) -> float:
+KEEP = 12  # ranked alternatives kept per mention: enough for the editor, cheap to carry
+
+
+def _nearest_km(cands: tuple[Candidate, ...], anchors: np.ndarray | None) -> np.ndarray:
+    """Distance from each candidate to the closest anchor (inf without a point); vectorised
+    because a common name ("Victoria") has hundreds of candidates."""
+    out = np.full(len(cands), np.inf)
+    if anchors is None or not len(anchors):
+        return out
+    idx = [i for i, c in enumerate(cands) if c.has_point and c.kind not in ("country", "region")]
+    if not idx:
+        return out
+    lat = np.radians([cands[i].lat for i in idx])[:, None]
+    lon = np.radians([cands[i].lon for i in idx])[:, None]
+    alat, alon = anchors[:, 0][None, :], anchors[:, 1][None, :]
+    a = np.sin((alat - lat) / 2) ** 2 + np.cos(lat) * np.cos(alat) * np.sin((alon - lon) / 2) ** 2
+    out[idx] = (2 * EARTH_KM * np.arcsin(np.sqrt(np.minimum(1.0, a)))).min(axis=1)
+    return out
+
+
+def _score(c: Candidate, countries: Counter, near: float, campaign: bool, campaign_box) -> float:
     s = KIND_PRIOR.get(c.kind, 0.0) + 0.45 * math.log10(c.population + 10)
     total = sum(countries.values())
     if total and c.country:
         s += 2.5 * countries[c.country] / total
-    if anchors and c.has_point and c.kind not in ("country", "region"):
-        near = min(distance_km(c.lat, c.lon, a, b) for a, b in anchors)
-        s += 1.5 if near < 50 else 1.0 if near < 150 else 0.5 if near < 400 else 0.0
+    s += 1.5 if near < 50 else 1.0 if near < 150 else 0.5 if near < 400 else 0.0
     if c.source == "campaign":
         s += 4.0 if campaign else 0.8
     elif campaign and in_box(c, campaign_box):
@@ -80,22 +100,33 @@ def _containers(mentions: list[Mention]) -> dict[int, str]:
 def rank(mentions: list[Mention], campaign_box=None) -> list[Mention]:
     """The same mentions, each with candidates sorted best first and scored 0..1."""
     countries, anchors, campaign = _context(mentions, campaign_box)
+    anchor_arr = np.radians(np.array(anchors, dtype=np.float64)) if anchors else None
     containers = _containers(mentions)
     out = []
+    done: dict[tuple, tuple[Candidate, ...]] = {}  # the same name in the same context ranks the same
     for n, mn in enumerate(mentions):
         if not mn.candidates:
             out.append(mn)
             continue
         inside = containers.get(n)
-        raw = [(_score(c, countries, anchors, campaign, campaign_box) + (3.0 if inside == c.country else 0.0),
-                i, c) for i, c in enumerate(mn.candidates)]
-        raw.sort(key=lambda t: (-t[0], t[1]))
-        top = raw[0][0]
-        weights = [math.exp(2.0 * (s - top)) for s, _, _ in raw]
-        norm = sum(weights)
-        ranked = tuple(replace(c, score=round(w / norm, 3)) for (s, _, c), w in zip(raw, weights))
-        out.append(replace(mn, candidates=_dedupe(ranked)))
+        memo = (mn.key, inside, mn.candidates[0].kind, len(mn.candidates))
+        if memo not in done:
+            near = _nearest_km(mn.candidates, anchor_arr)
+            raw = [(_score(c, countries, near[i], campaign, campaign_box) + (3.0 if inside == c.country else 0.0),
+                    i, c) for i, c in enumerate(mn.candidates)]
+            raw.sort(key=lambda t: (-t[0], t[1]))
+            top = raw[0][0]
+            weights = [math.exp(2.0 * (s - top)) for s, _, _ in raw]
+            norm = sum(weights)
+            ranked = tuple(_scored(c, round(w / norm, 3)) for (s, _, c), w in zip(raw[:KEEP], weights))
+            done[memo] = _dedupe(ranked)
+        out.append(replace(mn, candidates=done[memo]))
     return out
+
+
+def _scored(c: Candidate, score: float) -> Candidate:
+    # dataclasses.replace is the slowest step here; the fields are spelled out instead.
+    return Candidate(c.name, c.lat, c.lon, c.kind, c.country, c.population, c.source, c.ref, score)
 
 
 def _dedupe(cands: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
