@@ -1,10 +1,9 @@
 """The temporal-expression table and how each match becomes dates, for geo.dates.
 
-`find(text, published)` returns every expression in the text, resolved against the publication
-day. One Aho-Corasick pass finds trigger words; a pattern runs only in a small window around a
-trigger it needs, so two dozen regexes over a 700-word article cost well under a millisecond.
-dateparser reads explicit date strings only (cached); weekdays, "the 10th", year-less dates and
-spans follow our own rules, where dateparser is wrong or silent (DESIGN.md section 5).
+geo.dates finds the trigger words (TRIGGERS) in one pass; a pattern then runs only in a small
+window around a trigger it needs (expressions_near). dateparser reads explicit date strings
+only (cached); weekdays, "the 10th", year-less dates and spans follow our own rules, where
+dateparser is wrong or silent (DESIGN.md section 5).
 """
 from __future__ import annotations
 
@@ -17,7 +16,6 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-import ahocorasick
 import dateparser
 
 log = logging.getLogger(__name__)
@@ -50,6 +48,7 @@ _NUM.update(a=1, an=1)
 WD = r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 WD1, WD2 = WD.replace("<wd>", "<wd1>"), WD.replace("<wd>", "<wd2>")
 PART = r"(?:\s+(?i:night|morning|afternoon|evening))?"
+POSS = r"(?:'s|’s)?"
 MON = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 N = r"(?P<n>\d{1,3}|(?i:an?|" + "|".join(list(_NUM)[1:15]) + r"))"
 UNIT = r"(?P<unit>(?i:hours?|days?|weeks?|months?))"
@@ -84,10 +83,6 @@ def _since(m: re.Match, d: dt.date) -> tuple:
     return (d, None, "since") if m["since"] else (d, None, "day")
 
 
-def _days_back(n: int) -> Callable:
-    return lambda m, pub: (pub - n * DAY, None, "day")
-
-
 def _week(m: re.Match, pub: dt.date) -> tuple:
     monday = pub - pub.weekday() * DAY
     if m.group(0).lower().startswith("last"):
@@ -110,12 +105,8 @@ def _weekend(m: re.Match, pub: dt.date) -> tuple:
 def _past_occurrence(day: int, month: int, pub: dt.date) -> dt.date | None:
     """The most recent day/month on or before pub (29 Feb goes back to a leap year)."""
     for year in range(pub.year, pub.year - 9, -1):
-        try:
-            d = dt.date(year, month, day)
-        except ValueError:
-            continue
-        if d <= pub:
-            return d
+        if day <= calendar.monthrange(year, month)[1] and dt.date(year, month, day) <= pub:
+            return dt.date(year, month, day)
     return None
 
 
@@ -157,14 +148,10 @@ def _month_name(m: re.Match, pub: dt.date) -> tuple | None:
 
 def _nth(m: re.Match, pub: dt.date) -> tuple | None:
     # "on the 10th": this month once that day is reached, else the month before (or two).
-    month_end = pub
+    day, month_end = int(m["d"]), pub
     for _ in range(3):
-        try:
-            d = month_end.replace(day=int(m["d"]))
-            if d <= pub:
-                return d, None, "day"
-        except ValueError:
-            pass
+        if day <= month_end.day:
+            return month_end.replace(day=day), None, "day"
         month_end = month_end.replace(day=1) - DAY
     return None
 
@@ -206,73 +193,76 @@ def _past_n(m: re.Match, pub: dt.date) -> tuple:
 
 
 _FUTURE = lambda m, pub: (pub, None, "future")  # noqa: E731
+_DAYS_BACK = [lambda m, pub, n=n: (pub - n * DAY, None, "day") for n in range(3)]
 _BACKGROUND = lambda m, pub: (None, None, "background")  # noqa: E731
 _DURATION = lambda m, pub: (None, None, "duration")  # noqa: E731
 
-# The pattern table: (name, trigger classes, regex, resolver). Every match contains one of
-# its triggers; among overlapping matches the longest wins ("Saturday, March 23" beats
+# The pattern table: (name, trigger classes, needs, regex, resolver). Every match contains one
+# of its triggers and one of its `|`-separated needed words (a substring test far cheaper than
+# the regex); among overlapping matches the longest wins ("Saturday, March 23" beats
 # "Saturday"). A resolver returns (first, last, kind) or None to drop the match.
-PATTERNS: list[tuple[str, str, str, Callable]] = [
-    ("weekday", "wd", r"\b(?:(?P<since>(?i:since))\s+|(?P<last>(?i:last|this past|past))\s+"
-     r"|(?i:(?:early|late)\s+(?:on\s+)?|on\s+))?" + WD
-     + r"(?:'s|’s)?" + PART + r"(?:'s|’s)?", _weekday),
-    ("weekday range", "wd", r"\b(?i:from\s+)" + WD1 + PART + r"\s+(?i:until|till|to|through)\s+"
-     r"(?:(?i:dawn|dusk|noon|midday|early|late)\s+)?(?i:on\s+)?" + WD2 + PART, _weekday_pair),
-    ("weekday pair", "wd", r"\b(?i:on\s+)?" + WD1 + r"\s+(?i:and|or)\s+(?i:on\s+)?" + WD2 + PART,
+PATTERNS: list[tuple[str, str, str, str, Callable]] = [
+    ("weekday", "wd", "", r"\b(?:(?P<since>(?i:since))\s+|(?P<last>(?i:last|this past|past))"
+     r"\s+|(?i:(?:early|late)\s+(?:on\s+)?|on\s+))?" + WD + POSS + PART + POSS, _weekday),
+    ("weekday range", "wd", "from", r"\b(?i:from\s+)" + WD1 + PART + r"\s+(?i:until|till|to"
+     r"|through)\s+(?:(?i:dawn|dusk|noon|midday|early|late)\s+)?(?i:on\s+)?" + WD2 + PART,
      _weekday_pair),
-    ("next weekday", "wd", r"\b(?i:next|this coming)\s+" + WD, _FUTURE),
-    ("today", "today", r"\b(?i:today|this\s+(?:morning|afternoon|evening)|tonight)\b",
-     _days_back(0)),
-    ("yesterday", "yesterday", r"\b(?i:yesterday(?:\s+(?:morning|afternoon|evening))?"
-     r"|overnight|last\s+night|a\s+day\s+earlier|the\s+previous\s+day)\b", _days_back(1)),
-    ("day before yesterday", "yesterday", r"\b(?i:the\s+day\s+before\s+yesterday)\b",
-     _days_back(2)),
-    ("days ago", "ago", r"\b" + N + r"\s+(?i:days?\s+ago)\b",
+    ("weekday pair", "wd", " and | or ", r"\b(?i:on\s+)?" + WD1 + r"\s+(?i:and|or)\s+"
+     r"(?i:on\s+)?" + WD2 + PART, _weekday_pair),
+    ("next weekday", "wd", "next|coming", r"\b(?i:next|this coming)\s+" + WD, _FUTURE),
+    ("today", "today", "", r"\b(?i:today|this\s+(?:morning|afternoon|evening)|tonight)\b",
+     _DAYS_BACK[0]),
+    ("yesterday", "yesterday", "", r"\b(?i:yesterday(?:\s+(?:morning|afternoon|evening))?"
+     r"|overnight|last\s+night|a\s+day\s+earlier|the\s+previous\s+day)\b", _DAYS_BACK[1]),
+    ("day before yesterday", "yesterday", "before", r"\b(?i:the\s+day\s+before\s+yesterday)\b",
+     _DAYS_BACK[2]),
+    ("days ago", "ago", "", r"\b" + N + r"\s+(?i:days?\s+ago)\b",
      lambda m, pub: (pub - _count(m["n"]) * DAY, None, "day")),
-    ("week", "week", r"\b(?i:last\s+week|(?:earlier\s+)?this\s+week)\b", _week),
-    ("month", "month", r"\b(?i:last\s+month|(?:earlier\s+)?this\s+month)\b", _month),
-    ("weekend", "weekend", r"\b(?i:(?:over|at|during)\s+the\s+weekend|(?:this|last)\s+weekend)\b",
-     _weekend),
-    ("future", "future week month unit today", r"\b(?i:tomorrow|next\s+(?:week|month|year)"
-     r"|in\s+the\s+coming\s+(?:days|weeks)|later\s+this\s+(?:week|month)"
-     r"|by\s+(?:tonight|tomorrow|the\s+end\s+of\s+(?:the\s+)?(?:day|week|month|year)))\b",
-     _FUTURE),
-    ("date d month", "mon", SINCE + r"(?P<date>(?:" + WD + r",?\s+)?\b\d{1,2}" + ORD
+    ("week", "week", "", r"\b(?i:last\s+week|(?:earlier\s+)?this\s+week)\b", _week),
+    ("month", "month", "", r"\b(?i:last\s+month|(?:earlier\s+)?this\s+month)\b", _month),
+    ("weekend", "weekend", "", r"\b(?i:(?:over|at|during)\s+the\s+weekend"
+     r"|(?:this|last)\s+weekend)\b", _weekend),
+    ("future", "future week month unit today", "tomorrow|next|coming|later|by ",
+     r"\b(?i:tomorrow|next\s+(?:week|month|year)|in\s+the\s+coming\s+(?:days|weeks)"
+     r"|later\s+this\s+(?:week|month)|by\s+(?:tonight|tomorrow"
+     r"|the\s+end\s+of\s+(?:the\s+)?(?:day|week|month|year)))\b", _FUTURE),
+    ("date d month", "mon", "", SINCE + r"(?P<date>(?:" + WD + r",?\s+)?\b\d{1,2}" + ORD
      + r"\s+(?:of\s+)?" + MON + r"(?:,?\s+\d{4})?)\b", _explicit),
-    ("date month d", "mon", SINCE + r"(?P<date>(?:" + WD + r",?\s+)?\b" + MON + r"\s+\d{1,2}"
-     + ORD + r"(?:,?\s+\d{4})?)\b", _explicit),
-    ("date numeric", "year", r"\b(?P<since>)(?P<date>\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2})\b",
-     _explicit),
-    ("month name", "mon", r"\b(?:(?P<since>(?i:since))|(?i:in|during|throughout))\s+"
+    ("date month d", "mon", "", SINCE + r"(?P<date>(?:" + WD + r",?\s+)?\b" + MON
+     + r"\s+\d{1,2}" + ORD + r"(?:,?\s+\d{4})?)\b", _explicit),
+    ("date numeric", "year", "", r"\b(?P<since>)(?P<date>\d{1,2}/\d{1,2}/\d{4}"
+     r"|\d{4}-\d{2}-\d{2})\b", _explicit),
+    ("month name", "mon", "", r"\b(?:(?P<since>(?i:since))|(?i:in|during|throughout))\s+"
      r"(?:(?i:early|mid|late)[- ]?)?(?P<mon>" + MON + r")(?:\s+(?P<y>\d{4}))?\b(?!\s*\d)",
      _month_name),
-    ("the nth", "ord", r"\b(?i:on\s+the)\s+(?P<d>\d{1,2})(?:st|nd|rd|th)\b", _nth),
-    ("between", "mon", r"\b(?i:between|from)\s+(?P<d1>\d{1,2})" + ORD + r"(?:\s+(?P<m1>" + MON
-     + r"))?\s+(?i:and|to|until)\s+(?P<d2>\d{1,2})" + ORD + r"\s+(?P<m2>" + MON
-     + r")(?:,?\s+(?P<y>\d{4}))?", _between),
-    ("past n", "unit week month", r"\b(?i:(?:(?:during|in|over|for)\s+)?the\s+(?:past|last))\s+"
-     r"(?:" + N + r"\s+)?" + UNIT + r"\b", _past_n),
-    ("for n", "unit week month", r"\b(?i:for\s+(?:(?:more\s+than|over|nearly|about|almost"
-     r"|at\s+least)\s+)?)" + N + r"\s+" + UNIT + r"\b", _DURATION),
-    ("n-unit pause", "unit week", r"\b(?i:an?)\s+" + N + r"[- ]" + UNIT.replace("s?", "")
-     + r"\s+(?i:pause|lull|truce|ceasefire|halt|siege|battle|offensive)\b", _DURATION),
-    ("background", "background", r"\b(?i:once\s+(?:straddled|controlled|ruled|held|stretched"
-     r"|covered|spanned)|(?:has|have|had)\s+(?:held|controlled|ruled|occupied)(?!\s+out)"
-     r"[^.;]{0,40}?\bsince|at\s+its\s+(?:height|peak))\b", _BACKGROUND),
+    ("the nth", "ord", "on the", r"\b(?i:on\s+the)\s+(?P<d>\d{1,2})(?:st|nd|rd|th)\b", _nth),
+    ("between", "mon", "between|from", r"\b(?i:between|from)\s+(?P<d1>\d{1,2})" + ORD
+     + r"(?:\s+(?P<m1>" + MON + r"))?\s+(?i:and|to|until)\s+(?P<d2>\d{1,2})" + ORD
+     + r"\s+(?P<m2>" + MON + r")(?:,?\s+(?P<y>\d{4}))?", _between),
+    ("past n", "unit week month", "past|last", r"\b(?i:(?:(?:during|in|over|for)\s+)?the"
+     r"\s+(?:past|last))\s+(?:" + N + r"\s+)?" + UNIT + r"\b", _past_n),
+    ("for n", "unit week month", "for ", r"\b(?i:for\s+(?:(?:more\s+than|over|nearly|about"
+     r"|almost|at\s+least)\s+)?)" + N + r"\s+" + UNIT + r"\b", _DURATION),
+    ("n-unit pause", "unit week", "pause|lull|truce|ceasefire|halt|siege|battle|offensive",
+     r"\b(?i:an?)\s+" + N + r"[- ]" + UNIT.replace("s?", "") + r"\s+(?i:pause|lull|truce"
+     r"|ceasefire|halt|siege|battle|offensive)\b", _DURATION),
+    ("background", "background", "", r"\b(?i:once\s+(?:straddled|controlled|ruled|held"
+     r"|stretched|covered|spanned)|(?:has|have|had)\s+(?:held|controlled|ruled|occupied)"
+     r"(?!\s+out)[^.;]{0,40}?\bsince|at\s+its\s+(?:height|peak))\b", _BACKGROUND),
     # "since the battle for Raqqa": an earlier event named as a yardstick, place included.
-    ("since event", "background", r"\b(?i:since\s+the\s+(?:battle|fall|capture|siege|liberation"
-     r"|loss|defeat|collapse|start|beginning|end)\s+(?:for|of|in|at)\s+(?:the\s+)?)"
+    ("since event", "background", "since", r"\b(?i:since\s+the\s+(?:battle|fall|capture|siege"
+     r"|liberation|loss|defeat|collapse|start|beginning|end)\s+(?:for|of|in|at)\s+(?:the\s+)?)"
      r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}", _BACKGROUND),
-    ("since year", "year", r"\b(?i:since\s+(?:(?:early|mid|late)[- ])?)(?:19|20)\d\d\b",
+    ("since year", "year", "", r"\b(?i:since\s+(?:(?:early|mid|late)[- ])?)(?:19|20)\d\d\b",
      _BACKGROUND),
-    ("in year", "year", r"\b(?i:(?:in|during|throughout|by)\s+(?:(?:early|mid|late)[- ])?)"
+    ("in year", "year", "", r"\b(?i:(?:in|during|throughout|by)\s+(?:(?:early|mid|late)[- ])?)"
      r"(?P<y>(?:19|20)\d\d)\b",
      lambda m, pub: (None, None, "background") if int(m["y"]) < pub.year else None),
 ]
 # Trigger class -> (chars a match may reach before the trigger, after it, the lower-case
 # words that raise it). Months and weekdays must be capitalised in the text, so "may" and
 # "march" as verbs do not wake the date patterns.
-_TRIGGERS = {
+TRIGGERS = {
     "wd": (12, 40, [w.lower() for w in _WEEKDAYS]), "mon": (45, 16, [m.lower() for m in _MONTHS]),
     "today": (12, 4, "today tonight morning afternoon evening".split()),
     "yesterday": (18, 12, "yesterday overnight night earlier previous".split()),
@@ -283,65 +273,28 @@ _TRIGGERS = {
     "year": (25, 8, [str(y) for y in range(1900, 2100)]),
     "background": (60, 50, "once since height peak".split()),
 }
-# Words a pattern cannot match without: a substring test on the window is far cheaper than
-# running the regex, and most windows around "Friday" or "days" hold none of them.
-_NEEDS = {"weekday range": ("from",), "weekday pair": (" and ", " or "),
-          "next weekday": ("next", "coming"), "day before yesterday": ("before",),
-          "future": ("tomorrow", "next", "coming", "later", "by "), "past n": ("past", "last"),
-          "for n": ("for ",), "n-unit pause": ("pause", "lull", "truce", "ceasefire", "halt",
-                                               "siege", "battle", "offensive"),
-          "between": ("between", "from"), "since event": ("since",), "the nth": ("on the",)}
-_BY_CLASS = {cls: [(name, re.compile(rx), fn, _NEEDS.get(name, ()))
-                   for name, classes, rx, fn in PATTERNS if cls in classes.split()]
-             for cls in _TRIGGERS}
+_BY_CLASS = {cls: [(name, re.compile(rx), fn, tuple(filter(None, needs.split("|"))))
+                   for name, classes, needs, rx, fn in PATTERNS if cls in classes.split()]
+             for cls in TRIGGERS}
 
 
-def _automaton() -> ahocorasick.Automaton:
-    words: dict[str, list[str]] = {}
-    for cls, (_, _, keys) in _TRIGGERS.items():
-        for key in keys:
-            words.setdefault(key, []).append(cls)  # "month" wakes two classes
-    auto = ahocorasick.Automaton()
-    for key, classes in words.items():
-        auto.add_word(key, (len(key), tuple(classes)))
-    auto.make_automaton()
-    return auto
-
-
-_AUTO = _automaton()
-
-
-def find(text: str, pub: dt.date, low: str | None = None) -> list[Expr]:
-    """Every temporal expression in text, resolved against pub, sorted, none overlapping."""
-    low = text.lower() if low is None else low
-    size, found, seen = len(text), [], set()
-    for last, (width, classes) in _AUTO.iter(low):
-        begin, stop = last + 1 - width, last + 1
-        if (begin and low[begin - 1].isalnum()) or (stop < size and low[stop].isalnum()):
-            continue  # inside a longer word
-        for cls in classes:
-            if cls in ("wd", "mon") and not text[begin].isupper():
-                continue
-            back, ahead, _ = _TRIGGERS[cls]
-            lo = max(0, begin - back)
-            hi = text.find(" ", min(size, stop + ahead))
-            hi = size if hi < 0 else hi
-            window = low[lo:hi]
-            for name, rx, fn, needs in _BY_CLASS[cls]:
-                if needs and not any(word in window for word in needs):
-                    continue
-                for m in rx.finditer(text, lo, hi):
-                    if (m.start(), m.end(), name) in seen:
-                        continue
-                    seen.add((m.start(), m.end(), name))
-                    got = fn(m, pub)
-                    if got is not None:
-                        days = _duration_days(m) if got[2] == "duration" else 0
-                        found.append(Expr(m.start(), m.end(), m.group(0), *got, days))
-    found.sort(key=lambda e: (e.start - e.end, e.start))  # longest first
-    kept: list[Expr] = []
-    for e in found:
-        if all(e.end <= k.start or e.start >= k.end for k in kept):
-            kept.append(e)
-    kept.sort(key=lambda e: e.start)
-    return kept
+def expressions_near(text: str, begin: int, stop: int, cls: str, pub: dt.date,
+                     low: str, seen: set) -> list[Expr]:
+    """The expressions of trigger class cls around the trigger word at text[begin:stop];
+    low is text lower-cased, seen the (start, end, pattern) already tried."""
+    back, ahead, _ = TRIGGERS[cls]
+    lo, hi = max(0, begin - back), text.find(" ", min(len(text), stop + ahead))
+    hi = len(text) if hi < 0 else hi
+    lowered = low[lo:hi]
+    found = []
+    for name, rx, fn, needs in _BY_CLASS[cls]:
+        if needs and not any(word in lowered for word in needs):
+            continue
+        for m in rx.finditer(text, lo, hi):
+            if (m.start(), m.end(), name) not in seen:
+                seen.add((m.start(), m.end(), name))
+                got = fn(m, pub)
+                if got is not None:
+                    days = _duration_days(m) if got[2] == "duration" else 0
+                    found.append(Expr(m.start(), m.end(), m.group(0), *got, days))
+    return found

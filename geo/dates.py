@@ -9,7 +9,7 @@ Each place mention takes the expression that governs it, following the sentence'
 4. A sentence with no expression is background when it locates places ("lies on the
    Euphrates", ", about 100 km east of Deir Ezzor"), the publication day when it describes
    the present ("IS still holds ..."), else it takes the nearest earlier date of its paragraph.
-5. Else the publication date. Expressions are found by geo.date_patterns.
+5. Else the publication date. The expressions come from geo.date_patterns' table.
 """
 from __future__ import annotations
 
@@ -41,14 +41,14 @@ class EventDate:
     confidence: float
 
 
+_DAY_NAMES = "Mon Tue Wed Thu Fri Sat Sun".split()
+_MONTH_NAMES = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
 @functools.lru_cache(maxsize=1024)
 def describe_date(d: dt.date) -> str:
     """Fri 1 Mar 2019 (in English whatever the locale; strftime is also slow)."""
     return f"{_DAY_NAMES[d.weekday()]} {d.day} {_MONTH_NAMES[d.month - 1]} {d.year}"
-
-
-_DAY_NAMES = "Mon Tue Wed Thu Fri Sat Sun".split()
-_MONTH_NAMES = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
 
 # Paragraph, sentence, phrase (comma-like) and clause marks, found in one Aho-Corasick pass.
@@ -73,10 +73,14 @@ _REPORTED = re.compile(r"\b(?:said|told|reported|added|announced|stated|confirme
 
 
 def _automaton() -> ahocorasick.Automaton:
+    """Trigger words of the date patterns and the punctuation marks, for one pass."""
+    entries = {key: ("mark", kind, len(key)) for kind, keys in _MARKS.items() for key in keys}
+    for cls, (_, _, keys) in date_patterns.TRIGGERS.items():
+        for key in keys:  # "month" wakes two classes
+            entries[key] = ("word", entries.get(key, ("", ()))[1] + (cls,), len(key))
     auto = ahocorasick.Automaton()
-    for kind, keys in _MARKS.items():
-        for key in keys:
-            auto.add_word(key, (kind, len(key)))
+    for key, value in entries.items():
+        auto.add_word(key, value)
     auto.make_automaton()
     return auto
 
@@ -107,28 +111,48 @@ class _Layout:
     asides: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # by sentence
 
 
+def _scan(text: str, pub: dt.date) -> tuple[list[Expr], list[tuple[str, int, int]]]:
+    """Expressions (sorted, none overlapping: the longest wins) and raw marks, in one pass."""
+    low = text.lower()
+    if len(low) != len(text):  # a few scripts change length when lowered; keep offsets true
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    size, found, marks, seen = len(text), [], [], set()
+    for last, (kind, what, width) in _AUTO.iter(low):
+        begin, stop = last + 1 - width, last + 1
+        if kind == "mark":
+            marks.append((what, begin, stop))
+        elif not ((begin and low[begin - 1].isalnum()) or (stop < size and low[stop].isalnum())):
+            for cls in what:  # months and weekdays only capitalised: not "may", "march"
+                if cls not in ("wd", "mon") or text[begin].isupper():
+                    found += date_patterns.expressions_near(text, begin, stop, cls, pub, low, seen)
+    found.sort(key=lambda e: (e.start - e.end, e.start))
+    kept: list[Expr] = []
+    for e in found:
+        if all(e.end <= k.start or e.start >= k.end for k in kept):
+            kept.append(e)
+    return sorted(kept, key=lambda e: e.start), marks
+
+
 def _layout(text: str, pub: dt.date) -> _Layout:
-    exprs = date_patterns.find(text, pub)
+    exprs, marks = _scan(text, pub)
     starts = [e.start for e in exprs]
 
-    def free(pos: int) -> bool:  # a comma in "March 3, 2019" or the stop in "Feb. 28" splits nothing
+    def free(pos: int) -> bool:  # the comma in "March 3, 2019", the stop in "Feb. 28" split nothing
         i = bisect.bisect_left(starts, pos) - 1
         return i < 0 or exprs[i].end < pos
     found: dict[str, list[int]] = {kind: [0] for kind in _MARKS}
-    for last, (kind, width) in _AUTO.iter(text):
-        stop = last + 1
-        if free(stop) and (kind != "sent" or _sentence_ends(text, stop - width, stop)):
+    for kind, begin, stop in marks:
+        if free(stop) and (kind != "sent" or _sentence_ends(text, begin, stop)):
             found[kind].append(stop)
-    paras, sents, phrases, clauses = (found[k] for k in ("para", "sent", "phrase", "clause"))
-    sents = sorted(set(sents) | set(paras))
-    phrases = sorted(set(phrases) | set(sents))
-    clauses = sorted(set(clauses) | set(phrases))
-    return _Layout(text, exprs, starts, paras, sents, phrases, clauses)
+    sents = sorted(set(found["sent"]) | set(found["para"]))
+    phrases = sorted(set(found["phrase"]) | set(sents))
+    clauses = sorted(set(found["clause"]) | set(phrases))
+    return _Layout(text, exprs, starts, found["para"], sents, phrases, clauses)
 
 
 def find_expressions(text: str, published: dt.date) -> list[tuple[int, int, str]]:
     """(start, end, kind) of every temporal expression found: for tests and debugging."""
-    return [(e.start, e.end, e.kind) for e in date_patterns.find(text, published)]
+    return [(e.start, e.end, e.kind) for e in _scan(text, published)[0]]
 
 
 def date_mentions(text: str, published: dt.date,
@@ -160,9 +184,8 @@ def _span_of(bounds: list[int], pos: int, size: int) -> tuple[int, int]:
 
 
 def _asides(lay: _Layout, s_lo: int, s_hi: int) -> list[tuple[int, int]]:
-    """Appositions and relative clauses: a phrase after a comma that opens with a determiner
-    or relative word and is closed by another comma; not after a fronted date ("On Friday, the
-    SDF ...")."""
+    """Appositions, relative clauses: a phrase after a comma that opens with a determiner or
+    relative word, closed by another comma; not after a fronted date ("On Friday, the SDF")."""
     i = bisect.bisect_right(lay.phrases, s_lo)
     bounds = [s_lo] + [p for p in lay.phrases[i:] if p < s_hi] + [s_hi]
     out = []
