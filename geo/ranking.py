@@ -42,7 +42,9 @@ def _context(mentions: list[Mention], campaign_box) -> tuple[Counter, list[tuple
         if not cands:
             continue
         codes = {c.country for c in cands if c.country}
-        if len(codes) == 1 or any(c.kind == "country" for c in cands):
+        # A country name votes unless it is also a big place elsewhere ("Georgia" the US state).
+        rival = any(c.kind != "country" and c.population >= 1_000_000 for c in cands)
+        if len(codes) == 1 or (any(c.kind == "country" for c in cands) and not rival):
             best = max(cands, key=lambda c: (c.kind == "country", c.population))
             countries[best.country] += 1
             if best.has_point and best.kind not in ("country", "region", "natural feature"):
