@@ -194,8 +194,9 @@ def _asides(lay: _Layout, s_lo: int, s_hi: int) -> list[tuple[int, int]]:
         opener = lay.text[lo:hi].lstrip()[:6].lower()
         if lay.text[lo - 1] in ",(—–" and _ASIDE.match(lay.text, lo) \
                 and (closed or opener.startswith(("which", "where", "who"))):
-            before = _exprs_in(lay, s_lo, lo - 1)
-            if not (before and before[-1].end >= lo - 2):
+            plo = bounds[bounds.index(lo) - 1]
+            fronted = [e for e in _exprs_in(lay, plo, lo) if e.start <= plo + 2 <= lo - 2 <= e.end]
+            if not fronted:  # "On Friday, the SDF ..." is a main clause after a fronted date
                 out.append((lo, hi))
     return out
 

@@ -266,3 +266,68 @@ def test_gold_accuracy_floor():
 ])
 def test_since_past_week_and_month_names(text, published, want):
     assert dated(text, published) == want
+
+
+# --- sentence structure (asides, locating phrases, present-tense descriptions)
+@pytest.mark.parametrize("text, published, place, want", [
+    # an apposition's background does not date the subject; the main verb's "on Friday" does
+    ("Hajin, the group's stronghold since late 2017, fell to the SDF at dawn on Friday.",
+     D(2018, 12, 15), "Hajin", ("day", D(2018, 12, 14), None)),
+    # a relative clause dates its own places, the main clause the rest
+    ("The convoy, which left Baghouz on Wednesday, reached al-Hol this morning.",
+     D(2019, 2, 21), "Baghouz", ("day", D(2019, 2, 20), None)),
+    ("The convoy, which left Baghouz on Wednesday, reached al-Hol this morning.",
+     D(2019, 2, 21), "al-Hol", ("day", D(2019, 2, 21), None)),
+    ("Aid reached al-Hol on Wednesday, where many had come from Baghouz over the weekend.",
+     D(2019, 3, 7), "Baghouz", ("span", D(2019, 3, 2), D(2019, 3, 3))),
+    # "On Friday," is a fronted date, not the start of an aside
+    ("On Friday, the SDF shelled Marashida, the last village north of Baghouz.",
+     D(2019, 2, 9), "Marashida", ("day", D(2019, 2, 8), None)),
+    # phrases and sentences that only say where a place is
+    ("The SDF took Shaafah, about 20 km north of Abu Kamal, on Saturday.",
+     D(2019, 1, 13), "Abu Kamal", ("background", None, None)),
+    ("The SDF took Shaafah, about 20 km north of Abu Kamal, on Saturday.",
+     D(2019, 1, 13), "Shaafah", ("day", D(2019, 1, 12), None)),
+    ("On Monday more families crossed at al-Subuh, in Hasakah province.",
+     D(2019, 1, 29), "Hasakah", ("background", None, None)),
+    ("On Monday jets struck Hajin. The town lies on the Euphrates.",
+     D(2018, 10, 23), "Euphrates", ("background", None, None)),
+    # the present tense is the publication day, unless it is reported speech
+    ("The SDF entered Baghouz on Tuesday. IS still holds a camp in Susah.",
+     D(2019, 1, 24), "Susah", ("published", D(2019, 1, 24), None)),
+    ("The SDF entered Baghouz on Tuesday. IS holds Susah, commanders said.",
+     D(2019, 1, 24), "Susah", ("day", D(2019, 1, 22), None)),
+    # a look-ahead yields to a dated main clause
+    ("Trump said on Wednesday that Syria would be clear of IS by tonight.",
+     D(2019, 3, 21), "Syria", ("day", D(2019, 3, 20), None)),
+    # an earlier event named as a yardstick is background, place and all
+    ("A strike near Hajin on Thursday killed more than any raid since the battle for Raqqa.",
+     D(2018, 11, 24), "Raqqa", ("background", None, None)),
+])
+def test_sentence_structure(text, published, place, want):
+    got = one(text, published, place)
+    assert (got.precision, got.start, got.end) == want, got.rule
+
+
+@pytest.mark.parametrize("text, published, want", [
+    ("From Friday until dawn on Sunday, IS attacked Hajin.", D(2018, 10, 29),
+     (D(2018, 10, 26), D(2018, 10, 28))),
+    ("From Saturday night to Monday, IS attacked Hajin.", D(2019, 1, 1),
+     (D(2018, 12, 29), D(2018, 12, 31))),  # across the year boundary
+    ("Jets struck Hajin on Friday and Saturday.", D(2019, 3, 3), (D(2019, 3, 1), D(2019, 3, 2))),
+    ("About 25,000 people have fled Hajin since December.", D(2019, 2, 11),
+     (D(2018, 12, 1), D(2019, 2, 11))),
+    ("Children died on the way to Hajin in the past two months.", D(2019, 3, 31),
+     (D(2019, 1, 31), D(2019, 3, 31))),
+    ("Children died on the way to Hajin in the past month.", D(2019, 3, 31),
+     (D(2019, 2, 28), D(2019, 3, 31))),  # February is shorter: its last day
+])
+def test_ranges_and_since(text, published, want):
+    assert dated(text, published) == ("span", *want)
+
+
+def test_since_ends_at_the_time_of_speaking():
+    text = "An official gave new figures on Saturday. About 20,000 had left Hajin since 20 February."
+    got = one(text, D(2019, 3, 10), "Hajin")
+    assert (got.precision, got.start, got.end) == ("span", D(2019, 2, 20), D(2019, 3, 9))
+    assert "up to 'on Saturday'" in got.rule
