@@ -3,8 +3,8 @@
 Each row of tests/data/corpus_expectations.csv names a mention by its surface and occurrence
 (the n-th whole-name match in the body, data/articles/README.md); geo.dates dates it from the
 article's text, and the result is compared on (event_date, event_end, precision). The README's
-`week` and `month` rows carry only the first day, while geo.dates also gives the last, so they are
-compared on the start date. The floor sits just under the measured score: a regression fails the test.
+`week` and `month` rows carry only the first day, while geo.dates also gives the last, so they
+are compared on the start date. The floor sits just under the measured score: a regression fails the test.
 """
 from __future__ import annotations
 
@@ -43,18 +43,21 @@ def corpus_results() -> list[tuple[dict, EventDate, dt.date]]:
     by_file = {Path(a.path).name: a for a in articles}
     with EXPECTATIONS.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    grouped: dict[str, list[dict]] = {}
-    for row in rows:
-        grouped.setdefault(row["file"], []).append(row)
+    grouped: dict[str, list[tuple[int, dict]]] = {}
+    for line, row in enumerate(rows, start=2):  # line 1 is the header
+        grouped.setdefault(row["file"], []).append((line, row))
     out = []
-    for name, group in grouped.items():
-        article = by_file[name]
+    for name, numbered in grouped.items():
+        if name not in by_file:
+            raise AssertionError(f"{EXPECTATIONS.name}:{numbered[0][0]}: no brief {name} in "
+                                 f"{BRIEFS}: fix the file name or add the brief")
+        article, group = by_file[name], [row for _, row in numbered]
         spans = []
-        for i, row in enumerate(group, start=2):
+        for line, row in numbered:
             try:
                 spans.append(mention_span(article.text, row["surface"], int(row["occurrence"])))
             except LookupError as err:
-                raise AssertionError(f"{EXPECTATIONS.name}: {name}: {err}") from None
+                raise AssertionError(f"{EXPECTATIONS.name}:{line}: {name}: {err}") from None
         for row, got in zip(group, date_mentions(article.text, article.published, spans)):
             out.append((row, got, article.published))
     return out

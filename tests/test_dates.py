@@ -327,7 +327,8 @@ def test_ranges_and_since(text, published, want):
 
 
 def test_since_ends_at_the_time_of_speaking():
-    text = "An official gave new figures on Saturday. About 20,000 had left Hajin since 20 February."
+    text = ("An official gave new figures on Saturday. "
+            "About 20,000 had left Hajin since 20 February.")
     got = one(text, D(2019, 3, 10), "Hajin")
     assert (got.precision, got.start, got.end) == ("span", D(2019, 2, 20), D(2019, 3, 9))
     assert "up to 'on Saturday'" in got.rule

@@ -122,7 +122,7 @@ def main() -> None:
         spans = [(i, i + 7) for i in range(len(text)) if text.startswith("Baghouz", i)]
         spans += [(i, i + 5) for i in range(len(text)) if text.startswith("Syria", i)]
         pub = dt.date(2019, 3, 3)
-        runs, cpu = [], []  # best of five: the machine is shared; the minimum is least disturbed
+        runs, cpu = [], []  # best of 5: the machine is shared, the minimum least disturbed
         for _ in range(5):
             t0, c0 = time.perf_counter(), time.process_time()
             for _ in range(args.repeat):
