@@ -57,7 +57,8 @@ def place_kind(raw: dict) -> str:
     cls = raw.get("class") or raw.get("category") or ""
     typ = raw.get("type") or ""
     addresstype = raw.get("addresstype") or ""
-    if "refugee_camp" in (typ, addresstype) or cls == "military" \
+    # OSM tags camps as amenity=refugee_site now (refugee_camp is the older value).
+    if {"refugee_camp", "refugee_site"} & {typ, addresstype} or cls == "military" \
             or (cls, typ) in {("tourism", "camp_site"), ("landuse", "military")}:
         return "camp"
     if cls in _NATURAL_CLASSES or typ in _NATURAL_TYPES:

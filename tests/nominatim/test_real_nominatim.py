@@ -146,10 +146,6 @@ def test_al_hol_alone_is_the_town(campaign):
     assert found[0].kind == "town"
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "geo.nominatim.place_kind knows type 'refugee_camp' but the OSM tag is "
-    "amenity=refugee_site (class amenity, rank 30), so the camp comes back as 'site'. "
-    "Remove this marker once place_kind maps refugee_site to 'camp'."))
 def test_al_hol_camp_kind_is_camp(campaign):
     assert campaign.search("al-Hol camp")[0].kind == "camp"
 
