@@ -1,22 +1,18 @@
 """Temporal expressions -> event dates, anchored on the article's publication date.
 
-Each place mention takes the expression that governs it, following the sentence's structure:
-1. A mention inside an apposition or relative clause (", the group's capital since 2017,")
-   takes that aside's own expression; the main clause's expressions govern everything else.
-2. Background expressions ("once straddled", "since 2014") reach only their own phrase.
-3. Else the closest expression in the mention's clause, else in its sentence (a look-ahead
-   such as "by tonight" only when nothing in the sentence is dated).
-4. A sentence with no expression is background when it locates places ("lies on the
-   Euphrates", ", about 100 km east of Deir Ezzor"), the publication day when it describes
-   the present ("IS still holds ..."), else it takes the nearest earlier date of its paragraph.
-5. Else the publication date. The expressions come from geo.date_patterns' table.
+A place mention takes the expression that governs it in its sentence's structure: an aside
+(apposition or relative clause) dates its own places, the main clause the rest; background
+("once straddled", "since 2014") reaches beyond its phrase only when nothing else is dated; then
+the closest expression in the clause, else in the sentence (look-aheads last). A sentence with
+none is background when it only locates places ("lies on the Euphrates", ", 100 km east of X"),
+the publication day when it describes the present ("IS still holds"), else it takes the latest
+earlier date of its paragraph, else the publication date. Patterns: geo.date_patterns.
 """
 from __future__ import annotations
 
 import bisect
 import datetime as dt
 import functools
-import logging
 import re
 from dataclasses import dataclass, field
 from typing import Sequence
@@ -25,8 +21,6 @@ import ahocorasick
 
 from geo import date_patterns
 from geo.date_patterns import DAY, Expr
-
-log = logging.getLogger(__name__)
 
 CONFIDENCE = {"clause": 1.0, "sentence": 0.8, "paragraph": 0.6, "published": 0.3}
 
@@ -189,12 +183,11 @@ def _asides(lay: _Layout, s_lo: int, s_hi: int) -> list[tuple[int, int]]:
     i = bisect.bisect_right(lay.phrases, s_lo)
     bounds = [s_lo] + [p for p in lay.phrases[i:] if p < s_hi] + [s_hi]
     out = []
-    for lo, hi in zip(bounds[1:-1], bounds[2:]):
+    for plo, lo, hi in zip(bounds, bounds[1:], bounds[2:]):
         closed = hi < s_hi and lay.text[hi - 1] in ",(—–)"
         opener = lay.text[lo:hi].lstrip()[:6].lower()
         if lay.text[lo - 1] in ",(—–" and _ASIDE.match(lay.text, lo) \
                 and (closed or opener.startswith(("which", "where", "who"))):
-            plo = bounds[bounds.index(lo) - 1]
             fronted = [e for e in _exprs_in(lay, plo, lo) if e.start <= plo + 2 <= lo - 2 <= e.end]
             if not fronted:  # "On Friday, the SDF ..." is a main clause after a fronted date
                 out.append((lo, hi))
@@ -245,8 +238,7 @@ def _govern(pub: dt.date, lay: _Layout, start: int, end: int) -> EventDate:
         if earlier:
             chosen, where = earlier[-1], "paragraph"
     if chosen is None:
-        return EventDate(pub, None, "published", "no date expression governs this mention → "
-                         f"publication date {describe_date(pub)}", "", CONFIDENCE["published"])
+        return _published(pub, "no date expression governs this mention")
     return _resolve(pub, lay, chosen, where)
 
 
@@ -255,10 +247,13 @@ def _undated(sentence: str, pub: dt.date) -> EventDate | None:
     if _SITUATES.search(sentence):
         return _background(pub, "a sentence that says where places lie")
     if _PRESENT.search(sentence) and not _REPORTED.search(sentence):
-        return EventDate(pub, None, "published", "a present-tense description with no date "
-                         f"of its own → publication date {describe_date(pub)}", "",
-                         CONFIDENCE["published"])
+        return _published(pub, "a present-tense description with no date of its own")
     return None
+
+
+def _published(pub: dt.date, why: str, expression: str = "") -> EventDate:
+    return EventDate(pub, None, "published", f"{why} → publication date {describe_date(pub)}",
+                     expression, CONFIDENCE["published"])
 
 
 def _background(pub: dt.date, why: str) -> EventDate:
@@ -281,9 +276,7 @@ def _resolve(pub: dt.date, lay: _Layout, chosen: Expr, where: str) -> EventDate:
     said = (f"'{chosen.text}'{' (earlier in the paragraph)' if where == 'paragraph' else ''}"
             f"{upto} in an article published {describe_date(pub)}")
     if kind == "future":
-        return EventDate(pub, None, "published", f"{said} looks ahead → clamped to the "
-                         f"publication date {describe_date(pub)}", chosen.text,
-                         CONFIDENCE["published"])
+        return _published(pub, f"{said} looks ahead → clamped to the", chosen.text)
     if kind == "background":
         rule = f"{said} → background, not a dated event"
     elif last is not None:

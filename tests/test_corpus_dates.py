@@ -4,7 +4,8 @@ Each row of tests/data/corpus_expectations.csv names a mention by its surface an
 (the n-th whole-name match in the body, data/articles/README.md); geo.dates dates it from the
 article's text, and the result is compared on (event_date, event_end, precision). The README's
 `week` and `month` rows carry only the first day, while geo.dates also gives the last, so they
-are compared on the start date. The floor sits just under the measured score: a regression fails the test.
+are compared on the start date. The floor sits just under the measured score, so a regression
+fails the test.
 """
 from __future__ import annotations
 
