@@ -42,8 +42,7 @@ _MONTHS = {m: i for i, names in enumerate((
     "August Aug", "September Sep Sept", "October Oct", "November Nov", "December Dec"), 1)
     for m in names.split()}
 _NUM = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten "
-                                   "eleven twelve thirteen fourteen".split())}
-_NUM.update(a=1, an=1)
+                                   "eleven twelve thirteen fourteen".split())} | {"a": 1, "an": 1}
 
 WD = r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 WD1, WD2 = WD.replace("<wd>", "<wd1>"), WD.replace("<wd>", "<wd2>")
@@ -203,7 +202,8 @@ _DURATION = lambda m, pub: (None, None, "duration")  # noqa: E731
 # "Saturday"). A resolver returns (first, last, kind) or None to drop the match.
 PATTERNS: list[tuple[str, str, str, str, Callable]] = [
     ("weekday", "wd", "", r"\b(?:(?P<since>(?i:since))\s+|(?P<last>(?i:last|this past|past))"
-     r"\s+|(?i:(?:early|late)\s+(?:on\s+)?|on\s+))?" + WD + POSS + PART + POSS, _weekday),
+     r"\s+|(?i:(?:early|late)\s+(?:on\s+)?|(?:at\s+(?:dawn|dusk|noon|midday)\s+)?on\s+))?" + WD
+     + POSS + PART + POSS, _weekday),
     ("weekday range", "wd", "from", r"\b(?i:from\s+)" + WD1 + PART + r"\s+(?i:until|till|to"
      r"|through)\s+(?:(?i:dawn|dusk|noon|midday|early|late)\s+)?(?i:on\s+)?" + WD2 + PART,
      _weekday_pair),
@@ -263,7 +263,7 @@ PATTERNS: list[tuple[str, str, str, str, Callable]] = [
 # words that raise it). Months and weekdays must be capitalised in the text, so "may" and
 # "march" as verbs do not wake the date patterns.
 TRIGGERS = {
-    "wd": (12, 40, [w.lower() for w in _WEEKDAYS]), "mon": (45, 16, [m.lower() for m in _MONTHS]),
+    "wd": (14, 40, [w.lower() for w in _WEEKDAYS]), "mon": (45, 16, [m.lower() for m in _MONTHS]),
     "today": (12, 4, "today tonight morning afternoon evening".split()),
     "yesterday": (18, 12, "yesterday overnight night earlier previous".split()),
     "ago": (16, 2, ["ago"]), "week": (30, 16, ["week"]), "month": (30, 2, ["month"]),
