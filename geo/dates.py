@@ -276,7 +276,7 @@ def _resolve(pub: dt.date, lay: _Layout, chosen: Expr, where: str) -> EventDate:
     said = (f"'{chosen.text}'{' (earlier in the paragraph)' if where == 'paragraph' else ''}"
             f"{upto} in an article published {describe_date(pub)}")
     if kind == "future":
-        return _published(pub, f"{said} looks ahead → clamped to the", chosen.text)
+        return _published(pub, f"{said} looks ahead, so it is clamped", chosen.text)
     if kind == "background":
         rule = f"{said} → background, not a dated event"
     elif last is not None:
