@@ -28,7 +28,7 @@ from geo.event_types import EVENT_TYPES
 st.set_page_config(page_title="Baghouz: the last IS territory, day by day", page_icon="🗺️", layout="wide")
 
 CLOCKS = {"happened": "event", "were reported": "published"}
-MODE_LABELS = {"cumulative": "everything up to the day", "day": "that day only", "window": "a moving window"}
+MODE_LABELS = {"cumulative": "up to the day", "day": "that day", "window": "moving window"}  # also the URL values
 SPEEDS = {"slow (2 s a day)": 2.0, "normal (1 s a day)": 1.0, "fast (0.5 s a day)": 0.5}
 BRIEF_LIMIT = 150
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&])")
