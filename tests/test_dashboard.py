@@ -171,7 +171,7 @@ def test_source_filter(app, bundled):
     at = ok(app.run())
     at.multiselect(key="sources").set_value([source])
     at = ok(at.run())
-    kept = ev.filter_events(df, sources=[source])
+    kept = ev.select(ev.filter_events(df, sources=[source]), ev.day_range(df)[1])
     assert len(kept) < len(df)
     assert n_points(at) == len(maps.features(kept)["features"])
     assert any(h.value.startswith(f"Day brief: {len(ev.day_brief(kept))} report") for h in at.subheader)
