@@ -313,3 +313,18 @@ def test_hostile_article_is_escaped_in_the_payload(tmp_path, monkeypatch):
     brief = next(m.value for m in at.markdown if m.value.startswith("- **"))
     assert "<script>" not in brief and "\\<script\\>" in brief
     st.cache_data.clear()
+
+
+def test_play_steps_one_day_and_pause_stops(app):
+    """AppTest does not tick run_every, but the first playback step runs with the click."""
+    at = ok(app.run())
+    at.slider(key="day").set_value(dt.date(2019, 1, 1))
+    at = ok(at.run())
+    at.button(key="play").click()
+    at = ok(at.run())
+    assert at.session_state["playing"] is True
+    assert at.slider(key="day").value == dt.date(2019, 1, 2)
+    at.button(key="play").click()
+    at = ok(at.run())
+    assert at.session_state["playing"] is False
+    assert at.slider(key="day").value == dt.date(2019, 1, 2)
