@@ -31,15 +31,28 @@ def fold_char(ch: str) -> str:
     return low if len(low) == 1 else ch.lower() if len(ch.lower()) == 1 else ch
 
 
+class _FoldTable(dict):
+    """str.translate table that folds each new character once (fold_char) and remembers it."""
+
+    def __missing__(self, code: int) -> str:
+        out = self[code] = fold_char(chr(code))
+        return out
+
+
+_FOLD = _FoldTable()
+
+
 def fold_text(text: str) -> str:
     """Fold every character; the result has exactly len(text) characters."""
-    folded = "".join(map(fold_char, text))
+    # Per-character joins cost ~1 ms an article; ASCII text only needs lower case.
+    folded = text.lower() if text.isascii() else text.translate(_FOLD)
     return folded.replace("-", " ")
 
 
 _SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """The lookup key of a gazetteer name: folded, single-spaced, trimmed."""
     return _SPACES.sub(" ", fold_text(name)).strip()

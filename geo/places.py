@@ -70,6 +70,76 @@ _CONTEXT_CUES = (
 )
 
 
+# Scanning a whole article with the cue patterns tried a match at every character (~1 ms an
+# article). Every match holds a literal word ("of" after the cue, or the cue itself), so the
+# patterns are tried only at the few positions a match through such a word could start at.
+_OF_CUE_WORDS = ("of",)
+_AFTER_CUE_WORDS = ("camp", "village", "refugee camp", "oil field", "hill", "crossing", "border crossing")
+_AFTER_CUE = re.compile(r"(?:camp|village|refugee camp|oil field|hill|crossing|border crossing)\b")
+
+
+def _literal_hits(text: str, words) -> list[int]:
+    """Sorted positions of the words, each preceded by white space."""
+    out = set()
+    for w in words:
+        at = text.find(w, 1)
+        while at != -1:
+            if text[at - 1].isspace():
+                out.add(at)
+            at = text.find(w, at + 1)
+    return sorted(out)
+
+
+def _ws_back(text: str, i: int) -> int:
+    """Start of the run of white space that ends at i."""
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    return i
+
+
+def _of_windows(text: str):
+    """(first, last) start positions for cue pattern 0: '[the] <cue> of <Name>'."""
+    for at in _literal_hits(text, _OF_CUE_WORDS):
+        if at + 2 < len(text) and text[at + 2].isspace():
+            cue = _ws_back(text, at)
+            word = cue
+            while word > 0 and text[word - 1].isalpha():
+                word -= 1
+            yield max(0, _ws_back(text, word) - 3), cue
+
+
+def _after_windows(text: str):
+    """(first, last) start positions for cue pattern 1: '<Name> <cue>': the name holds at most
+    one white-space character, so it starts after the second one before the cue."""
+    for at in _literal_hits(text, _AFTER_CUE_WORDS):
+        if not _AFTER_CUE.match(text, at):
+            continue
+        end = _ws_back(text, at)
+        i, spaces = end, 0
+        while i > 0:
+            if text[i - 1].isspace():
+                spaces += 1
+                if spaces == 2:
+                    break
+            i -= 1
+        yield i, end
+
+
+def _cue_matches(pattern: re.Pattern, text: str, windows) -> list[re.Match]:
+    """What pattern.finditer(text) finds, trying pattern.match only inside the windows (which
+    cover every position a match can start at, in increasing order)."""
+    out, pos, tried = [], 0, -1
+    for first, last in windows:
+        for s in range(max(first, pos, tried + 1), last):
+            tried = s
+            m = pattern.match(text, s)
+            if m:
+                out.append(m)
+                pos = m.end()
+                break
+    return out
+
+
 @lru_cache(maxsize=65536)
 def _zipf(word: str) -> float:
     from wordfreq import zipf_frequency
@@ -89,6 +159,22 @@ class Recogniser:
 
     def __init__(self, gazetteer: Gazetteer):
         self.gaz = gazetteer
+        # Per key: its candidates without demonyms and facts about them, worked out once, so
+        # every article naming a place passes ranking the same candidate tuple (ranking
+        # caches what it learns per tuple).
+        self._keys: dict[int, tuple] = {}
+        self._regions: dict[tuple[int, str], tuple[Candidate, ...]] = {}
+
+    def _key_facts(self, key_id: int) -> tuple:
+        """(candidates without demonyms, only demonyms?, a country among them?, small place?)"""
+        hit = self._keys.get(key_id)
+        if hit is None:
+            cands = self.gaz.candidates_for(key_id)
+            hit = self._keys[key_id] = (tuple(c for c in cands if c.kind != "demonym"),
+                                        all(c.kind == "demonym" for c in cands),
+                                        any(c.kind == "country" for c in cands),
+                                        self._small_place(key_id))
+        return hit
 
     def __call__(self, text: str) -> list[Mention]:
         folded = fold_text(text)
@@ -106,7 +192,7 @@ class Recogniser:
             verdict = self._judge(text, start, end, key_id)
             pos = end
             if verdict == "person":
-                if self._small_place(key_id):  # "Bolton" propagates; "Biman Bangladesh" does not
+                if self._key_facts(key_id)[3]:  # "Bolton" propagates; "Biman Bangladesh" does not
                     persons.add(name_key(text[start:end]))
             elif verdict is not None:
                 mentions.append(verdict)
@@ -149,10 +235,15 @@ class Recogniser:
         key = name_key(surface)
         if key in CALENDAR:
             return None
-        if ACTOR_SUFFIX.match(text, end) or _ORG_OF.search(text[max(0, start - 20):start]):
-            return None  # "US-led", "University of Texas"
+        # (The cheap tests before each regex are conditions the regex needs anyway.)
+        if text[end:end + 1] == "-" and ACTOR_SUFFIX.match(text, end):
+            return None  # "US-led"
+        tail = text[max(0, start - 20):start]
+        if "of" in tail and _ORG_OF.search(tail):
+            return None  # "University of Texas"
         lead = start
-        article = _ARTICLE_BEFORE.search(text[max(0, start - 5):start])
+        before5 = text[max(0, start - 5):start]
+        article = _ARTICLE_BEFORE.search(before5) if "-" in before5 else None
         if article:  # "al-Baghdadi": judge (and keep) the name with its Arabic article
             lead = start - len(article.group(0))
             start = lead
@@ -182,19 +273,25 @@ class Recogniser:
             elif low in TEAM_WORDS and any(c.kind in ("country", "region") for c in cands) and \
                     text[max(0, start - 4):start].lower() == "the ":
                 return None  # "the England squad"
-        if all(c.kind == "demonym" for c in cands):
+        cands, only_demonyms, has_country, _ = self._key_facts(key_id)
+        if only_demonyms:
             return None
-        cands = tuple(c for c in cands if c.kind != "demonym")
         if not self._plausible(text, start, key, cands):
             return None
-        region = DIRECTION.search(text[max(0, start - 20):start])
-        if region and any(c.kind == "country" for c in cands):
+        region = DIRECTION.search(text[max(0, start - 20):start]) if has_country else None
+        if region:
             start -= len(region.group(0))
             surface = text[start:end]
             kind_override = "region"
         if kind_override:
-            cands = tuple(Candidate(c.name if c.kind == "region" else surface, c.lat, c.lon, "region",
-                                    c.country, c.population, c.source, c.ref) for c in cands)
+            regions = self._regions.get((key_id, surface))
+            if regions is None:
+                if len(self._regions) > 100_000:
+                    self._regions.clear()
+                regions = self._regions[(key_id, surface)] = tuple(
+                    Candidate(c.name if c.kind == "region" else surface, c.lat, c.lon, "region",
+                              c.country, c.population, c.source, c.ref) for c in cands)
+            cands = regions
         return Mention(start=start, end=end, surface=surface, key=key, candidates=cands,
                        cue="gazetteer")
 
@@ -215,8 +312,8 @@ class Recogniser:
     def _context_mentions(self, text: str, mentions: list[Mention]) -> list[Mention]:
         taken = [(mn.start, mn.end) for mn in mentions]
         extra = []
-        for pattern in _CONTEXT_CUES:
-            for m in pattern.finditer(text):
+        for pattern, windows in zip(_CONTEXT_CUES, (_of_windows, _after_windows)):
+            for m in _cue_matches(pattern, text, windows(text)):
                 s, e = m.span("name")
                 words = re.split(r"[ -]", m.group("name"))
                 if any(s < te and ts < e for ts, te in taken):
