@@ -301,8 +301,7 @@ def load_or_build(campaign_csv: Path, index_dir: Path, min_population: int = 500
     log.info("compiling the gazetteer index (once per source version)")
     gaz = build(campaign_csv, min_population)
     index_dir.mkdir(parents=True, exist_ok=True)
-    for old in index_dir.glob("gazetteer-*"):
-        old.unlink(missing_ok=True)
+    _prune(index_dir)
     for path, write in ((rec_path, lambda p: p.write_bytes(pickle.dumps(
             (gaz.records, gaz._offsets, gaz._rows, gaz.common_words), protocol=5))),
                         (trie_path, lambda p: gaz.trie.save(str(p)))):
@@ -311,6 +310,23 @@ def load_or_build(campaign_csv: Path, index_dir: Path, min_population: int = 500
         write(Path(tmp))
         os.replace(tmp, path)
     return gaz
+
+
+KEEP_INDEXES = 3  # besides the new one: other checkouts, test fixtures and builds share the folder
+
+
+def _prune(index_dir: Path) -> None:
+    """Delete all but the most recently written indexes. Deleting every other one made two
+    processes with different sources (a test's gazetteer, the bundled one) recompile in turn."""
+    stems: dict[str, float] = {}
+    for path in index_dir.glob("gazetteer-*"):
+        try:
+            stems[path.stem] = max(stems.get(path.stem, 0.0), path.stat().st_mtime)
+        except OSError:  # another process pruned it first
+            continue
+    for stem in sorted(stems, key=stems.get, reverse=True)[KEEP_INDEXES:]:
+        for path in index_dir.glob(stem + ".*"):
+            path.unlink(missing_ok=True)
 
 
 @lru_cache(maxsize=4)
