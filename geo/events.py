@@ -41,21 +41,34 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return Sentences(text).bounds(start, end)
 
 
-def article_rows(article: Article, mentions: list[Mention], places: list[Place | None],
-                 dates: list[EventDate]) -> list[dict]:
-    rows = []
-    sentences = Sentences(article.text)
+def mention_contexts(text: str, mentions: list[Mention]) -> list[tuple[str, str]]:
+    """(sentence, event type) for each mention: the sentence holding it and what it reports.
+
+    Pure and per article, so the build runs it in its worker processes."""
+    sentences = Sentences(text)
     types: dict[str, str] = {}  # one classification per sentence, however many places it names
+    out = []
+    for mention in mentions:
+        s0, s1 = sentences.bounds(mention.start, mention.end)
+        sentence = text[s0:s1].strip()
+        if sentence not in types:
+            types[sentence] = classify(sentence)
+        out.append((sentence, types[sentence]))
+    return out
+
+
+def article_rows(article: Article, mentions: list[Mention], places: list[Place | None],
+                 dates: list[EventDate], contexts: list[tuple[str, str]] | None = None) -> list[dict]:
+    """One row per mention with a place; `contexts` from mention_contexts() when already known."""
+    rows = []
+    if contexts is None:
+        contexts = mention_contexts(article.text, mentions)
     # One JSON text per alternatives list: mentions of one name share their candidates. Keyed
     # on object ids, which stay unique while `mentions` and `places` hold the objects.
     alternatives: dict[tuple, str] = {}
-    for mention, place, when in zip(mentions, places, dates):
+    for mention, place, when, (sentence, event_type) in zip(mentions, places, dates, contexts):
         if place is None:  # an editor rejected it: not a place
             continue
-        s0, s1 = sentences.bounds(mention.start, mention.end)
-        sentence = article.text[s0:s1].strip()
-        if sentence not in types:
-            types[sentence] = classify(sentence)
         rows.append({
             "article_id": article.id, "title": article.title, "source": article.source,
             "url": article.url, "published": article.published,
@@ -65,7 +78,7 @@ def article_rows(article: Article, mentions: list[Mention], places: list[Place |
             "score": place.score,
             "alternatives": _alternatives_json(place.alternatives[:5], alternatives),
             "start": mention.start, "end": mention.end, "sentence": sentence,
-            "event_type": types[sentence],
+            "event_type": event_type,
         })
     return rows
 
@@ -203,7 +216,9 @@ def place_mask(df: pd.DataFrame, query: str, groups: list[frozenset[str]] = ()) 
 
 def filter_events(df: pd.DataFrame, types=(), sources=(), place: str = "",
                   groups: list[frozenset[str]] = ()) -> pd.DataFrame:
-    """Event-type, outlet and place filters; an empty filter keeps everything."""
+    """Event-type, outlet and place filters; an empty filter keeps everything (the same frame)."""
+    if not types and not sources and not (place and place.strip()):
+        return df
     mask = pd.Series(True, index=df.index)
     if types:
         mask &= df["event_type"].isin(list(types))
@@ -231,11 +246,12 @@ def per_day(df: pd.DataFrame, clock: str = "event") -> pd.DataFrame:
     return out.sort_values("day", kind="stable").reset_index(drop=True)
 
 
-def day_brief(df: pd.DataFrame) -> pd.DataFrame:
-    """The shown events as a reading list: newest day first, one row per article and place."""
+def day_brief(df: pd.DataFrame, mask: np.ndarray | None = None) -> pd.DataFrame:
+    """The shown events (`mask` of df's rows, or all) as a reading list: newest day first, one
+    row per article and place."""
     cols = ["event_date", "event_end", "published", "place", "kind", "event_type", "sentence",
             "title", "source", "url", "date_rule", "article_id"]
-    out = df.drop_duplicates(["article_id", "place", "sentence"])[cols]
+    out = (df[cols] if mask is None else df.loc[mask, cols]).drop_duplicates(["article_id", "place", "sentence"])
     return out.sort_values(["event_date", "place"], ascending=[False, True],
                            na_position="last", kind="stable").reset_index(drop=True)
 

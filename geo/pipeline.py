@@ -7,6 +7,7 @@ a-second Nominatim budget belong to one process.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from .cache import GeocodeCache
 from .config import Settings
 from .corrections import Corrections
 from .dates import EventDate, date_mentions
-from .events import article_rows, to_frame
+from .events import article_rows, mention_contexts, to_frame
 from .geocoding import Resolver
 from .models import Article, Mention, Place, Problem
 from .nominatim import NominatimClient
@@ -70,28 +71,56 @@ class Analyser:
         dates = date_mentions(text, published, [(m.start, m.end) for m in mentions]) if published else None
         return mentions, dates
 
+    def article(self, article: Article):
+        """(mentions, dates, (sentence, event type) per mention): all of an article's work
+        that needs neither the cache nor the network."""
+        mentions, dates = self(article.text, article.published)
+        return mentions, dates, mention_contexts(article.text, mentions)
+
 
 _worker: Analyser | None = None
 
 
 def _init_worker(settings: Settings) -> None:
     global _worker
-    _worker = Analyser(settings)
+    if _worker is None:  # a forked worker already has the parent's
+        _worker = Analyser(settings)
 
 
 def _analyse(article: Article):
-    return _worker(article.text, article.published)
+    return _worker.article(article)
+
+
+# Touches what loads on first use (dateparser's language data, ~0.3 s; the word-frequency
+# table) so forked workers inherit it loaded.
+_WARM_UP = "Fighters entered the village of Kharab on 14 December and reached Hajin, Syria, on Friday."
+
+
+def _pool_context():
+    """fork where the platform has it: a worker starts with the parent's imports and loaded
+    index in milliseconds; spawn would import pandas and load the index again in each."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork") if "fork" in methods else None
 
 
 def analyse_all(articles: list[Article], settings: Settings, workers: int = 1) -> Iterator:
-    """(mentions, dates) per article, in order; with workers > 1 in separate processes."""
+    """(mentions, dates, contexts) per article, in order; with workers > 1 in separate processes."""
+    global _worker
+    analyser = Analyser(settings)
     if workers <= 1 or len(articles) < 20:
-        analyser = Analyser(settings)
         for a in articles:
-            yield analyser(a.text, a.published)
+            yield analyser.article(a)
         return
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(settings,)) as pool:
-        yield from pool.map(_analyse, articles, chunksize=16)
+    # Chunks big enough to keep pickling overhead low, small enough to balance the workers.
+    chunk = max(1, min(32, len(articles) // (workers * 8)))
+    analyser(_WARM_UP, articles[0].published)  # lazy loads happen once, here, not in every worker
+    _worker = analyser
+    try:
+        with ProcessPoolExecutor(workers, mp_context=_pool_context(), initializer=_init_worker,
+                                 initargs=(settings,)) as pool:
+            yield from pool.map(_analyse, articles, chunksize=chunk)
+    finally:
+        _worker = None
 
 
 def open_resolver(settings: Settings, online: bool | None = None) -> tuple[Resolver, GeocodeCache, list[Problem]]:
@@ -113,12 +142,12 @@ def build_events(settings: Settings, *, workers: int = 1, online: bool | None = 
     rows: list[dict] = []
     try:
         analysed = analyse_all(articles, settings, workers)
-        for article, (mentions, dates) in progress(zip(articles, analysed)):
+        for article, (mentions, dates, contexts) in progress(zip(articles, analysed)):
             places: list[Place | None] = [resolver.resolve(article.id, m) for m in mentions]
             for m, p in zip(mentions, places):
                 if p is not None and not p.resolved and p.kind not in ("country", "region", "natural feature"):
                     summary.unresolved[m.surface] += 1
-            rows += article_rows(article, mentions, places, dates)
+            rows += article_rows(article, mentions, places, dates, contexts)
         summary.mentions = len(rows)
         summary.resolved = sum(1 for r in rows if r["lat"] is not None)
         summary.cache_hits = resolver.stats["cache_hits"]
