@@ -14,10 +14,14 @@ import re
 import time
 from pathlib import Path
 
-import altair as alt
+from dataclasses import dataclass
+
+import folium
+import folium.elements
+import numpy as np
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
+import streamlit_folium as stf
 
 from geo import events as ev
 from geo import maps
@@ -59,9 +63,44 @@ def version(path: Path) -> tuple[int, int]:
     return stat.st_mtime_ns, stat.st_size
 
 
-@st.cache_data(show_spinner="Loading events…")
+# cache_resource, not cache_data: one shared table per data version instead of a fresh
+# unpickled copy on every rerun (tens of ms at 10k rows). Nothing below mutates it.
+@st.cache_resource(max_entries=2, show_spinner="Loading events…")
 def load_events(path: str, stamp: tuple[int, int]) -> pd.DataFrame:
     return maps.with_snippets(ev.read_events(Path(path)))
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Everything a slider move needs, worked out once per data version and filter set."""
+    table: pd.DataFrame  # the filtered events (read-only, shared)
+    days: ev.DayIndex
+    points: maps.PointIndex
+    counts: dict  # clock -> mentions per day and type, for the timeline
+    area_rows: np.ndarray  # positions of rows too broad to pin
+    fit: list | None  # bounds of the whole data set: the base map never changes with filters
+    first: dt.date
+    last: dt.date
+    n_articles: int
+    n_rows: int
+
+
+@st.cache_resource(max_entries=8, show_spinner="Preparing the view…")
+def prepare(path: str, stamp: tuple[int, int], gazetteer: str, gaz_stamp: tuple[int, int],
+            types: tuple[str, ...], sources: tuple[str, ...], place: str) -> Prepared:
+    df = load_events(path, stamp)
+    groups = load_variants(gazetteer, gaz_stamp)
+    table = ev.filter_events(df, types, sources, place, groups)
+    first, last = ev.day_range(df)
+    return Prepared(table, ev.DayIndex(table), maps.PointIndex(table),
+                    {c: ev.per_day(table, c) for c in CLOCKS.values()},
+                    np.flatnonzero(~table["kind"].isin(maps.PINNED_KINDS).to_numpy()), maps.bounds(df),
+                    first, last, int(df["article_id"].nunique()), len(df))
+
+
+@st.cache_data
+def load_sources(path: str, stamp: tuple[int, int]) -> list[str]:
+    return sorted(load_events(path, stamp)["source"].dropna().unique())
 
 
 @st.cache_data
@@ -84,7 +123,7 @@ def show_flash() -> None:
         getattr(st, kind)(message)
 
 
-def controls_ui(df: pd.DataFrame, editing: bool) -> dict:
+def controls_ui(outlets: list[str], editing: bool) -> dict:
     with st.sidebar:
         st.header("Time")
         clock = st.radio("Place events on the day they", list(CLOCKS), key="clock",
@@ -104,7 +143,7 @@ def controls_ui(df: pd.DataFrame, editing: bool) -> dict:
                                placeholder="all types")
         place = st.text_input("Place", key="place", bind="query-params",
                               placeholder="e.g. Baghouz (finds Baghuz too)")
-        sources = st.multiselect("Outlet", sorted(df["source"].dropna().unique()), key="sources",
+        sources = st.multiselect("Outlet", outlets, key="sources",
                                  bind="query-params", placeholder="all outlets")
         st.header("Legend")
         st.html(maps.legend_html())
@@ -138,25 +177,81 @@ def step_playback(first: dt.date, last: dt.date, speed: float) -> None:
     st.session_state["day"] = min(last, day + dt.timedelta(days=1))
 
 
-def timeline_ui(df: pd.DataFrame, day: dt.date, view: dict, first: dt.date) -> None:
-    counts = ev.per_day(df, view["clock"])
+POINTS_SLOT = "@POINTS@"  # where the layer's JSON goes in the recorded feature-group script
+
+
+@st.cache_resource(max_entries=4)
+def map_frame(fit_json: str, key: str) -> dict:
+    """st_folium's component arguments for the base map and an empty points layer, made once
+    per data version. st_folium re-renders the map and runs regexes over the whole points
+    script on every run (~100 ms at 2k points); here a slider move only splices in the JSON.
+    Same steps, same order as streamlit-folium 0.27's st_folium (tests compare the payloads)."""
+    base = maps.base_map(json.loads(fit_json))
+    base.get_root().render()
+    base.render()
+    html, header, leaflet = stf._get_html(base), stf._get_header(base), stf._get_map_string(base)
+    layer = maps.PointsLayer({"type": "FeatureCollection", "features": []})
+    layer.json = POINTS_SLOT
+    group = folium.FeatureGroup(name="events")
+    layer.add_to(group)
+    head, tail = stf._get_feature_group_string(group, map=base).split(POINTS_SLOT)
+    css, js = [], []
+    for elem in walk_elements(base):
+        css += [href for _, href in getattr(elem, "default_css", [])]
+        js += [src for _, src in getattr(elem, "default_js", [])]
+    return {"script": leaflet, "header": header, "html": html, "id": stf.get_full_id(base),
+            "key": stf.generate_js_hash(leaflet, key, False), "returned_objects": [], "default": {},
+            "zoom": None, "center": None, "return_on_hover": False, "layer_control": None,
+            "pixelated": False, "css_links": list(dict.fromkeys(css)), "js_links": list(dict.fromkeys(js)),
+            "wrap_longitude": False, "feature_group": (head, tail)}
+
+
+def walk_elements(element):
+    if isinstance(element, folium.elements.JSCSSMixin):
+        yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from walk_elements(child)
+
+
+def map_ui(fit, collection: dict, key: str = "map", height: int = 540) -> None:
+    """The map: the same base every run, the points swapped in (as st_folium's feature group)."""
+    frame = map_frame(json.dumps(fit), key)
+    head, tail = frame["feature_group"]
+    hash_key = frame["key"]
+
+    def on_change() -> None:
+        st.session_state[key] = st.session_state.get(hash_key, {})
+
+    stf._component_func(**{**frame, "feature_group": head + maps.PointsLayer(collection).json + tail},
+                        height=height, width=None, on_change=on_change)
+
+
+def timeline_spec(start: dt.date, day: dt.date) -> dict:
+    """Bars of mentions per day and type, with the shown dates shaded (a plain Vega-Lite spec:
+    building it through Altair validated the whole chart on every slider move)."""
+    band = {"start": pd.Timestamp(start).isoformat(), "end": (pd.Timestamp(day) + pd.Timedelta(hours=23)).isoformat()}
+    return {"layer": [
+        {"data": {"values": [band]}, "mark": {"type": "rect", "opacity": 0.18, "color": "#1f77b4"},
+         "encoding": {"x": {"field": "start", "type": "temporal"}, "x2": {"field": "end"}}},
+        {"mark": "bar", "encoding": {
+            "x": {"field": "day", "type": "temporal", "timeUnit": "yearmonthdate", "title": None},
+            "y": {"field": "mentions", "type": "quantitative", "aggregate": "sum", "title": "mentions"},
+            "color": {"field": "event_type", "type": "nominal", "legend": None,
+                      "scale": {"domain": list(maps.COLORS), "range": list(maps.COLORS.values())}},
+            "tooltip": [{"field": "day", "type": "temporal", "timeUnit": "yearmonthdate", "title": "day"},
+                        {"field": "event_type", "type": "nominal"},
+                        {"field": "mentions", "type": "quantitative"}]}}]}
+
+
+def timeline_ui(counts: pd.DataFrame, day: dt.date, view: dict, first: dt.date) -> None:
     if counts.empty:
         return
     start = {"cumulative": first, "day": day,
              "window": day - dt.timedelta(days=view["window"] - 1)}[view["mode"]]
-    band = pd.DataFrame({"start": [pd.Timestamp(start)], "end": [pd.Timestamp(day) + pd.Timedelta(hours=23)]})
-    bars = alt.Chart(counts).mark_bar().encode(
-        x=alt.X("yearmonthdate(day):T", title=None),
-        y=alt.Y("sum(mentions):Q", title="mentions"),
-        color=alt.Color("event_type:N", legend=None,
-                        scale=alt.Scale(domain=list(maps.COLORS), range=list(maps.COLORS.values()))),
-        tooltip=[alt.Tooltip("yearmonthdate(day):T", title="day"), "event_type:N", "mentions:Q"])
-    shade = alt.Chart(band).mark_rect(opacity=0.18, color="#1f77b4").encode(x="start:T", x2="end:T")
-    st.altair_chart(shade + bars, height=110, width="stretch")
+    st.vega_lite_chart(counts, timeline_spec(start, day), height=110, width="stretch")
 
 
-def brief_ui(shown: pd.DataFrame) -> None:
-    brief = ev.day_brief(shown)
+def brief_ui(brief: pd.DataFrame) -> None:
     st.subheader(f"Day brief: {len(brief)} report{'s' * (len(brief) != 1)}")
     if brief.empty:
         st.write("Nothing reported for this date with these filters.")
@@ -174,23 +269,34 @@ def brief_ui(shown: pd.DataFrame) -> None:
             st.caption(f"… {len(brief) - BRIEF_LIMIT} more: narrow the date or the filters, or export CSV.")
 
 
-def exports_ui(shown: pd.DataFrame, settings: Settings, view: dict, fit) -> None:
+def exports_ui(prep: Prepared, mask: np.ndarray, settings: Settings, view: dict) -> None:
+    """Download buttons whose files are made only when clicked (Streamlit runs the callable
+    then): building CSV, GeoJSON and a standalone map on every slider move cost seconds at 10k."""
     stamp = version(settings.events_path)[0]
     built = dt.datetime.fromtimestamp(stamp / 1e9, dt.timezone.utc) if stamp else None
     corrections = load_corrections(str(settings.corrections_path), version(settings.corrections_path))
-    manifest = ev.provenance(shown, settings, view, corrections, built)
+    table, points, fit = prep.table, prep.points, prep.fit
+
+    def csv_file() -> str:
+        return ev.to_csv_text(table[mask])
+
+    def geojson_file() -> str:
+        return json.dumps(maps.export_geojson(table[mask]), ensure_ascii=False)
+
+    def html_file() -> str:
+        manifest = ev.provenance(table[mask], settings, view, corrections, built)
+        return maps.standalone_map(points.features(mask), manifest, fit)
+
     stem = f"baghouz-{view['day']}-{view['mode']}"
     c1, c2, c3 = st.columns(3)
-    c1.download_button("CSV", ev.to_csv_text(shown), f"{stem}.csv", "text/csv", key="dl_csv")
-    c2.download_button("GeoJSON", json.dumps(maps.export_geojson(shown), ensure_ascii=False),
-                       f"{stem}.geojson", "application/geo+json", key="dl_geojson")
-    c3.download_button("HTML map", maps.standalone_map(maps.features(shown), manifest, fit),
-                       f"{stem}.html", "text/html", key="dl_html")
+    c1.download_button("CSV", csv_file, f"{stem}.csv", "text/csv", key="dl_csv")
+    c2.download_button("GeoJSON", geojson_file, f"{stem}.geojson", "application/geo+json", key="dl_geojson")
+    c3.download_button("HTML map", html_file, f"{stem}.html", "text/html", key="dl_html")
 
 
-def view_ui(df: pd.DataFrame, shown_all: pd.DataFrame, settings: Settings, view: dict) -> None:
+def view_ui(prep: Prepared, settings: Settings, view: dict) -> None:
     """Everything that depends on the date: reruns alone on a slider move or a playback tick."""
-    first, last = ev.day_range(df)
+    first, last = prep.first, prep.last
     st.session_state["first_day"], st.session_state["last_day"] = first, last
     if "day" not in st.session_state and "day" not in st.query_params:
         st.session_state["day"] = last
@@ -201,28 +307,27 @@ def view_ui(df: pd.DataFrame, shown_all: pd.DataFrame, settings: Settings, view:
                     format="ddd D MMM YYYY", key="day", bind="query-params", on_change=pause,
                     help="Arrow keys step one day.")
     view = {**view, "day": day.isoformat()}
-    timeline_ui(shown_all, day, view, first)
-    shown = ev.select(shown_all, day, view["mode"], view["window"], view["clock"])
-    fit = maps.bounds(df)
+    timeline_ui(prep.counts[view["clock"]], day, view, first)
+    mask = prep.days.mask(day, view["mode"], view["window"], view["clock"])
+    collection = prep.points.features(mask)
     map_col, side_col = st.columns([3, 1])
     with map_col:
-        st_folium(maps.base_map(fit), feature_group_to_add=maps.points_layer(maps.features(shown)),
-                  key="map", height=540, use_container_width=True, returned_objects=[])
+        map_ui(prep.fit, collection)
         st.caption("Map data © OpenStreetMap contributors. Click a point for the sentences behind it.")
     with side_col:
         st.subheader("Countries and regions")
         st.caption("Named in the reports, too broad to pin.")
-        area_table = maps.areas(shown)
+        rows = prep.area_rows[mask[prep.area_rows]]
+        area_table = maps.areas(prep.table.iloc[rows])
         if area_table.empty:
             st.write("None for this date.")
         else:
             st.dataframe(area_table, hide_index=True, width="stretch")
-    located = maps.pinned(shown)
-    st.caption(f"{df['article_id'].nunique()} articles · {len(df)} place mentions · "
-               f"{len(shown)} shown for this date · {located['place'].nunique()} places on the map")
-    brief_ui(shown)
+    st.caption(f"{prep.n_articles} articles · {prep.n_rows} place mentions · "
+               f"{int(mask.sum())} shown for this date · {len(collection['features'])} places on the map")
+    brief_ui(ev.day_brief(prep.table, mask))
     st.markdown("**Export this view**")
-    exports_ui(shown, settings, view, fit)
+    exports_ui(prep, mask, settings, view)
 
 
 def rebuild(settings: Settings) -> None:
@@ -349,11 +454,13 @@ def main() -> None:
     except ValueError as exc:
         st.error(str(exc))
         st.stop()
-    view = controls_ui(df, settings.editing)
-    groups = load_variants(str(settings.gazetteer_path), version(settings.gazetteer_path))
-    filtered = ev.filter_events(df, view["types"], view["sources"], view["place"], groups)
+    stamp = version(settings.events_path)
+    view = controls_ui(load_sources(str(settings.events_path), stamp), settings.editing)
+    prep = prepare(str(settings.events_path), stamp, str(settings.gazetteer_path),
+                   version(settings.gazetteer_path), tuple(view["types"]), tuple(view["sources"]),
+                   view["place"].strip())
     playing = st.session_state.get("playing", False)
-    st.fragment(view_ui, run_every=view["speed"] if playing else None)(df, filtered, settings, view)
+    st.fragment(view_ui, run_every=view["speed"] if playing else None)(prep, settings, view)
     if settings.editing:
         editing_ui(df, settings)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 import streamlit.testing.v1.app_test as app_test_mod
 
@@ -192,21 +192,24 @@ def test_day_brief_lists_the_days_events(app, bundled):
 
 
 def test_exports_are_valid(app, monkeypatch, bundled):
-    stores = []
+    """Files are made when a button is clicked: run each deferred callable as the server would."""
+    managers = []
 
-    def recording(endpoint):
-        store = MemoryMediaFileStorage(endpoint)
-        stores.append(store)
-        return store
+    def recording(storage):
+        manager = MediaFileManager(storage)
+        managers.append(manager)
+        return manager
 
-    monkeypatch.setattr(app_test_mod, "MemoryMediaFileStorage", recording)
+    monkeypatch.setattr(app_test_mod, "MediaFileManager", recording)
     at = ok(app.run())
     at.slider(key="day").set_value(dt.date(2019, 2, 1))
     at = ok(at.run())
-    store = stores[-1]
+    manager = managers[-1]
     files = {}
     for button in at.get("download_button"):
-        files[button.proto.label] = store.get_file(button.proto.url.rsplit("/", 1)[1]).content.decode()
+        assert not button.proto.url, "exports are built on click, not on every rerun"
+        url = manager.execute_deferred(button.proto.deferred_file_id)
+        files[button.proto.label] = manager._storage.get_file(url.rsplit("/", 1)[1]).content.decode()
     rows = list(csv.DictReader(io.StringIO(files["CSV"])))
     df = ev.read_events(bundled / "events.csv")
     assert len(rows) == len(ev.select(df, dt.date(2019, 2, 1))) > 0
@@ -328,3 +331,26 @@ def test_play_steps_one_day_and_pause_stops(app):
     at = ok(at.run())
     assert at.session_state["playing"] is False
     assert at.slider(key="day").value == dt.date(2019, 1, 2)
+
+
+def test_map_payload_matches_st_folium(app, bundled, monkeypatch):
+    """The dashboard sends the component exactly what st_folium would for the same map and layer
+    (it only skips re-rendering the unchanged base map on every run)."""
+    import streamlit_folium as stf
+    calls = []
+    monkeypatch.setattr(stf, "_component_func", lambda **kw: calls.append(kw))
+    day = dt.date(2019, 3, 1)
+    at = app
+    at.query_params["day"] = day.isoformat()
+    ok(at.run())
+    ours = calls[-1]
+    df = maps.with_snippets(ev.read_events(bundled / "events.csv"))
+    collection = maps.features(ev.select(df, day))
+    assert collection["features"]
+    stf.st_folium(maps.base_map(maps.bounds(df)), feature_group_to_add=maps.points_layer(collection),
+                  key="map", height=540, use_container_width=True, returned_objects=[])
+    theirs = calls[-1]
+    assert set(ours) == set(theirs)
+    for name in theirs:
+        if name != "on_change":
+            assert ours[name] == theirs[name], name

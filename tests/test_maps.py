@@ -105,3 +105,60 @@ def test_filters_and_variants():
     assert len(ev.filter_events(df)) == 3
     assert ev.day_range(df) == (dt.date(2019, 3, 3), dt.date(2019, 3, 4))
     assert ev.per_day(df)["mentions"].sum() == 3
+
+
+def reference_points(df):
+    """The layer's rules written the slow, obvious way (one pandas group per point)."""
+    out = {}
+    pts = maps.pinned(df)
+    for (place, lat, lon), g in pts.groupby(["place", "lat", "lon"]):
+        g = g.assign(_d=g["event_date"].fillna(pd.Timestamp.min)).sort_values("_d", ascending=False, kind="stable")
+        counts = g["event_type"].value_counts()
+        top = counts[counts == counts.max()].index
+        etype = next(t for t in g["event_type"] if t in top)  # tie: the newer event's type
+        out[place] = {"count": len(g), "articles": g["article_id"].nunique(), "type": etype,
+                      "precision": "day" if (g["date_precision"] == "day").any() else g["date_precision"].iloc[0],
+                      "imprecise": bool((g["score"] < maps.IMPRECISE_SCORE).all()
+                                        or g["place_source"].iloc[0] == "unresolved"),
+                      "newest": [s for s in g["sentence"]]}
+    return out
+
+
+def test_point_index_matches_the_reference_on_random_data():
+    import random
+    rnd = random.Random(3)
+    places = [(f"P{i}", 34 + i / 10, 40 + i / 10) for i in range(12)] + [("Syria", 35.0, 38.0)]
+    rows = []
+    for i in range(400):
+        name, lat, lon = rnd.choice(places)
+        day = dt.date(2019, 1, 1) + dt.timedelta(days=rnd.randrange(60))
+        rows.append({"article_id": f"a{rnd.randrange(60)}", "place": name, "surface": name, "lat": lat, "lon": lon,
+                     "kind": "country" if name == "Syria" else "town", "sentence": f"S{i} at {name}.",
+                     "event_date": None if rnd.random() < 0.1 else day.isoformat(),
+                     "date_precision": rnd.choice(["day", "span", "published"]), "score": rnd.random(),
+                     "place_source": rnd.choice(["campaign", "campaign", "unresolved"]),
+                     "event_type": rnd.choice(EVENT_TYPES[:3])})
+    df = frame(*rows)
+    index, days = maps.PointIndex(df), ev.DayIndex(df)
+    for day, mode in [(dt.date(2019, 2, 1), "cumulative"), (dt.date(2019, 1, 20), "window"), (dt.date(2019, 1, 9), "day")]:
+        mask = days.mask(day, mode, 7)
+        expected = reference_points(df[mask])
+        got = {f["properties"]["place"]: f["properties"] for f in index.features(mask)["features"]}
+        assert set(got) == set(expected) and "Syria" not in got
+        per_popup = max(1, min(maps.POPUP_EVENTS, maps.POPUP_BUDGET // len(got)))
+        for place, want in expected.items():
+            props = got[place]
+            for field in ("count", "articles", "type", "precision", "imprecise"):
+                assert props[field] == want[field], (mode, place, field)
+            shown = re.findall(r"“(?:<mark>)?(S\d+) at ", props["popup"].replace("<mark>", ""))
+            assert shown == [s.split(" at ")[0] for s in want["newest"][:per_popup]], (mode, place)
+            assert ("more in the day brief" in props["popup"]) == (want["count"] > per_popup)
+
+
+def test_many_points_share_a_popup_budget():
+    rows = [{"place": f"P{i}", "lat": 34 + i / 1000, "article_id": f"a{i}-{k}", "sentence": f"S{k}."}
+            for i in range(maps.POPUP_BUDGET // 2) for k in range(3)]
+    feats = maps.features(frame(*rows))["features"]
+    assert len(feats) == maps.POPUP_BUDGET // 2
+    popups = [f["properties"]["popup"] for f in feats]
+    assert all(p.count('<div class="ev">') == 2 and "… and 1 more" in p for p in popups)

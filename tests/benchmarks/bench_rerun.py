@@ -5,12 +5,19 @@ events (tests/benchmarks/synth.py), moves the date slider N times per slider mod
 median, then the same moves in a baseline app that draws every shown event as a folium.Marker
 (the common approach). Prints a Markdown table.
 
+AppTest reruns the whole script (a real server reruns only the date fragment on a slider
+move) but, unlike the server, it recompiles the script's bytecode on every run; the benchmark
+shares one bytecode cache between runs, as the server does, for both apps.
+
     python tests/benchmarks/bench_rerun.py                 # 1k/200, 10k/2k, 50k/10k
     python tests/benchmarks/bench_rerun.py --sizes 10000:2000 --moves 20 --baseline-moves 5
+    python tests/benchmarks/bench_rerun.py --sizes 10000:2000 --profile cumulative  # where the time goes
 """
 from __future__ import annotations
 
 import argparse
+import cProfile
+import pstats
 import datetime as dt
 import os
 import random
@@ -49,19 +56,48 @@ st_folium(m, key="map", height=540, returned_objects=[])
 '''
 
 
-def timed_moves(app: str, data: Path, mode: str, moves: int, seed: int) -> list[float]:
+def share_bytecode_cache() -> None:
+    """One ScriptCache for every AppTest run, as one server process keeps (see the docstring)."""
+    import streamlit.testing.v1.app_test as app_test
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+
+    shared = ScriptCache()
+    app_test.ScriptCache = lambda: shared
+
+
+def profile_script_runs(profiler: cProfile.Profile) -> None:
+    """Profile the script thread (AppTest runs the script in a thread of its own)."""
+    from streamlit.testing.v1 import local_script_runner as lsr
+
+    run = lsr.LocalScriptRunner._run_script
+
+    def profiled(self, *args, **kwargs):
+        profiler.enable()
+        try:
+            return run(self, *args, **kwargs)
+        finally:
+            profiler.disable()
+
+    lsr.LocalScriptRunner._run_script = profiled
+
+
+def timed_moves(app: str, data: Path, mode: str, moves: int, seed: int,
+                profiler: cProfile.Profile | None = None) -> list[float]:
     from streamlit.testing.v1 import AppTest
     import streamlit as st
 
     os.environ["GEO_DATA_DIR"] = str(data)
     os.environ["GEO_EDITING"] = "off"
     st.cache_data.clear()
+    st.cache_resource.clear()
     at = AppTest.from_file(app, default_timeout=600)
     at.run()
     at.radio(key="mode").set_value(mode).run()
     hi = at.slider(key="day").value  # the slider opens on the last day
     rnd = random.Random(seed)
     out = []
+    if profiler:
+        profile_script_runs(profiler)
     for _ in range(moves):
         day = hi - dt.timedelta(days=rnd.randrange(1, 150))
         t = time.perf_counter()
@@ -81,10 +117,24 @@ def main() -> None:
     p.add_argument("--baseline-moves", type=int, default=5, help="0 skips the baseline")
     p.add_argument("--baseline-max-events", type=int, default=10000,
                    help="skip the baseline above this size (it takes minutes per move)")
+    p.add_argument("--profile", metavar="MODE", help="profile the dashboard's moves in MODE (first size only)")
     args = p.parse_args()
+    share_bytecode_cache()
     tmp = Path(tempfile.mkdtemp(prefix="bench-rerun-"))
     baseline_app = tmp / "baseline_app.py"
     baseline_app.write_text(BASELINE_APP)
+    if args.profile:
+        n_events, n_places = map(int, args.sizes.split(",")[0].split(":"))
+        data = tmp / "profile"
+        (data / "articles").mkdir(parents=True)
+        shutil.copy(ROOT / "data" / "gazetteer.csv", data)
+        write_events(events(n_events, n_places, args.days), data / "events.csv")
+        profiler = cProfile.Profile()
+        times = timed_moves(str(ROOT / "dashboard.py"), data, args.profile, args.moves, 1, profiler)
+        print(f"median {statistics.median(times) * 1000:.0f} ms (profiled, so slower)")
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+        shutil.rmtree(tmp, ignore_errors=True)
+        return
     print(f"machine: {os.cpu_count()} cores; {args.moves} moves per cell (baseline {args.baseline_moves})")
     print("| events / places | mode | dashboard median ms | baseline (Marker each) median ms | ratio |")
     print("|---|---|---|---|---|")
