@@ -124,3 +124,23 @@ def test_offsets_point_into_the_text(recognise):
     text = "Strikes hit al-Shafa, Hajin’s market and the outskirts of Abu Kamal."
     for m in recognise(text):
         assert text[m.start:m.end] == m.surface
+
+
+def test_cue_windows_find_what_a_full_scan_finds():
+    """The context cues are tried only near their literal words; that must find exactly the
+    matches a scan of the whole text finds (random texts rich in cues, names and dashes)."""
+    import random
+
+    from geo import places as P
+    rnd = random.Random(1)
+    tokens = ["the", "The", "village", "of", "camp", "refugee", "camp", "oil", "field", "hill", "crossing",
+              "border", "al-Hol", "Al-Foo", "Foo", "Bar-Baz", "al-", "el-Bab", "x", "\n", "  ", "Hol's",
+              "O’Neil", "town", "area", "of\n", "\t", "Camp", "Xcamp", "campx", "-", "ÉCole", "al-Q"]
+    found = 0
+    for _ in range(1500):
+        text = "".join(rnd.choice(tokens) + rnd.choice([" ", "", " ", "-", "\n"]) for _ in range(rnd.randint(1, 40)))
+        for pattern, windows in zip(P._CONTEXT_CUES, (P._of_windows, P._after_windows)):
+            full = [m.span() for m in pattern.finditer(text)]
+            assert [m.span() for m in P._cue_matches(pattern, text, windows(text))] == full, text
+            found += len(full)
+    assert found > 500  # the texts do exercise both patterns
