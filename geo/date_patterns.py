@@ -109,19 +109,30 @@ def _past_occurrence(day: int, month: int, pub: dt.date) -> dt.date | None:
     return None
 
 
-@functools.lru_cache(maxsize=4096)
-def parse_explicit(text: str, pub: dt.date) -> dt.date | None:
-    """dateparser on one explicit date string: day first, past preferred, UTC, pub as base."""
+# A leap year's last day as dateparser's base: every year-less day and month (29 February
+# too) reads as a past date, and only its day and month are used.
+_NEUTRAL_BASE = dt.datetime(2000, 12, 31, 12)
+
+
+@functools.lru_cache(maxsize=8192)
+def _read_explicit(text: str) -> dt.date | None:
+    """dateparser on one explicit date string, day first, UTC. Cached by the text alone, so a
+    corpus pays for each distinct date string once, whatever its articles' publication days."""
     settings = {"DATE_ORDER": "DMY", "PREFER_DATES_FROM": "past", "TIMEZONE": "UTC",
-                "RETURN_AS_TIMEZONE_AWARE": False,
-                "RELATIVE_BASE": dt.datetime.combine(pub, dt.time(12))}
+                "RETURN_AS_TIMEZONE_AWARE": False, "RELATIVE_BASE": _NEUTRAL_BASE}
     found = dateparser.parse(text, languages=["en"], settings=settings)
+    return found.date() if found is not None else None
+
+
+def parse_explicit(text: str, pub: dt.date) -> dt.date | None:
+    """The date an explicit string names; without a year, its latest occurrence up to pub."""
+    found = _read_explicit(text)
     if found is None:
         log.debug("dateparser could not read %r (published %s)", text, pub)
         return None
     if re.search(r"\d{4}", text):
-        return found.date()
-    return _past_occurrence(found.day, found.month, pub)  # no year: the latest past one
+        return found
+    return _past_occurrence(found.day, found.month, pub)
 
 
 def _explicit(m: re.Match, pub: dt.date) -> tuple | None:

