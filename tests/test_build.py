@@ -134,7 +134,9 @@ def test_chain_asks_nominatim_once_and_caches(tmp_path, server):
         assert r.params["countrycodes"] == "sy,iq" and r.params["accept-language"] == "en"
         assert r.params["viewbox"]
     times = sorted(r.time for r in asked)
-    assert all(b - a >= 0.99 for a, b in zip(times, times[1:]))
+    # The server stamps a request when its handler thread runs; on a loaded 2-core machine that
+    # lags by tens of ms, hence the same 50 ms allowance as tests/test_nominatim.py.
+    assert all(b - a >= 0.95 for a, b in zip(times, times[1:])), times
     got = df.set_index("surface")
     assert got.loc["Gharanij", "place_source"] == "nominatim"
     assert distance_km(got.loc["Gharanij", "lat"], got.loc["Gharanij", "lon"], 34.7531, 40.7963) < 0.1
