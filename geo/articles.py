@@ -6,130 +6,23 @@ names the file (and line) and says how to fix it, and the other files still load
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 import os
 import re
-import shlex
 import tempfile
-import unicodedata
 from pathlib import Path
 
 from geo.models import Article, Problem
+from geo.textin import FORMATS, ISO_DATE, BadInput, clean_text, decode, make_title, parse_date
 
 SUPPORTED = (".txt", ".md", ".csv", ".jsonl")
-FORMATS = ".txt, .md, .csv or .jsonl"
 MAX_FILE_BYTES = 20_000_000
 MAX_TEXT_CHARS = 200_000
-TITLE_CHARS = 90
 FRONT_KEYS = ("id", "title", "date", "source", "url", "note")
 ROW_KEYS = ("id", "title", "date", "text", "source", "url")
-# Bidi controls can reorder what a reader sees (a spoofing trick) and NULs break
-# downstream tools; both are dropped, everything else in the text is kept.
-_DROP = dict.fromkeys([0, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
-_MAGIC = {b"\x89PNG": "a PNG image", b"%PDF": "a PDF", b"PK\x03\x04": "a ZIP/Office file",
-          b"GIF8": "a GIF image", b"\xff\xd8\xff": "a JPEG image", b"\x1f\x8b": "gzip data"}
 _SEED = re.compile(r"\s*date[ \t]+(\S+)[ \t]*")
-_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.+\-Z]*)?")
-_NUMERIC = re.compile(r"(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})")
-_MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b\.?", re.I)
 _SOURCE_LINE = re.compile(r"[-\u2013\u2014][ \t]+(\S.{0,99})")
-
-
-class _Bad(ValueError):
-    """Internal: one file or row is unusable; carries the message and line."""
-
-    def __init__(self, reason: str, line: int | None = None):
-        super().__init__(reason)
-        self.reason, self.line = reason, line
-
-
-def clean_text(text: str) -> str:
-    """Drop bidi controls and NULs, unify newlines, NFC-normalise."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_DROP)
-    return unicodedata.normalize("NFC", text)
-
-
-def make_title(text: str) -> str:
-    """The first sentence, cut at a word boundary near TITLE_CHARS with an ellipsis."""
-    first = text.strip().split("\n", 1)[0].strip()
-    end = re.search(r"[.!?](?=\s|$)", first)
-    if end:
-        first = first[:end.end()]
-    if len(first) <= TITLE_CHARS:
-        return first
-    cut = first[:TITLE_CHARS].rsplit(" ", 1)[0] or first[:TITLE_CHARS]
-    return cut.rstrip(" ,;:-\u2013\u2014") + "\u2026"
-
-
-def parse_date(raw: str, today: dt.date | None = None) -> dt.date:
-    """ISO YYYY-MM-DD, or a written date with a month name and a 4-digit year."""
-    value = raw.strip()
-    if not value:
-        raise _Bad("the date is empty: write it as YYYY-MM-DD, e.g. 2019-03-03")
-    iso, numeric = _ISO.fullmatch(value), _NUMERIC.fullmatch(value)
-    if iso:
-        try:
-            day = dt.date(*(int(g) for g in iso.groups()))
-        except ValueError:
-            raise _Bad(f"date {value!r} is not a real calendar date: check the month and day") from None
-    elif numeric:
-        a, b, year = numeric.groups()
-        if len(year) == 4 and int(a) <= 12 and int(b) <= 12 and a.lstrip("0") != b.lstrip("0"):
-            raise _Bad(f"date {value!r} is ambiguous ({year}-{int(b):02d}-{int(a):02d} or "
-                       f"{year}-{int(a):02d}-{int(b):02d}?): write it as YYYY-MM-DD")
-        raise _Bad(f"date {value!r} is not in a supported form: write it as YYYY-MM-DD")
-    else:
-        day = _written_date(value)
-    today = today or dt.date.today()
-    if day.year < 1900:
-        raise _Bad(f"date {day.isoformat()} is before 1900: check the year")
-    if day > today:
-        raise _Bad(f"date {day.isoformat()} is in the future (today is {today.isoformat()}): check the year")
-    return day
-
-
-def _written_date(value: str) -> dt.date:
-    # A month name and a four-digit year are required, so relative phrases
-    # ("yesterday", "2 days ago") are refused instead of meaning "today".
-    if _MONTH.search(value) and re.search(r"\b\d{4}\b", value):
-        import dateparser  # slow to import; only needed for written dates
-
-        got = dateparser.parse(value, languages=["en"], settings={
-            "STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"]})
-        if got is not None:
-            return got.date()
-    raise _Bad(f"cannot read the date {value!r}: write it as YYYY-MM-DD "
-               "(or like '3 March 2019')")
-
-
-def decode(data: bytes, label: str) -> str:
-    """Bytes to text: UTF-8 (BOM optional) or UTF-16 with a BOM; binary refused."""
-    skip = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as e:
-            raise _Bad(f"broken UTF-16 at byte offset {e.start}: save the file as UTF-8") from None
-    for magic, kind in _MAGIC.items():
-        if data.startswith(magic):
-            raise _Bad(f"this is {kind}, not text: articles must be {FORMATS} text files")
-    head = data[:8192]
-    # A few stray NULs are cleaned away; many mean binary (or BOM-less UTF-16).
-    if head.count(0) * 20 > len(head):
-        raise _Bad("binary data (NUL bytes), not text: save the article as UTF-8 "
-                   f"text in one of {FORMATS}")
-    try:
-        return data[skip:].decode("utf-8")
-    except UnicodeDecodeError as e:
-        e.start += skip  # offsets count from the start of the file, BOM included
-        if 0 in data:
-            raise _Bad("binary data (NUL bytes), not text: save it as UTF-8 text") from None
-        line = data.count(b"\n", 0, e.start) + 1
-        raise _Bad(f"not UTF-8: byte 0x{data[e.start]:02x} at byte offset {e.start} cannot be "
-                   f"decoded (probably Latin-1); convert it with: iconv -f latin1 -t utf-8 "
-                   f"{shlex.quote(label)} > fixed.txt and replace the file", line) from None
 
 
 def _article(label: str, art_id: str, date: str, text: str, title: str = "",
@@ -137,14 +30,14 @@ def _article(label: str, art_id: str, date: str, text: str, title: str = "",
              date_line: int | None = None) -> Article:
     text = clean_text(text).strip()
     if not text:
-        raise _Bad("the article has no text: add the article body", line)
+        raise BadInput("the article has no text: add the article body", line)
     if len(text) > MAX_TEXT_CHARS:
-        raise _Bad(f"the text is {len(text):,} characters, over the {MAX_TEXT_CHARS:,} limit: "
-                   "split or trim the article", line)
+        raise BadInput(f"the text is {len(text):,} characters, over the {MAX_TEXT_CHARS:,} limit: "
+                       "split or trim the article", line)
     try:
         published = parse_date(clean_text(date))
-    except _Bad as bad:
-        raise _Bad(bad.reason, date_line or line) from None
+    except BadInput as bad:
+        raise BadInput(bad.reason, date_line or line) from None
     title = " ".join(clean_text(title).split()) or make_title(text)
     return Article(id=clean_text(art_id).strip(), title=title, published=published, text=text,
                    source=" ".join(clean_text(source).split()), url=clean_text(url).strip(),
@@ -163,8 +56,8 @@ def _front_matter(text: str, label: str, art_id: str) -> tuple[Article, list[Pro
     try:
         close = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
     except StopIteration:
-        raise _Bad("the front matter opened with '---' is never closed: add a '---' line "
-                   "after the last 'key: value' line", 1) from None
+        raise BadInput("the front matter opened with '---' is never closed: add a '---' line "
+                       "after the last 'key: value' line", 1) from None
     fields: dict[str, str] = {}
     lines_of: dict[str, int] = {}
     warnings: list[Problem] = []
@@ -182,7 +75,7 @@ def _front_matter(text: str, label: str, art_id: str) -> tuple[Article, list[Pro
         else:
             fields[key], lines_of[key] = _unquote(value), number
     if "date" not in fields:
-        raise _Bad("the front matter has no 'date:' line: add e.g. 'date: 2019-03-03'", 1)
+        raise BadInput("the front matter has no 'date:' line: add e.g. 'date: 2019-03-03'", 1)
     body = "\n".join(lines[close + 1:])
     article = _article(label, fields.get("id", "").strip() or art_id, fields["date"], body,
                        fields.get("title", ""), fields.get("source", ""), fields.get("url", ""),
@@ -192,10 +85,10 @@ def _front_matter(text: str, label: str, art_id: str) -> tuple[Article, list[Pro
 
 def _seed(text: str, label: str, art_id: str) -> Article:
     match = _SEED.match(text)
-    if not match or not _ISO.fullmatch(match.group(1)) or len(match.group(1)) != 10:
+    if not match or not ISO_DATE.fullmatch(match.group(1)) or len(match.group(1)) != 10:
         found = match.group(1) if match else ""
-        raise _Bad(f"the seed format needs an ISO date after 'date' (found {found!r}): "
-                   "start the file with ' date 2019-03-03 ' then the text", 1)
+        raise BadInput(f"the seed format needs an ISO date after 'date' (found {found!r}): "
+                       "start the file with ' date 2019-03-03 ' then the text", 1)
     body = text[match.end():].rstrip()
     source = ""
     head, _, last = body.rpartition("\n")
@@ -212,8 +105,8 @@ def _single(text: str, label: str, art_id: str) -> tuple[list[Article], list[Pro
         return [article], warnings
     if _SEED.match(text):
         return [_seed(text, label, art_id)], []
-    raise _Bad("no date: start the file with ' date 2019-03-03 ' before the text, or with a "
-               "front-matter block ('---', 'date: 2019-03-03', '---')", 1)
+    raise BadInput("no date: start the file with ' date 2019-03-03 ' before the text, or with a "
+                   "front-matter block ('---', 'date: 2019-03-03', '---')", 1)
 
 
 def _csv_rows(text: str):
@@ -226,21 +119,21 @@ def _csv_rows(text: str):
         return
     missing = [c for c in ("date", "text") if c not in header]
     if missing:
-        raise _Bad(f"the CSV header has no {' or '.join(missing)} column (found: "
-                   f"{','.join(header)}): the header must name date and text "
-                   f"(and optionally {', '.join(k for k in ROW_KEYS if k not in ('date', 'text'))})", 1)
+        raise BadInput(f"the CSV header has no {' or '.join(missing)} column (found: "
+                       f"{','.join(header)}): the header must name date and text "
+                       f"(and optionally {', '.join(k for k in ROW_KEYS if k not in ('date', 'text'))})", 1)
     start = reader.line_num + 1
     try:
         for cells in reader:
             if any(c.strip() for c in cells):
                 if len(cells) != len(header):
-                    yield start, _Bad(f"the row has {len(cells)} fields but the header has "
-                                      f"{len(header)}: put quotes around fields with commas", start)
+                    yield start, BadInput(f"the row has {len(cells)} fields but the header has "
+                                          f"{len(header)}: put quotes around fields with commas", start)
                 else:
                     yield start, dict(zip(header, cells))
             start = reader.line_num + 1
     except csv.Error as e:
-        yield start, _Bad(f"CSV syntax error ({e}): check the quotes; rows from here on were skipped", start)
+        yield start, BadInput(f"CSV syntax error ({e}): check the quotes; rows from here on were skipped", start)
 
 
 def _jsonl_rows(text: str):
@@ -250,10 +143,10 @@ def _jsonl_rows(text: str):
         try:
             obj = json.loads(raw)
         except json.JSONDecodeError as e:
-            yield number, _Bad(f"not valid JSON ({e.msg} at column {e.colno}): each line must "
-                               "be one JSON object like {\"date\": \"2019-03-03\", \"text\": \"...\"}", number)
+            yield number, BadInput(f"not valid JSON ({e.msg} at column {e.colno}): each line must "
+                                   "be one JSON object like {\"date\": \"2019-03-03\", \"text\": \"...\"}", number)
             continue
-        yield number, obj if isinstance(obj, dict) else _Bad(
+        yield number, obj if isinstance(obj, dict) else BadInput(
             "the line is JSON but not an object: write {\"date\": ..., \"text\": ...}", number)
 
 
@@ -264,12 +157,12 @@ def _table(text: str, label: str, stem: str, suffix: str) -> tuple[list[Article]
     rows = _csv_rows(text) if suffix == ".csv" else _jsonl_rows(text)
     for line, row in rows:
         try:
-            if isinstance(row, _Bad):
+            if isinstance(row, BadInput):
                 raise row
             get = {k: "" if row.get(k) is None else str(row[k]) for k in ROW_KEYS}.get
             article = _article(label, get("id").strip() or f"{stem}:{line}", get("date"),
                                get("text"), get("title"), get("source"), get("url"), line)
-        except _Bad as bad:
+        except BadInput as bad:
             problems.append(Problem(label, bad.reason, bad.line or line))
             continue
         if article.id in seen:
@@ -288,17 +181,17 @@ def parse_bytes(data: bytes, label: str, art_id: str) -> tuple[list[Article], li
     suffix = Path(label).suffix.lower()
     try:
         if suffix not in SUPPORTED:
-            raise _Bad(f"unsupported file type {suffix or '(no extension)'!r}: articles must be "
-                       f"{FORMATS}; convert it or move it out of the articles folder")
+            raise BadInput(f"unsupported file type {suffix or '(no extension)'!r}: articles must be "
+                           f"{FORMATS}; convert it or move it out of the articles folder")
         if not data:
-            raise _Bad("the file is empty (0 bytes): add an article or delete the file")
+            raise BadInput("the file is empty (0 bytes): add an article or delete the file")
         text = clean_text(decode(data, label))
         if not text.strip():
-            raise _Bad("the file holds only whitespace: add an article or delete the file")
+            raise BadInput("the file holds only whitespace: add an article or delete the file")
         if suffix in (".csv", ".jsonl"):
             return _table(text, label, Path(label).stem, suffix)
         return _single(text, label, art_id)
-    except _Bad as bad:
+    except BadInput as bad:
         return [], [Problem(label, bad.reason, bad.line)]
 
 
