@@ -59,10 +59,11 @@ st_folium(m, key="map", height=540, returned_objects=[])
 def share_bytecode_cache() -> None:
     """One ScriptCache for every AppTest run, as one server process keeps (see the docstring)."""
     import streamlit.testing.v1.app_test as app_test
+    import streamlit.testing.v1.local_script_runner as runner
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 
     shared = ScriptCache()
-    app_test.ScriptCache = lambda: shared
+    app_test.ScriptCache = runner.ScriptCache = lambda: shared
 
 
 def profile_script_runs(profiler: cProfile.Profile) -> None:

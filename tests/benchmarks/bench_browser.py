@@ -1,0 +1,117 @@
+"""In a real browser: slider key press -> map points settled, at 10k events; peak server memory.
+
+Serves dashboard.py with `streamlit run` on 127.0.0.1 over a synthetic data dir
+(tests/benchmarks/synth.py: N events over P places and 200 days), opens it in Debian's
+headless Chromium through the browser-test harness (tests/browser/conftest.py: CDN assets
+from node_modules, blank tiles, nothing leaves the machine), then presses the date slider's
+arrow key again and again. Each press is timed from the keydown event (main page clock) to
+the last change of the map frame's DOM, once the frame has been quiet for --quiet ms
+(settled); the point count must have changed or been redrawn. Prints the median and the
+streamlit process's peak resident memory (VmHWM from /proc).
+
+    python tests/benchmarks/bench_browser.py                      # 10k events / 2k places
+    python tests/benchmarks/bench_browser.py --events 1000 --places 200 --presses 20
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from geo.events import write_events  # noqa: E402
+from tests.benchmarks.synth import events  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, App, _route  # noqa: E402
+
+POINTS = "path.leaflet-interactive"
+SLIDER = '[data-testid="stSlider"] input[type="range"]'
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+WATCH = """() => {  // in the map frame: remember when the points last changed
+    window.__changed = Date.now();
+    new MutationObserver(() => { window.__changed = Date.now(); })
+        .observe(document.body, {childList: true, subtree: true});
+}"""
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def make_data(tmp: Path, n_events: int, n_places: int) -> Path:
+    data = tmp / "data"
+    (data / "articles").mkdir(parents=True)
+    shutil.copy(ROOT / "data" / "gazetteer.csv", data)
+    write_events(events(n_events, n_places, 200), data / "events.csv")
+    return data
+
+
+def press_and_settle(page, frame, slider, key: str, quiet_ms: int) -> tuple[float, int]:
+    """One key press; returns (ms from keydown to the last change of the map, points after)."""
+    frame.evaluate("window.__changed = 0")
+    slider.press(key)
+    frame.wait_for_function("window.__changed > 0", timeout=60_000)  # the layer was swapped
+    while True:  # settled: no change in the map frame for quiet_ms
+        page.wait_for_timeout(quiet_ms / 4)
+        last = frame.evaluate("window.__changed")
+        if frame.evaluate("Date.now()") - last >= quiet_ms:
+            break
+    pressed = page.evaluate("window.__pressed")
+    return last - pressed, frame.locator(POINTS).count()
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--events", type=int, default=10000)
+    p.add_argument("--places", type=int, default=2000)
+    p.add_argument("--presses", type=int, default=12)
+    p.add_argument("--quiet", type=int, default=600, help="ms without change that count as settled")
+    p.add_argument("--query", default="day=2019-03-10",
+                   help="URL query: the start day (every day before it changes the map) and mode")
+    args = p.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-browser-"))
+    app = App(make_data(tmp, args.events, args.places), tmp / "streamlit.log")
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+            blocked: list[str] = []
+            page.route("**/*", lambda route: _route(route, blocked))
+            t = time.perf_counter()
+            page.goto(app.url + (f"?{args.query}" if args.query else ""), wait_until="domcontentloaded", timeout=120_000)
+            frame = page.wait_for_selector(MAP_IFRAME, timeout=120_000).content_frame()
+            frame.wait_for_selector(POINTS, timeout=120_000)
+            first_ms = (time.perf_counter() - t) * 1000
+            frame.evaluate(WATCH)
+            page.evaluate("document.addEventListener('keydown', () => { window.__pressed = Date.now(); }, true)")
+            slider = page.locator(SLIDER).first
+            slider.focus()
+            times, counts = [], []
+            for _ in range(args.presses):
+                ms, n = press_and_settle(page, frame, slider, "ArrowLeft", args.quiet)
+                times.append(ms)
+                counts.append(n)
+            browser.close()
+        print(f"events/places: {args.events:,}/{args.places:,}; first page with points: {first_ms:.0f} ms")
+        print(f"slider key -> points settled: median {statistics.median(times):.0f} ms, "
+              f"max {max(times):.0f} ms over {len(times)} presses (points per step {min(counts)}–{max(counts)})")
+        print(f"streamlit server peak RSS (VmHWM): {peak_rss_mb(app.proc.pid):.0f} MB")
+        if blocked:
+            print(f"blocked requests: {len(blocked)} (e.g. {blocked[0]})")
+    finally:
+        app.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
