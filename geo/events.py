@@ -256,12 +256,25 @@ def day_brief(df: pd.DataFrame, mask: np.ndarray | None = None) -> pd.DataFrame:
                            na_position="last", kind="stable").reset_index(drop=True)
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value):
+    """A cell a spreadsheet would run as a formula ("=HYPERLINK(...)") gets a leading apostrophe."""
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
 def to_csv_text(df: pd.DataFrame) -> str:
-    """The events table as CSV in the same layout as data/events.csv (for exports)."""
+    """The events table as CSV in the same layout as data/events.csv (for exports).
+
+    Article text is data, never a formula: text cells that a spreadsheet would evaluate are
+    prefixed with an apostrophe (the OWASP advice for CSV injection)."""
     out = df[list(EVENT_COLUMNS)].copy()
     for col, dtype in EVENT_COLUMNS.items():
         if dtype.startswith("datetime"):
             out[col] = out[col].dt.strftime("%Y-%m-%d")
+        elif dtype == "string":
+            out[col] = out[col].astype(object).map(_inert)
     return out.to_csv(index=False, lineterminator="\n", float_format="%.6f")
 
 

@@ -1,5 +1,7 @@
 """Map layer, legend, exports: escaped text, one point per place, styles by type and precision."""
+import csv
 import datetime as dt
+import io
 import json
 import re
 
@@ -162,3 +164,12 @@ def test_many_points_share_a_popup_budget():
     assert len(feats) == maps.POPUP_BUDGET // 2
     popups = [f["properties"]["popup"] for f in feats]
     assert all(p.count('<div class="ev">') == 2 and "… and 1 more" in p for p in popups)
+
+
+def test_csv_export_keeps_formulas_inert():
+    df = frame({"title": "=HYPERLINK(\"http://x.invalid\",\"click\")", "sentence": "@SUM(A1:A9) in Baghouz",
+                "source": "-2+3", "url": "https://example.org/a"})
+    rows = list(csv.DictReader(io.StringIO(ev.to_csv_text(df))))
+    assert rows[0]["title"].startswith("'=HYPERLINK")
+    assert rows[0]["sentence"] == "'@SUM(A1:A9) in Baghouz" and rows[0]["source"] == "'-2+3"
+    assert rows[0]["url"] == "https://example.org/a"  # ordinary text is untouched
