@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -18,6 +17,7 @@ from geo.events import read_events, write_events
 from geo.nominatim import NominatimClient
 from geo.pipeline import build_events
 from geo.ranking import distance_km
+from tests.datadir import copy_data
 from tests.fake_nominatim import PLACES, FakeNominatim, _place
 
 AGENT = "baghouz-timeline-tests/1.0 (tests@example.invalid)"
@@ -45,18 +45,9 @@ def fresh_rate_limit():
     yield
 
 
-def data_copy(tmp_path: Path, articles: bool = True) -> Path:
-    data = tmp_path / "data"
-    (data / "articles").mkdir(parents=True)
-    shutil.copy(ROOT / "data" / "gazetteer.csv", data / "gazetteer.csv")
-    if articles:
-        shutil.copytree(ROOT / "data" / "articles", data / "articles", dirs_exist_ok=True)
-    return data
-
-
 @pytest.fixture(scope="module")
 def bundled(tmp_path_factory):
-    data = data_copy(tmp_path_factory.mktemp("bundled"))
+    data = copy_data(tmp_path_factory.mktemp("bundled"))
     df, summary = build_events(Settings().with_(data_dir=data), online=False)
     return df, summary
 
@@ -118,7 +109,7 @@ def server():
 
 
 def online_settings(tmp_path: Path, server: FakeNominatim, **kw) -> Settings:
-    data = data_copy(tmp_path, articles=False)
+    data = copy_data(tmp_path, articles=False)
     (data / "articles" / "villages.md").write_text(UNKNOWN_ARTICLE, encoding="utf-8")
     return Settings(data_dir=data, nominatim_enabled=True, nominatim_domain=server.domain,
                     nominatim_scheme="http", user_agent=AGENT, timeout=3.0, **kw)

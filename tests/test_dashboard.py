@@ -12,7 +12,6 @@ import datetime as dt
 import io
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -23,8 +22,7 @@ import streamlit.testing.v1.app_test as app_test_mod
 
 from geo import events as ev
 from geo import maps
-from geo.config import Settings
-from geo.pipeline import build_events
+from tests.datadir import copy_data
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")
@@ -39,22 +37,9 @@ an <img src=x onerror="window.__pwned=2"> image was posted from Baghouz.
 """
 
 
-def make_data(tmp: Path, extra: dict[str, str] | None = None) -> Path:
-    """A copy of data/ (articles + gazetteer) with events built offline, plus extra articles."""
-    data = tmp / "data"
-    shutil.copytree(ROOT / "data" / "articles", data / "articles")
-    shutil.copy(ROOT / "data" / "gazetteer.csv", data / "gazetteer.csv")
-    for name, text in (extra or {}).items():
-        (data / "articles" / name).write_text(text, encoding="utf-8")
-    settings = Settings.from_env({"GEO_DATA_DIR": str(data)})
-    table, _ = build_events(settings, online=False)
-    ev.write_events(table, settings.events_path)
-    return data
-
-
 @pytest.fixture(scope="session")
 def bundled(tmp_path_factory) -> Path:
-    return make_data(tmp_path_factory.mktemp("bundled"))
+    return copy_data(tmp_path_factory.mktemp("bundled"), build=True)
 
 
 @pytest.fixture
@@ -227,7 +212,7 @@ def test_exports_are_valid(app, monkeypatch, bundled):
 
 
 def test_added_article_appears_without_restart(tmp_path, monkeypatch):
-    data = make_data(tmp_path)
+    data = copy_data(tmp_path, build=True)
     monkeypatch.setenv("GEO_DATA_DIR", str(data))
     st.cache_data.clear()
     at = ok(AppTest.from_file(APP, default_timeout=60).run())
@@ -248,7 +233,7 @@ def test_added_article_appears_without_restart(tmp_path, monkeypatch):
 
 
 def test_bad_paste_shows_the_problem(tmp_path, monkeypatch):
-    data = make_data(tmp_path)
+    data = copy_data(tmp_path, build=True)
     monkeypatch.setenv("GEO_DATA_DIR", str(data))
     monkeypatch.setenv("GEO_MAX_UPLOAD_BYTES", "200")
     st.cache_data.clear()
@@ -262,7 +247,7 @@ def test_bad_paste_shows_the_problem(tmp_path, monkeypatch):
 
 
 def test_reject_correction_removes_the_point(tmp_path, monkeypatch):
-    data = make_data(tmp_path)
+    data = copy_data(tmp_path, build=True)
     monkeypatch.setenv("GEO_DATA_DIR", str(data))
     st.cache_data.clear()
     at = ok(AppTest.from_file(APP, default_timeout=60).run())
@@ -297,7 +282,7 @@ def test_editing_off_hides_editing(app, monkeypatch):
 
 
 def test_hostile_article_is_escaped_in_the_payload(tmp_path, monkeypatch):
-    data = make_data(tmp_path, {"2019-03-04-hostile.md": HOSTILE})
+    data = copy_data(tmp_path, extra={"2019-03-04-hostile.md": HOSTILE}, build=True)
     monkeypatch.setenv("GEO_DATA_DIR", str(data))
     st.cache_data.clear()
     at = AppTest.from_file(APP, default_timeout=60)

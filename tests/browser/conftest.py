@@ -11,7 +11,6 @@ import base64
 import logging
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -20,6 +19,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+
+from tests.datadir import copy_data
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -53,23 +54,6 @@ def _need(condition: bool, what: str) -> None:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(message)  # CI must run these tests, never skip them
     pytest.skip(message)
-
-
-def make_data(tmp: Path, extra: dict[str, str] | None = None) -> Path:
-    """A copy of data/ (articles + gazetteer) with events built offline, plus extra articles."""
-    from geo.config import Settings
-    from geo.events import write_events
-    from geo.pipeline import build_events
-
-    data = tmp / "data"
-    shutil.copytree(ROOT / "data" / "articles", data / "articles")
-    shutil.copy(ROOT / "data" / "gazetteer.csv", data / "gazetteer.csv")
-    for name, text in (extra or {}).items():
-        (data / "articles" / name).write_text(text, encoding="utf-8")
-    settings = Settings.from_env({"GEO_DATA_DIR": str(data)})
-    table, _ = build_events(settings, online=False)
-    write_events(table, settings.events_path)
-    return data
 
 
 def _free_port() -> int:
@@ -138,7 +122,7 @@ def browser():
 
 @pytest.fixture(scope="session")
 def bundled_app(browser, tmp_path_factory, artifacts):
-    app = App(make_data(tmp_path_factory.mktemp("bundled")), artifacts / "streamlit-bundled.log")
+    app = App(copy_data(tmp_path_factory.mktemp("bundled"), build=True), artifacts / "streamlit-bundled.log")
     yield app
     app.stop()
 

@@ -14,7 +14,9 @@ import pytest
 from geo import events as ev
 from geo import maps
 
-from .conftest import ROOT, App, make_data
+from tests.datadir import copy_data
+
+from .conftest import ROOT, App
 
 POINTS = "path.leaflet-interactive"
 SLIDER = '[data-testid="stSlider"] input[type="range"]'
@@ -153,7 +155,7 @@ def test_readme_screenshot(page, bundled_app, artifacts):
 
 @pytest.fixture(scope="module")
 def hostile_app(browser, tmp_path_factory, artifacts):
-    app = App(make_data(tmp_path_factory.mktemp("hostile"), {"2019-03-04-hostile.md": HOSTILE}),
+    app = App(copy_data(tmp_path_factory.mktemp("hostile"), extra={"2019-03-04-hostile.md": HOSTILE}, build=True),
               artifacts / "streamlit-hostile.log")
     yield app
     app.stop()
