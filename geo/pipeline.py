@@ -47,7 +47,9 @@ class Summary:
     def lines(self) -> list[str]:
         out = [f"articles read: {self.articles}, rejected: {len(self.rejected)}",
                f"place mentions: {self.mentions}, resolved: {self.resolved}, "
-               f"unresolved: {sum(self.unresolved.values())}, corrected by editors: {self.corrected}",
+               f"unresolved: {sum(self.unresolved.values())}, areas listed without a point: "
+               f"{self.mentions - self.resolved - sum(self.unresolved.values())}, "
+               f"corrected by editors: {self.corrected}",
                f"geocoding cache hits: {self.cache_hits}, network requests: {self.requests}, "
                f"errors (not cached): {self.errors}"]
         if self.unresolved:
