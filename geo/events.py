@@ -36,11 +36,6 @@ class Sentences:
         return left, (self.cuts[j][0] if j < len(self.cuts) else len(self.text))
 
 
-def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence (or line) holding text[start:end]."""
-    return Sentences(text).bounds(start, end)
-
-
 def mention_contexts(text: str, mentions: list[Mention]) -> list[tuple[str, str]]:
     """(sentence, event type) for each mention: the sentence holding it and what it reports.
 

@@ -23,7 +23,7 @@ from .corrections import Corrections
 from .dates import EventDate, date_mentions
 from .events import article_rows, mention_contexts, to_frame
 from .geocoding import Resolver
-from .models import Article, Mention, Place, Problem
+from .models import AREA_KINDS, Article, Mention, Place, Problem
 from .nominatim import NominatimClient
 from .places import Recogniser
 from .ranking import rank
@@ -147,7 +147,7 @@ def build_events(settings: Settings, *, workers: int = 1, online: bool | None = 
         for article, (mentions, dates, contexts) in progress(zip(articles, analysed)):
             places: list[Place | None] = [resolver.resolve(article.id, m) for m in mentions]
             for m, p in zip(mentions, places):
-                if p is not None and not p.resolved and p.kind not in ("country", "region", "natural feature"):
+                if p is not None and not p.resolved and p.kind not in AREA_KINDS:
                     summary.unresolved[m.surface] += 1
             rows += article_rows(article, mentions, places, dates, contexts)
         summary.mentions = len(rows)

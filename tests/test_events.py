@@ -5,7 +5,7 @@ import datetime as dt
 
 import pandas as pd
 
-from geo.events import read_events, select, sentence_bounds, to_frame, write_events
+from geo.events import Sentences, read_events, select, to_frame, write_events
 from geo.models import EVENT_COLUMNS
 
 
@@ -58,5 +58,8 @@ def test_csv_round_trip(tmp_path):
 
 def test_sentence_bounds():
     text = "First one. The SDF entered Hajin on Friday. Last."
-    s, e = sentence_bounds(text, text.index("Hajin"), text.index("Hajin") + 5)
+    s, e = Sentences(text).bounds(text.index("Hajin"), text.index("Hajin") + 5)
     assert text[s:e] == "The SDF entered Hajin on Friday."
+    later = "Hajin fell. Baghouz held out."
+    s, e = Sentences(later).bounds(later.index("Baghouz"), later.index("Baghouz") + 7)
+    assert later[s:e] == "Baghouz held out."  # a sentence that starts at the mention
