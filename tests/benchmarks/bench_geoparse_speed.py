@@ -53,10 +53,21 @@ def build_articles(n: int, words: int = 700) -> list[str]:
     return out
 
 
+def synthetic_articles(n: int, words: int = 700) -> list[str]:
+    import random
+
+    from tests.benchmarks.synth import article_text
+    rnd = random.Random(11)
+    return [article_text(rnd, words) for _ in range(n)]
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, default=300)
     ap.add_argument("--profile", action="store_true", help="print the top functions by cumulative time")
+    ap.add_argument("--synthetic", action="store_true",
+                    help="news of ordinary density (tests/benchmarks/synth.py, ~28 places) instead of "
+                         "the labelled passages (~63 places an article)")
     args = ap.parse_args(argv)
     s = Settings()
     gazetteer.load_or_build(s.gazetteer_path, s.index_dir)  # make sure the index exists before timing a load
@@ -64,7 +75,7 @@ def main(argv=None) -> int:
                                 capture_output=True, text=True, check=True).stdout)
     gaz = gazetteer.load_or_build(s.gazetteer_path, s.index_dir)
     recognise = Recogniser(gaz)
-    docs = build_articles(args.articles)
+    docs = synthetic_articles(args.articles) if args.synthetic else build_articles(args.articles)
     words = sum(len(d.split()) for d in docs) / len(docs)
     for d in docs[:5]:  # warm caches (wordfreq, lru caches) as a long-running worker would have them
         rank(recognise(d), s.viewbox)
