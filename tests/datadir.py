@@ -6,6 +6,18 @@ from pathlib import Path
 
 from geo.config import ROOT, Settings
 
+# An article that tries to run code wherever its text is shown: title, source, link and body.
+# Anything that ran would set window.__pwned (checked by the browser test).
+HOSTILE_ARTICLE = """---
+date: 2019-03-04
+title: "<script>window.__pwned=1</script> Baghouz report"
+source: "<img src=x onerror=window.__pwned=3>"
+url: "javascript:window.__pwned=4"
+---
+SDF fighters advanced into Baghouz on Monday <script>window.__pwned=1</script> while
+an <img src=x onerror="window.__pwned=2"> image was posted from Baghouz.
+"""
+
 
 def copy_data(tmp: Path, *, articles: bool = True, extra: dict[str, str] | None = None,
               build: bool = False) -> Path:

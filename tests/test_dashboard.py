@@ -22,21 +22,10 @@ import streamlit.testing.v1.app_test as app_test_mod
 
 from geo import events as ev
 from geo import maps
-from tests.datadir import copy_data
+from tests.datadir import HOSTILE_ARTICLE as HOSTILE, copy_data
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")
-HOSTILE = """---
-date: 2019-03-04
-title: "<script>window.__pwned=1</script> Baghouz report"
-source: "<img src=x onerror=alert(1)>"
-url: "javascript:alert(document.cookie)"
----
-SDF fighters advanced into Baghouz on Monday <script>window.__pwned=1</script> while
-an <img src=x onerror="window.__pwned=2"> image was posted from Baghouz.
-"""
-
-
 @pytest.fixture(scope="session")
 def bundled(tmp_path_factory) -> Path:
     return copy_data(tmp_path_factory.mktemp("bundled"), build=True)

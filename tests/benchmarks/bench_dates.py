@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from geo.date_patterns import parse_explicit as _parse_explicit
+from geo.date_patterns import _read_explicit
 from geo.dates import date_mentions  # noqa: E402
 from geo.evaluate import read_jsonl  # noqa: E402
 
@@ -52,44 +52,37 @@ def is_exact(row: dict, got) -> bool:
     return want == have
 
 
-def score(rows: list[dict]) -> None:
-    total, right = Counter(), Counter()
-    failures = []
-    for row in rows:
-        got = predict(row)
+def report(label: str, results, exact, describe) -> None:
+    """Accuracy overall and per precision, then every miss: results are (row, got) pairs."""
+    total, right, failures = Counter(), Counter(), []
+    for row, got in results:
         total[row["precision"]] += 1
-        if is_exact(row, got):
+        if exact(row, got):
             right[row["precision"]] += 1
         else:
             failures.append((row, got))
     n, ok = sum(total.values()), sum(right.values())
-    print(f"overall: {ok}/{n} = {ok / n:.1%} exact")
+    print(f"{label}: {ok}/{n} = {ok / n:.1%} exact")
     for precision in sorted(total):
         print(f"  {precision:<11} {right[precision]:>3}/{total[precision]:<3} "
               f"= {right[precision] / total[precision]:.1%}")
     for row, got in failures:
-        print(f"FAIL {row['id']} {row['place']!r}: want {row['precision']} "
-              f"{row['event_date']}..{row['event_end']}; got {got.precision} "
-              f"{got.start}..{got.end}\n     text: {row['text'][:120]!r}\n     rule: {got.rule}")
+        print(describe(row, got))
+
+
+def score(rows: list[dict]) -> None:
+    report("overall", ((row, predict(row)) for row in rows), is_exact, lambda row, got: (
+        f"FAIL {row['id']} {row['place']!r}: want {row['precision']} "
+        f"{row['event_date']}..{row['event_end']}; got {got.precision} "
+        f"{got.start}..{got.end}\n     text: {row['text'][:120]!r}\n     rule: {got.rule}"))
 
 
 def score_corpus() -> None:
-    total, right, failures = Counter(), Counter(), []
-    for row, got, _ in corpus_results():
-        total[row["precision"]] += 1
-        if corpus_exact(row, got):
-            right[row["precision"]] += 1
-        else:
-            failures.append((row, got))
-    n, ok = sum(total.values()), sum(right.values())
-    print(f"corpus (bundled briefs): {ok}/{n} = {ok / n:.1%} exact")
-    for precision in sorted(total):
-        print(f"  {precision:<11} {right[precision]:>3}/{total[precision]:<3} "
-              f"= {right[precision] / total[precision]:.1%}")
-    for row, got in failures:
-        print(f"FAIL {row['file']} {row['surface']!r}#{row['occurrence']}: want "
-              f"{row['precision']} {row['event_date'] or None}..{row['event_end'] or None}; "
-              f"got {got.precision} {got.start}..{got.end}\n     rule: {got.rule}")
+    report("corpus (bundled briefs)", ((row, got) for row, got, _ in corpus_results()), corpus_exact,
+           lambda row, got: (
+               f"FAIL {row['file']} {row['surface']!r}#{row['occurrence']}: want "
+               f"{row['precision']} {row['event_date'] or None}..{row['event_end'] or None}; "
+               f"got {got.precision} {got.start}..{got.end}\n     rule: {got.rule}"))
 
 
 def timed(label: str, jobs: list, repeat: int) -> None:
@@ -110,7 +103,7 @@ def main() -> None:
     args = ap.parse_args()
     rows = read_jsonl(args.gold)
     jobs = [(r["text"], dt.date.fromisoformat(r["published"]), [place_span(r)]) for r in rows]
-    _parse_explicit.cache_clear()
+    _read_explicit.cache_clear()
     timed("labelled set, cold cache", jobs, 1)
     timed("labelled set, warm cache", jobs, args.repeat)
     score(rows)

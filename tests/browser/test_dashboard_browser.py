@@ -14,7 +14,7 @@ import pytest
 from geo import events as ev
 from geo import maps
 
-from tests.datadir import copy_data
+from tests.datadir import HOSTILE_ARTICLE as HOSTILE, copy_data
 
 from .conftest import ROOT, App
 
@@ -22,17 +22,6 @@ POINTS = "path.leaflet-interactive"
 SLIDER = '[data-testid="stSlider"] input[type="range"]'
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 WAIT_MS = 30_000
-HOSTILE = """---
-date: 2019-03-04
-title: "<script>window.__pwned=1</script> Baghouz report"
-source: "<img src=x onerror=window.__pwned=3>"
-url: "javascript:window.__pwned=4"
----
-SDF fighters advanced into Baghouz on Monday <script>window.__pwned=1</script> while
-an <img src=x onerror="window.__pwned=2"> image was posted from Baghouz.
-"""
-
-
 def expected(app: App, day: dt.date, mode: str = "cumulative", clock: str = "event") -> int:
     df = ev.read_events(app.data / "events.csv")
     return len(maps.features(ev.select(df, day, mode, clock=clock))["features"])
