@@ -97,16 +97,23 @@ def to_frame(rows: list[dict]) -> pd.DataFrame:
     return df.sort_values(["published", "article_id", "start"], kind="stable").reset_index(drop=True)
 
 
+def events_csv(df: pd.DataFrame, cell=None) -> str:
+    """The text of data/events.csv for a table; `cell`, if given, maps every text cell."""
+    out = df[list(EVENT_COLUMNS)].copy()
+    for col, dtype in EVENT_COLUMNS.items():
+        if dtype.startswith("datetime"):
+            out[col] = out[col].dt.strftime("%Y-%m-%d")
+        elif cell is not None and dtype == "string":
+            out[col] = out[col].astype(object).map(cell)
+    return out.to_csv(index=False, lineterminator="\n", float_format="%.6f")
+
+
 def write_events(df: pd.DataFrame, path: Path) -> None:
     """Atomic: a reader sees the old file or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".events-", suffix=".csv")
-    os.close(fd)
-    out = df.copy()
-    for col, dtype in EVENT_COLUMNS.items():
-        if dtype.startswith("datetime"):
-            out[col] = out[col].dt.strftime("%Y-%m-%d")
-    out.to_csv(tmp, index=False, lineterminator="\n", float_format="%.6f")
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        fh.write(events_csv(df))
     os.replace(tmp, path)
 
 
@@ -264,13 +271,7 @@ def to_csv_text(df: pd.DataFrame) -> str:
 
     Article text is data, never a formula: text cells that a spreadsheet would evaluate are
     prefixed with an apostrophe (the OWASP advice for CSV injection)."""
-    out = df[list(EVENT_COLUMNS)].copy()
-    for col, dtype in EVENT_COLUMNS.items():
-        if dtype.startswith("datetime"):
-            out[col] = out[col].dt.strftime("%Y-%m-%d")
-        elif dtype == "string":
-            out[col] = out[col].astype(object).map(_inert)
-    return out.to_csv(index=False, lineterminator="\n", float_format="%.6f")
+    return events_csv(df, _inert)
 
 
 def provenance(df: pd.DataFrame, settings, view: dict, corrections=(),

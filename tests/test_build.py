@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from geo.config import ROOT, Settings
-from geo.events import read_events, write_events
+from geo.events import events_csv, read_events
 from geo.nominatim import NominatimClient
 from geo.pipeline import build_events
 from geo.ranking import distance_km
@@ -93,10 +93,9 @@ def test_campaign_spans_the_slider(bundled):
     assert days.dt.to_period("M").nunique() >= 7
 
 
-def test_committed_events_match_a_fresh_build(bundled, tmp_path):
+def test_committed_events_match_a_fresh_build(bundled):
     df, _ = bundled
-    write_events(df, tmp_path / "events.csv")
-    assert (tmp_path / "events.csv").read_text() == (ROOT / "data" / "events.csv").read_text(), \
+    assert events_csv(df) == (ROOT / "data" / "events.csv").read_text(encoding="utf-8"), \
         "data/events.csv is stale: run `python -m geo build` and commit it"
 
 
