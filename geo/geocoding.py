@@ -14,10 +14,15 @@ from .cache import GeocodeCache
 from .config import Settings
 from .corrections import Corrections
 from .models import AREA_KINDS, Candidate, Mention, Place
-from .nominatim import GeocodingBanned, GeocodingUnavailable, NominatimClient
+from .nominatim import GeocodingBanned, GeocodingUnavailable, NominatimClient, lookup
 from .ranking import in_box
 
 log = logging.getLogger(__name__)
+# What a context cue ("the village of X", "X crossing") says an unknown name is.
+CUE_KINDS = {"village": "village", "hamlet": "village", "town": "town", "city": "city",
+             "camp": "camp", "refugee camp": "camp", "district": "region", "province": "region",
+             "governorate": "region", "area": "region", "neighbourhood": "village",
+             "neighborhood": "village"}  # crossings, hills, oil fields: "site"
 
 
 def _place(c: Candidate, source: str, alternatives=()) -> Place:
@@ -61,32 +66,31 @@ class Resolver:
         if found:
             return _place(found[0], "nominatim", found[1:])
         self.stats["unresolved"] += 1
-        kind = best.kind if best else mention.cue.split(":")[-1] if mention.cue.startswith("context") else ""
-        return Place(name=best.name if best else mention.surface, lat=None, lon=None,
-                     kind=kind if kind in ("village", "town", "city", "camp") else (kind or "town"),
+        kind = best.kind if best else CUE_KINDS.get(mention.cue.removeprefix("context:"), "site")
+        return Place(name=best.name if best else mention.surface, lat=None, lon=None, kind=kind,
                      source="unresolved", alternatives=mention.candidates)
 
     def _remote(self, query: str) -> list[Candidate]:
         """Cache, then Nominatim (when on); candidates inside the campaign box first."""
         answer = None
-        if self.cache is not None:
-            entry = self.cache.get(query, self._params)
-            if entry is not None:
-                self.stats["cache_hits"] += 1
-                answer = list(entry.candidates)
-        if answer is None and self.client is not None and not self.network_off_reason:
+        if self.client is not None and self.cache is not None and not self.network_off_reason:
+            before = self.client.requests_made
             try:
-                before = self.client.requests_made
-                answer, raw = self.client.search_with_raw(query)
-                self.stats["requests"] += self.client.requests_made - before
-                if self.cache is not None:
-                    self.cache.put(query, self._params, "found" if answer else "not_found", answer, raw)
+                answer = lookup(self.client, self.cache, query)
             except GeocodingBanned as exc:
                 self.network_off_reason = f"Nominatim refused us (403): {exc}"
                 log.warning("%s; continuing offline for the rest of this run", self.network_off_reason)
             except GeocodingUnavailable as exc:
                 self.stats["errors"] += 1
                 log.warning("Nominatim unavailable for %r (%s); not cached, a later run retries", query, exc)
+            made = self.client.requests_made - before
+            self.stats["requests"] += made
+            self.stats["cache_hits"] += answer is not None and not made
+        elif self.cache is not None:
+            entry = self.cache.get(query, self._params)
+            if entry is not None:
+                self.stats["cache_hits"] += 1
+                answer = list(entry.candidates)
         if not answer:
             return []
         box = self.settings.viewbox

@@ -86,6 +86,12 @@ def test_nothing_pinned_at_the_euphrates_mouth(bundled):
     assert df.loc[df["place"] == "Euphrates", "lat"].isna().all()
 
 
+def test_every_kind_is_a_known_kind(bundled):
+    from geo.models import KINDS
+    df, _ = bundled
+    assert set(df["kind"]) <= set(KINDS)  # unknown names from "X crossing"/"X hill" are sites
+
+
 def test_campaign_spans_the_slider(bundled):
     df, _ = bundled
     days = df["event_date"].dropna()
