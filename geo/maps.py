@@ -247,10 +247,17 @@ class PointsLayer(folium.map.Layer):
         # Added as plain text: folium would compile the output as a Jinja template
         # (a second per 5 MB of JSON), and would evaluate any "{{ }}" an article holds.
         script = self._template.module.__dict__["script"](self, kwargs)
-        self.get_root().script.add_child(_Text(script), name=self.get_name())
+        self.get_root().script.add_child(RawHtml(script), name=self.get_name())
 
 
-class _Text(Element):
+class RawHtml(Element):
+    """Markup that goes into the page exactly as given.
+
+    folium.Element(text) compiles `text` as a Jinja template: "{{ 7*7 }}" in an article
+    title would become 49, and worse, run code on the server. Everything we add to a
+    folium page goes through this class instead, so no text is ever template source.
+    """
+
     def __init__(self, text: str):
         super().__init__()
         self.text = text
@@ -311,10 +318,12 @@ def standalone_map(collection: dict, manifest: dict, fit: list[list[float]] | No
     """A self-contained HTML map of the current view, with a legend and its provenance manifest."""
     m = base_map(fit)
     points_layer(collection).add_to(m)
-    m.get_root().html.add_child(folium.Element(
+    m.get_root().html.add_child(RawHtml(
         '<div style="position:fixed;bottom:24px;left:10px;z-index:9999;background:white;'
         'padding:6px 8px;border:1px solid #999">' + legend_html() + "</div>"))
-    m.get_root().html.add_child(folium.Element(
+    # Data, not markup: the manifest holds titles, links, the URL's filters and editors'
+    # reasons. Escaping "<" keeps "</script>" in any of them from closing the element.
+    m.get_root().html.add_child(RawHtml(
         '<script type="application/json" id="provenance">'
         + json.dumps(manifest, ensure_ascii=False).replace("<", "\\u003c") + "</script>"))
     return m.get_root().render()
