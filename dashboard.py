@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import re
 import time
 from pathlib import Path
@@ -27,6 +28,7 @@ from geo import events as ev
 from geo import maps
 from geo.config import ConfigError, Settings
 from geo.corrections import Correction, Corrections
+from geo.editing import Editor, RebuildBusy, addition_refused, editor_for, rebuild_lock
 from geo.event_types import EVENT_TYPES
 
 st.set_page_config(page_title="Baghouz: the last IS territory, day by day", page_icon="🗺️", layout="wide")
@@ -35,6 +37,8 @@ CLOCKS = {"happened": "event", "were reported": "published"}
 MODE_LABELS = {"cumulative": "up to the day", "day": "that day", "window": "moving window"}  # also the URL values
 SPEEDS = {"slow (2 s a day)": 2.0, "normal (1 s a day)": 1.0, "fast (0.5 s a day)": 0.5}
 BRIEF_LIMIT = 150
+MAX_PLACE_CHARS = 200  # a place filter longer than any place name is cut, not searched
+log = logging.getLogger("dashboard")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&])")
 
 
@@ -53,6 +57,30 @@ def settings_ui() -> Settings:
     except ConfigError as exc:
         st.error(f"Configuration problem: {exc}")
         st.stop()
+
+
+def auth_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets.toml
+        return False
+
+
+def editor_ui(settings: Settings) -> Editor | None:
+    """Who may edit in this session (geo/editing.py decides); sign-in and sign-out buttons."""
+    user = st.user.to_dict()
+    editor = editor_for(settings, user, st.get_option("server.address"), st.context.headers.get("Host"))
+    if not settings.editing or not settings.editors or not auth_configured() or \
+            (editor and editor.how != "sign-in"):
+        return editor
+    with st.sidebar:
+        if user.get("is_logged_in") is True:
+            if editor is None:
+                st.caption("You are signed in, but your address is not on the editors' list.")
+            st.button("Sign out", key="sign_out", on_click=st.logout)
+        else:
+            st.button("Sign in to edit", key="sign_in", on_click=st.login)
+    return editor
 
 
 def version(path: Path) -> tuple[int, int]:
@@ -123,7 +151,7 @@ def show_flash() -> None:
         getattr(st, kind)(message)
 
 
-def controls_ui(outlets: list[str], editing: bool) -> dict:
+def controls_ui(outlets: list[str]) -> dict:
     with st.sidebar:
         st.header("Time")
         clock = st.radio("Place events on the day they", list(CLOCKS), key="clock",
@@ -145,10 +173,12 @@ def controls_ui(outlets: list[str], editing: bool) -> dict:
                               placeholder="e.g. Baghouz (finds Baghuz too)")
         sources = st.multiselect("Outlet", outlets, key="sources",
                                  bind="query-params", placeholder="all outlets")
+        if len(place) > MAX_PLACE_CHARS:
+            st.caption(f"The place filter was cut to its first {MAX_PLACE_CHARS} characters.")
         st.header("Legend")
         st.html(maps.legend_html())
     return {"clock": CLOCKS[clock], "mode": mode, "window": int(window), "types": types,
-            "place": place, "sources": sources, "speed": SPEEDS[speed]}
+            "place": place[:MAX_PLACE_CHARS].strip(), "sources": sources, "speed": SPEEDS[speed]}
 
 
 def toggle_play() -> None:
@@ -298,8 +328,13 @@ def view_ui(prep: Prepared, settings: Settings, view: dict) -> None:
     """Everything that depends on the date: reruns alone on a slider move or a playback tick."""
     first, last = prep.first, prep.last
     st.session_state["first_day"], st.session_state["last_day"] = first, last
-    if "day" not in st.session_state and "day" not in st.query_params:
-        st.session_state["day"] = last
+    if "day" not in st.session_state:
+        asked = st.query_params.get("day")
+        day = url_day(asked, first, last)
+        if asked is not None and day is None:
+            st.caption(md(f"The link's date {asked[:40]!r} is not a day of this data "
+                          f"({first:%d %b %Y} to {last:%d %b %Y}): showing the latest day."))
+        st.session_state["day"] = day or last
     elif "day" in st.session_state and not first <= st.session_state["day"] <= last:
         st.session_state["day"] = min(max(st.session_state["day"], first), last)
     step_playback(first, last, view["speed"])
@@ -330,16 +365,26 @@ def view_ui(prep: Prepared, settings: Settings, view: dict) -> None:
     exports_ui(prep, mask, settings, view)
 
 
+def url_day(raw: str | None, first: dt.date, last: dt.date) -> dt.date | None:
+    """A permalink's day when it is a date within the data, else None."""
+    try:
+        day = dt.date.fromisoformat((raw or "").strip()[:10])
+    except ValueError:
+        return None
+    return day if first <= day <= last else None
+
+
 def rebuild(settings: Settings) -> None:
-    """Re-run the offline pipeline and rewrite events.csv; the loader sees the new mtime."""
+    """Re-run the offline pipeline and rewrite events.csv; the loader sees the new mtime.
+    Call it holding the rebuild lock."""
     from geo.pipeline import build_events  # heavy (gazetteer): only editors pay for it
     with st.spinner("Rebuilding events from the articles…"):
         table, summary = build_events(settings, online=False)
         ev.write_events(table, settings.events_path)
-    flash("Events rebuilt: " + "; ".join(summary.lines()[:2]))
+    flash("Events rebuilt: " + md("; ".join(summary.lines()[:2])))
 
 
-def add_article_ui(settings: Settings) -> None:
+def add_article_ui(settings: Settings, editor: Editor) -> None:
     from geo.articles import parse_upload, save_article
     limit = settings.max_upload_bytes
     paste, upload = st.tabs(["Paste text", "Upload a file"])
@@ -367,15 +412,25 @@ def add_article_ui(settings: Settings) -> None:
     else:
         return
     for problem in problems:
-        (st.warning if articles else st.error)(str(problem))
-    if articles:
-        saved = [save_article(a, settings.articles_dir / "added") for a in articles]
-        flash(f"Added {len(saved)} article(s): " + ", ".join(p.name for p in saved))
-        rebuild(settings)
-        st.rerun()
+        (st.warning if articles else st.error)(md(str(problem)))
+    if not articles:
+        return
+    refused = addition_refused(settings, len(articles), sum(len(a.text.encode()) for a in articles))
+    if refused:
+        st.error(refused)
+        return
+    try:
+        with rebuild_lock(settings.data_dir):
+            saved = [save_article(a, settings.articles_dir / "added") for a in articles]
+            flash(md(f"Added {len(saved)} article(s) as {editor.name}: " + ", ".join(p.name for p in saved)))
+            rebuild(settings)
+    except RebuildBusy as exc:
+        st.warning(str(exc))
+        return
+    st.rerun()
 
 
-def corrections_ui(df: pd.DataFrame, settings: Settings) -> None:
+def corrections_ui(df: pd.DataFrame, settings: Settings, editor: Editor) -> None:
     pairs = df[["surface", "place"]].drop_duplicates().sort_values(["place", "surface"])
     options = list(pairs.itertuples(index=False, name=None))
     if not options:
@@ -411,26 +466,30 @@ def corrections_ui(df: pd.DataFrame, settings: Settings) -> None:
             st.error("There is no other candidate to pick.")
             return
         try:
-            current, _ = Corrections.load(settings.corrections_path)
-            current.added(Correction(article_id=scope, surface=surface, action=action,
-                                     reason=reason.strip(), editor="dashboard", **fix),
-                          settings.corrections_path)
-        except (ValueError, OSError) as exc:
-            st.error(f"The correction was not saved: {exc}")
+            with rebuild_lock(settings.data_dir):
+                current, _ = Corrections.load(settings.corrections_path)
+                current.added(Correction(article_id=scope, surface=surface, action=action,
+                                         reason=reason.strip(), editor=editor.name, **fix),
+                              settings.corrections_path)
+                flash(md(f"Saved: {surface} → {action} ({'every article' if scope == '*' else scope})."))
+                rebuild(settings)
+        except RebuildBusy as exc:
+            st.warning(str(exc))
             return
-        flash(f"Saved: {surface} → {action} ({'every article' if scope == '*' else scope}).")
-        rebuild(settings)
+        except (ValueError, OSError) as exc:
+            st.error(md(f"The correction was not saved: {exc}"))
+            return
         st.rerun()
 
 
-def editing_ui(df: pd.DataFrame, settings: Settings) -> None:
+def editing_ui(df: pd.DataFrame, settings: Settings, editor: Editor) -> None:
     st.divider()
     st.header("Editing")
-    st.caption("Switch off for a public deployment with GEO_EDITING=off.")
+    st.caption(md(f"Editing as {editor.name} ({editor.how}); your name is saved with every change."))
     with st.expander("Add an article"):
-        add_article_ui(settings)
+        add_article_ui(settings, editor)
     with st.expander("Correct a place"):
-        corrections_ui(df, settings)
+        corrections_ui(df, settings, editor)
         existing = load_corrections(str(settings.corrections_path), version(settings.corrections_path))
         if existing:
             st.dataframe(pd.DataFrame([c.__dict__ for c in existing]), hide_index=True, width="stretch")
@@ -446,23 +505,32 @@ def main() -> None:
         "the map. The bundled briefs are summaries written for this project from the cited "
         "reporting; the seed article is a Press Association report.")
     show_flash()
-    if not settings.events_path.exists():
-        st.error(f"No events yet: {settings.events_path} is missing. Run `python -m geo build`.")
-        st.stop()
-    try:
-        df = load_events(str(settings.events_path), version(settings.events_path))
-    except ValueError as exc:
-        st.error(str(exc))
-        st.stop()
+    editor = editor_ui(settings)
+    df = events_or_stop(settings.events_path)
     stamp = version(settings.events_path)
-    view = controls_ui(load_sources(str(settings.events_path), stamp), settings.editing)
+    view = controls_ui(load_sources(str(settings.events_path), stamp))
     prep = prepare(str(settings.events_path), stamp, str(settings.gazetteer_path),
                    version(settings.gazetteer_path), tuple(view["types"]), tuple(view["sources"]),
-                   view["place"].strip())
+                   view["place"])
     playing = st.session_state.get("playing", False)
     st.fragment(view_ui, run_every=view["speed"] if playing else None)(prep, settings, view)
-    if settings.editing:
-        editing_ui(df, settings)
+    if editor:
+        editing_ui(df, settings, editor)
+
+
+def events_or_stop(path: Path) -> pd.DataFrame:
+    """The events table, or one plain sentence naming the file and the fix (never a traceback)."""
+    rebuild_hint = "Rebuild it with `python -m geo build` (or `make build`)."
+    name = "`" + str(path).replace("`", "") + "`"  # the operator's path, shown as code
+    if not path.exists():
+        st.error(f"No events yet: {name} is missing. {rebuild_hint}")
+        st.stop()
+    try:
+        return load_events(str(path), version(path))
+    except Exception:  # any failure to parse means the same thing to a reader: a damaged file
+        log.exception("cannot read %s", path)
+        st.error(f"The events file {name} is damaged and cannot be read. {rebuild_hint}")
+        st.stop()
 
 
 main()

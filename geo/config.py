@@ -53,6 +53,14 @@ def _viewbox(name: str, raw: str) -> tuple[float, float, float, float] | None:
     return (south, west, north, east)
 
 
+def _emails(name: str, raw: str) -> tuple[str, ...]:
+    emails = tuple(e.strip().lower() for e in raw.split(",") if e.strip())
+    bad = [e for e in emails if e.count("@") != 1 or " " in e]
+    if bad:
+        raise ConfigError(f"{name}: {bad} are not e-mail addresses; list editors as a@b.org,c@d.org")
+    return emails
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = ROOT / "data"
@@ -67,8 +75,12 @@ class Settings:
     country_codes: tuple[str, ...] = ("sy", "iq")
     viewbox: tuple[float, float, float, float] | None = CAMPAIGN_VIEWBOX
     language: str = "en"
-    editing: bool = True
+    editing: bool = True  # off: nobody edits; on: only the editors of geo/editing.py
+    editors: tuple[str, ...] = ()  # addresses that may edit after signing in (st.login)
     max_upload_bytes: int = 2_000_000
+    max_articles_per_upload: int = 50
+    max_articles_per_hour: int = 200
+    max_added_bytes: int = 20_000_000  # all of data/articles/added together
     # The compiled gazetteer is keyed on its sources, so one folder serves every data dir.
     index_dir: Path = ROOT / "data" / ".index"
     extra: Mapping[str, str] = field(default_factory=dict)
@@ -111,6 +123,8 @@ class Settings:
         for key, value in (secrets or {}).items():
             if isinstance(value, (str, int, float, bool)):
                 env[str(key)] = str(value).lower() if isinstance(value, bool) else str(value)
+            elif key == "GEO_EDITORS" and isinstance(value, (list, tuple)):
+                env[key] = ",".join(str(v) for v in value)
         s = cls()
         changes: dict[str, object] = {}
         if "GEO_DATA_DIR" in env:
@@ -144,8 +158,14 @@ class Settings:
             changes["viewbox"] = _viewbox("GEO_VIEWBOX", env["GEO_VIEWBOX"])
         if "GEO_EDITING" in env:
             changes["editing"] = _flag("GEO_EDITING", env["GEO_EDITING"])
-        if "GEO_MAX_UPLOAD_BYTES" in env:
-            changes["max_upload_bytes"] = int(_number("GEO_MAX_UPLOAD_BYTES", env["GEO_MAX_UPLOAD_BYTES"], 1, 1e9))
+        if "GEO_EDITORS" in env:
+            changes["editors"] = _emails("GEO_EDITORS", env["GEO_EDITORS"])
+        for name, field_name, high in (("GEO_MAX_UPLOAD_BYTES", "max_upload_bytes", 1e9),
+                                       ("GEO_MAX_ARTICLES_PER_UPLOAD", "max_articles_per_upload", 1e6),
+                                       ("GEO_MAX_ARTICLES_PER_HOUR", "max_articles_per_hour", 1e6),
+                                       ("GEO_MAX_ADDED_BYTES", "max_added_bytes", 1e12)):
+            if name in env:
+                changes[field_name] = int(_number(name, env[name], 1, high))
         s = replace(s, **changes)
         if s.nominatim_enabled and s.nominatim_domain == "nominatim.openstreetmap.org" \
                 and s.user_agent == DEFAULT_USER_AGENT:

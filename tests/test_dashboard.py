@@ -69,6 +69,48 @@ def ok(at: AppTest) -> AppTest:
     return at
 
 
+EDITOR = {"is_logged_in": True, "email": "editor@example.org", "email_verified": True}
+
+
+def editor_app(monkeypatch, data: Path, timeout: float = 60) -> AppTest:
+    """An AppTest signed in (st.login mocked through AppTest.user) as an allow-listed editor."""
+    monkeypatch.setenv("GEO_DATA_DIR", str(data))
+    monkeypatch.setenv("GEO_EDITORS", EDITOR["email"])
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    at.user = dict(EDITOR)
+    return at
+
+
+@pytest.fixture
+def media(monkeypatch) -> list[MediaFileManager]:
+    """The media managers AppTest creates, so deferred downloads can be run as the server would."""
+    managers = []
+
+    def recording(storage):
+        manager = MediaFileManager(storage)
+        managers.append(manager)
+        return manager
+
+    monkeypatch.setattr(app_test_mod, "MediaFileManager", recording)
+    return managers
+
+
+def downloads(at: AppTest, manager: MediaFileManager) -> dict[str, str]:
+    """Click every download button: label -> the file's text (made only now, as on a click)."""
+    files = {}
+    for button in at.get("download_button"):
+        assert not button.proto.url, "exports are built on click, not on every rerun"
+        url = manager.execute_deferred(button.proto.deferred_file_id)
+        files[button.proto.label] = manager._storage.get_file(url.rsplit("/", 1)[1]).content.decode()
+    return files
+
+
+def provenance_of(page: str) -> dict:
+    return json.loads(re.search(r'<script type="application/json" id="provenance">(.*?)</script>',
+                                page, re.S).group(1))
+
+
 def test_renders_with_map_slider_and_points(app, bundled):
     at = ok(app.run())
     slider = at.slider(key="day")
@@ -165,25 +207,12 @@ def test_day_brief_lists_the_days_events(app, bundled):
     assert "Baghouz" in brief or "Baghuz" in brief
 
 
-def test_exports_are_valid(app, monkeypatch, bundled):
+def test_exports_are_valid(app, media, bundled):
     """Files are made when a button is clicked: run each deferred callable as the server would."""
-    managers = []
-
-    def recording(storage):
-        manager = MediaFileManager(storage)
-        managers.append(manager)
-        return manager
-
-    monkeypatch.setattr(app_test_mod, "MediaFileManager", recording)
     at = ok(app.run())
     at.slider(key="day").set_value(dt.date(2019, 2, 1))
     at = ok(at.run())
-    manager = managers[-1]
-    files = {}
-    for button in at.get("download_button"):
-        assert not button.proto.url, "exports are built on click, not on every rerun"
-        url = manager.execute_deferred(button.proto.deferred_file_id)
-        files[button.proto.label] = manager._storage.get_file(url.rsplit("/", 1)[1]).content.decode()
+    files = downloads(at, media[-1])
     rows = list(csv.DictReader(io.StringIO(files["CSV"])))
     df = ev.read_events(bundled / "events.csv")
     assert len(rows) == len(ev.select(df, dt.date(2019, 2, 1))) > 0
@@ -193,8 +222,7 @@ def test_exports_are_valid(app, monkeypatch, bundled):
     assert all(-90 <= f["geometry"]["coordinates"][1] <= 90 for f in geo["features"])
     page = files["HTML map"]
     assert page.lstrip().lower().startswith("<!doctype html>")
-    manifest = json.loads(re.search(r'<script type="application/json" id="provenance">(.*?)</script>',
-                                    page, re.S).group(1))
+    manifest = provenance_of(page)
     assert manifest["view"]["day"] == "2019-02-01"
     assert manifest["geocoder"]["nominatim_enabled"] is False
     assert manifest["articles"] and manifest["events_built"]
@@ -202,9 +230,7 @@ def test_exports_are_valid(app, monkeypatch, bundled):
 
 def test_added_article_appears_without_restart(tmp_path, monkeypatch):
     data = copy_data(tmp_path, build=True)
-    monkeypatch.setenv("GEO_DATA_DIR", str(data))
-    st.cache_data.clear()
-    at = ok(AppTest.from_file(APP, default_timeout=60).run())
+    at = ok(editor_app(monkeypatch, data).run())
     assert at.slider(key="day").value == dt.date(2019, 5, 2)
     at.date_input(key="new_date").set_value(dt.date(2019, 6, 10))
     at.text_input(key="new_source").set_value("Test Wire")
@@ -223,10 +249,8 @@ def test_added_article_appears_without_restart(tmp_path, monkeypatch):
 
 def test_bad_paste_shows_the_problem(tmp_path, monkeypatch):
     data = copy_data(tmp_path, build=True)
-    monkeypatch.setenv("GEO_DATA_DIR", str(data))
     monkeypatch.setenv("GEO_MAX_UPLOAD_BYTES", "200")
-    st.cache_data.clear()
-    at = ok(AppTest.from_file(APP, default_timeout=60).run())
+    at = ok(editor_app(monkeypatch, data).run())
     at.text_area(key="new_text").set_value("Baghouz " * 100)
     at.button[[b.label for b in at.button].index("Add the article")].click()
     at = ok(at.run())
@@ -237,9 +261,7 @@ def test_bad_paste_shows_the_problem(tmp_path, monkeypatch):
 
 def test_reject_correction_removes_the_point(tmp_path, monkeypatch):
     data = copy_data(tmp_path, build=True)
-    monkeypatch.setenv("GEO_DATA_DIR", str(data))
-    st.cache_data.clear()
-    at = ok(AppTest.from_file(APP, default_timeout=60).run())
+    at = ok(editor_app(monkeypatch, data).run())
     before = n_points(at)
     assert "Hajin" in {f["properties"]["place"] for f in layer(at)}
     at.selectbox(key="fix_place").set_value(("Hajin", "Hajin"))
@@ -251,6 +273,7 @@ def test_reject_correction_removes_the_point(tmp_path, monkeypatch):
     assert not at.error, [e.value for e in at.error]
     rows = list(csv.DictReader((data / "corrections.csv").open(encoding="utf-8")))
     assert rows[-1]["surface"] == "Hajin" and rows[-1]["action"] == "reject"
+    assert rows[-1]["editor"] == EDITOR["email"]
     places = {f["properties"]["place"] for f in layer(at)}
     # Other spellings (Hajjin, Hajeen) were not rejected; the name as written was.
     assert n_points(at) <= before
@@ -260,12 +283,11 @@ def test_reject_correction_removes_the_point(tmp_path, monkeypatch):
     st.cache_data.clear()
 
 
-def test_editing_off_hides_editing(app, monkeypatch):
-    at = ok(app.run())
+def test_editing_off_hides_editing_even_from_editors(monkeypatch, bundled):
+    at = ok(editor_app(monkeypatch, bundled).run())
     assert any(h.value == "Editing" for h in at.header)
     monkeypatch.setenv("GEO_EDITING", "off")
-    st.cache_data.clear()
-    at = ok(AppTest.from_file(APP, default_timeout=30).run())
+    at = ok(editor_app(monkeypatch, bundled).run())
     assert not any(h.value == "Editing" for h in at.header)
     assert not at.text_area and "fix_save" not in [b.key for b in at.button]
 
