@@ -65,10 +65,10 @@ def _free_port() -> int:
 class App:
     """One `streamlit run dashboard.py` on a free local port, stopped by `stop()`."""
 
-    def __init__(self, data: Path, log_path: Path):
+    def __init__(self, data: Path, log_path: Path, env: dict[str, str] | None = None):
         self.data, self.port = data, _free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
-        env = {**os.environ, "GEO_DATA_DIR": str(data), "GEO_EDITING": "off"}
+        env = {**os.environ, "GEO_DATA_DIR": str(data), "GEO_EDITING": "off", **(env or {})}
         self._log = log_path.open("w")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.address", "127.0.0.1",
