@@ -213,7 +213,9 @@ def place_mask(df: pd.DataFrame, query: str, groups: list[frozenset[str]] = ()) 
         if key in group or any(key in g for g in group) or wanted & group:
             wanted |= group
     hits = {n for n, k in folded.items() if k in wanted}
-    return df["place"].isin(hits) | df["surface"].isin(hits)
+    matched = df["place"].isin(hits) | df["surface"].isin(hits)
+    # Every spelling of a matched place: "Deir el-Zour" finds the area written "Deir al-Zor province".
+    return matched | df["place"].isin(set(df.loc[matched, "place"].dropna()))
 
 
 def filter_events(df: pd.DataFrame, types=(), sources=(), place: str = "",
