@@ -292,7 +292,8 @@ def brief_ui(brief: pd.DataFrame) -> None:
         link = maps.safe_url(r.url).replace("(", "%28").replace(")", "%29").replace(" ", "%20")
         lines.append(f"- **{md(r.place)}** ({md(when)}, {md(r.event_type)}): {md(r.sentence)} "
                      f"— *{md(r.title)}*, {md(r.source) or 'unknown outlet'}"
-                     + (f" [link]({link})" if link else ""))
+                     + (f" [link]({link})" if link else "")
+                     + (f" *({md(r.link_note)})*" if link and pd.notna(r.link_note) and r.link_note else ""))
     with st.container(height=360):
         st.markdown("\n".join(lines))
         if len(brief) > BRIEF_LIMIT:

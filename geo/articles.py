@@ -19,15 +19,17 @@ from geo.textin import FORMATS, ISO_DATE, BadInput, clean_text, decode, make_tit
 SUPPORTED = (".txt", ".md", ".csv", ".jsonl")
 MAX_FILE_BYTES = 20_000_000
 MAX_TEXT_CHARS = 200_000
-FRONT_KEYS = ("id", "title", "date", "source", "url", "note")
-ROW_KEYS = ("id", "title", "date", "text", "source", "url")
+# link_note: when the linked page is not the report as it stood on the article's date
+# ("page published 2019-03-19, after this brief's date"); shown wherever the link is.
+FRONT_KEYS = ("id", "title", "date", "source", "url", "link_note", "note")
+ROW_KEYS = ("id", "title", "date", "text", "source", "url", "link_note")
 _SEED = re.compile(r"\s*date[ \t]+(\S+)[ \t]*")
 _SOURCE_LINE = re.compile(r"[-\u2013\u2014][ \t]+(\S.{0,99})")
 
 
 def _article(label: str, art_id: str, date: str, text: str, title: str = "",
              source: str = "", url: str = "", line: int | None = None,
-             date_line: int | None = None) -> Article:
+             date_line: int | None = None, link_note: str = "") -> Article:
     text = clean_text(text).strip()
     if not text:
         raise BadInput("the article has no text: add the article body", line)
@@ -41,7 +43,7 @@ def _article(label: str, art_id: str, date: str, text: str, title: str = "",
     title = " ".join(clean_text(title).split()) or make_title(text)
     return Article(id=clean_text(art_id).strip(), title=title, published=published, text=text,
                    source=" ".join(clean_text(source).split()), url=clean_text(url).strip(),
-                   path=label)
+                   link_note=" ".join(clean_text(link_note).split()), path=label)
 
 
 def _unquote(value: str) -> str:
@@ -79,7 +81,7 @@ def _front_matter(text: str, label: str, art_id: str) -> tuple[Article, list[Pro
     body = "\n".join(lines[close + 1:])
     article = _article(label, fields.get("id", "").strip() or art_id, fields["date"], body,
                        fields.get("title", ""), fields.get("source", ""), fields.get("url", ""),
-                       date_line=lines_of["date"])
+                       date_line=lines_of["date"], link_note=fields.get("link_note", ""))
     return article, warnings
 
 
@@ -161,7 +163,8 @@ def _table(text: str, label: str, stem: str, suffix: str) -> tuple[list[Article]
                 raise row
             get = {k: "" if row.get(k) is None else str(row[k]) for k in ROW_KEYS}.get
             article = _article(label, get("id").strip() or f"{stem}:{line}", get("date"),
-                               get("text"), get("title"), get("source"), get("url"), line)
+                               get("text"), get("title"), get("source"), get("url"), line,
+                               link_note=get("link_note"))
         except BadInput as bad:
             problems.append(Problem(label, bad.reason, bad.line or line))
             continue
@@ -269,7 +272,7 @@ def save_article(article: Article, folder: Path) -> Path:
     if slug.lower() == "readme":
         slug += "-article"  # the loader skips README.md
     lines = ["---", f"date: {article.published.isoformat()}"]
-    for key in ("title", "source", "url"):
+    for key in ("title", "source", "url", "link_note"):
         value = " ".join(str(getattr(article, key)).split())
         if value:
             lines.append(f'{key}: "{value}"')  # quoted so the loader's unquoting round-trips

@@ -66,7 +66,7 @@ def article_rows(article: Article, mentions: list[Mention], places: list[Place |
             continue
         rows.append({
             "article_id": article.id, "title": article.title, "source": article.source,
-            "url": article.url, "published": article.published,
+            "url": article.url, "link_note": article.link_note, "published": article.published,
             "event_date": when.start, "event_end": when.end, "date_precision": when.precision,
             "date_rule": when.rule, "surface": mention.surface, "place": place.name,
             "lat": place.lat, "lon": place.lon, "kind": place.kind, "place_source": place.source,
@@ -213,7 +213,9 @@ def place_mask(df: pd.DataFrame, query: str, groups: list[frozenset[str]] = ()) 
         if key in group or any(key in g for g in group) or wanted & group:
             wanted |= group
     hits = {n for n, k in folded.items() if k in wanted}
-    return df["place"].isin(hits) | df["surface"].isin(hits)
+    matched = df["place"].isin(hits) | df["surface"].isin(hits)
+    # Every spelling of a matched place: "Deir el-Zour" finds the area written "Deir al-Zor province".
+    return matched | df["place"].isin(set(df.loc[matched, "place"].dropna()))
 
 
 def filter_events(df: pd.DataFrame, types=(), sources=(), place: str = "",
@@ -252,7 +254,7 @@ def day_brief(df: pd.DataFrame, mask: np.ndarray | None = None) -> pd.DataFrame:
     """The shown events (`mask` of df's rows, or all) as a reading list: newest day first, one
     row per article and place."""
     cols = ["event_date", "event_end", "published", "place", "kind", "event_type", "sentence",
-            "title", "source", "url", "date_rule", "article_id"]
+            "title", "source", "url", "link_note", "date_rule", "article_id"]
     out = (df[cols] if mask is None else df.loc[mask, cols]).drop_duplicates(["article_id", "place", "sentence"])
     return out.sort_values(["event_date", "place"], ascending=[False, True],
                            na_position="last", kind="stable").reset_index(drop=True)
@@ -282,6 +284,7 @@ def provenance(df: pd.DataFrame, settings, view: dict, corrections=(),
         "view": view,
         "events": int(len(df)),
         "articles": [{"id": r.article_id, "title": r.title, "source": r.source, "url": r.url,
+                      "link_note": r.link_note,
                       "published": r.published.date().isoformat()} for r in arts.itertuples(index=False)],
         "geocoder": {"offline_gazetteer": str(settings.gazetteer_path.name),
                      "nominatim_enabled": settings.nominatim_enabled,

@@ -64,6 +64,8 @@ def event_snippet(row) -> str:
     title = html.escape(row.title)
     title_html = (f'<a href="{html.escape(link, quote=True)}" target="_blank" rel="noopener noreferrer">'
                   f"{title}</a>") if link else title
+    if link and pd.notna(row.link_note) and row.link_note:
+        title_html += f" <i>({html.escape(row.link_note)})</i>"
     return (f'<div class="ev"><b>{html.escape(when)}</b> · {html.escape(row.event_type)}'
             f'<br><span class="rule">date rule: {html.escape(row.date_rule)} '
             f"({html.escape(row.date_precision)})</span>"
@@ -295,7 +297,7 @@ def export_geojson(df: pd.DataFrame) -> dict:
     Unlike the map layer nothing here is HTML-escaped: it is data, and a consumer
     that renders it must escape it itself.
     """
-    keep = ["article_id", "title", "source", "url", "published", "event_date", "event_end",
+    keep = ["article_id", "title", "source", "url", "link_note", "published", "event_date", "event_end",
             "date_precision", "date_rule", "surface", "place", "kind", "place_source", "score",
             "sentence", "event_type"]
     feats = []

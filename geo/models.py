@@ -18,6 +18,7 @@ class Article:
     text: str
     source: str = ""
     url: str = ""
+    link_note: str = ""  # what the linked page is, when not the report as of `published`
     path: str = ""  # the file it came from, for messages
 
 
@@ -85,6 +86,7 @@ EVENT_COLUMNS: dict[str, str] = {
     "title": "string",
     "source": "string",
     "url": "string",
+    "link_note": "string",
     "published": "datetime64[s]",
     "event_date": "datetime64[s]",
     "event_end": "datetime64[s]",

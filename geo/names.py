@@ -64,6 +64,28 @@ def strip_article(name: str) -> str | None:
     return name[m.end():] if m else None
 
 
+# Area words after a place name, as the area's canonical name writes them ("Governorate" and
+# "province" name the same Syrian unit).
+AREA_SUFFIXES = {"province": "province", "governorate": "province", "district": "district",
+                 "region": "region", "county": "county", "countryside": "countryside"}
+
+
+def area_name(surface: str, written: str, canonical: str) -> str:
+    """One name per area, however the text spells it: the place name as written is replaced by
+    the gazetteer's canonical one and the words around it are lower-cased ("Deir el-Zour
+    Province" -> "Deir ez-Zor province", "Eastern Syria" -> "eastern Syria")."""
+    before, found, after = surface.partition(written)
+    if not found:
+        return surface
+    words = after.split()
+    if words:
+        last = words[-1].lower()
+        possessive = last[-2:] if last[-2:] in ("'s", "’s") else ""
+        words[-1] = AREA_SUFFIXES.get(last.removesuffix(possessive), last.removesuffix(possessive))
+    head = " ".join(before.lower().split())
+    return " ".join(part for part in (head, canonical.split(" (")[0], " ".join(words)) if part)
+
+
 # Short forms the press uses for countries that the country tables do not list.
 COUNTRY_ALIASES = {
     "US": "United States", "U.S.": "United States", "USA": "United States", "U.S.A.": "United States",

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from .gazetteer import Gazetteer
 from .models import Candidate, Mention
-from .names import fold_text, name_key
+from .names import area_name, fold_text, name_key
 
 MAX_NAME = 48  # characters; longer gazetteer names do not occur in running text
 
@@ -256,6 +256,7 @@ class Recogniser:
                 return "person"
             if word[:1].isupper() and low not in LEADING_OK and not word.isupper():
                 return "person"  # "John Bolton", "Commander Akeed", "Mazlum Kobane"
+        written = surface  # the name alone, before an area word or a direction joins it
         after = _WORD_AFTER.match(text[end:end + 40])
         kind_override = None
         if after:
@@ -289,7 +290,9 @@ class Recogniser:
                 if len(self._regions) > 100_000:
                     self._regions.clear()
                 regions = self._regions[(key_id, surface)] = tuple(
-                    Candidate(c.name if c.kind == "region" else surface, c.lat, c.lon, "region",
+                    Candidate(c.name if c.kind == "region" else
+                              area_name(surface, written, c.name if c.source == "campaign" else written),
+                              c.lat, c.lon, "region",
                               c.country, c.population, c.source, c.ref) for c in cands)
             cands = regions
         return Mention(start=start, end=end, surface=surface, key=key, candidates=cands,

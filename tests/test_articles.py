@@ -80,6 +80,15 @@ def test_front_matter_title_split_on_first_colon_and_quotes(tmp_path):
     assert art.url == "https://example.org/a?b=c:d" and art.text == "SDF fighters advanced."
 
 
+def test_link_note_is_read_kept_and_saved(tmp_path):
+    note = "page published 2019-03-19, after this brief's date"
+    write(tmp_path, "a.md", FM.replace("source: AP", f"source: AFP via Rappler\nlink_note: {note}"))
+    (art,), problems = load_articles(tmp_path)
+    assert problems == [] and (art.source, art.link_note) == ("AFP via Rappler", note)
+    (again,), _ = load_articles(save_article(art, tmp_path / "out").parent)
+    assert again.link_note == note
+
+
 def test_front_matter_unknown_key_is_a_warning_not_fatal(tmp_path):
     found, msg = one_problem(tmp_path, "a.md", FM.replace("source: AP", "auther: AP"))
     assert len(found) == 1

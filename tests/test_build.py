@@ -22,7 +22,7 @@ from tests.fake_nominatim import PLACES, FakeNominatim, _place
 
 AGENT = "baghouz-timeline-tests/1.0 (tests@example.invalid)"
 EXTRA = [
-    _place(900000011, "Gharanij", ["غرانيج"], 34.7531, 40.7963, "place", "village", "village", 19,
+    _place(900000011, "Tayana", ["الطيانة"], 34.7531, 40.7963, "place", "village", "village", 19,
            0.2, "Syria", "sy", "Deir ez-Zor Governorate"),
     _place(900000012, "Kishmah", ["الكشمة"], 34.6100, 40.9100, "place", "village", "village", 19,
            0.2, "Syria", "sy", "Deir ez-Zor Governorate"),
@@ -33,7 +33,7 @@ date: 2019-01-10
 source: Test Wire
 url: https://example.org/villages
 ---
-Residents fled from the village of Gharanij and the village of Kishmah on Wednesday.
+Residents fled from the village of Tayana and the village of Kishmah on Wednesday.
 
 Others reached the village of Zzyzxqa, which no map knows.
 """
@@ -124,7 +124,7 @@ def test_chain_asks_nominatim_once_and_caches(tmp_path, server):
     settings = online_settings(tmp_path, server, min_delay=1.0)
     df, summary = build_events(settings)
     asked = server.searches()
-    assert sorted(r.params["q"] for r in asked) == ["Gharanij", "Kishmah", "Zzyzxqa"]
+    assert sorted(r.params["q"] for r in asked) == ["Kishmah", "Tayana", "Zzyzxqa"]
     for r in asked:
         assert r.headers["User-Agent"] == AGENT
         assert r.params["countrycodes"] == "sy,iq" and r.params["accept-language"] == "en"
@@ -134,8 +134,8 @@ def test_chain_asks_nominatim_once_and_caches(tmp_path, server):
     # lags by tens of ms, hence the same 50 ms allowance as tests/test_nominatim.py.
     assert all(b - a >= 0.95 for a, b in zip(times, times[1:])), times
     got = df.set_index("surface")
-    assert got.loc["Gharanij", "place_source"] == "nominatim"
-    assert distance_km(got.loc["Gharanij", "lat"], got.loc["Gharanij", "lon"], 34.7531, 40.7963) < 0.1
+    assert got.loc["Tayana", "place_source"] == "nominatim"
+    assert distance_km(got.loc["Tayana", "lat"], got.loc["Tayana", "lon"], 34.7531, 40.7963) < 0.1
     assert got.loc["Zzyzxqa", "place_source"] == "unresolved"
     assert summary.requests == 3 and summary.unresolved["Zzyzxqa"] == 1
     # The second build asks nothing: found and not-found answers are both stored.
@@ -192,7 +192,7 @@ def test_killed_build_keeps_finished_lookups(tmp_path, server):
     assert proc.returncode == 0, err
     again = [r.params["q"] for r in server.searches()][len(first_round):]
     assert first_round[0] not in again  # the finished lookup was not repeated
-    assert sorted(set(first_round) | set(again)) == ["Gharanij", "Kishmah", "Zzyzxqa"]
+    assert sorted(set(first_round) | set(again)) == ["Kishmah", "Tayana", "Zzyzxqa"]
     assert len(read_events(settings.events_path)) >= 3
 
 
@@ -219,7 +219,7 @@ def test_two_builds_and_a_reader_at_once(tmp_path, server):
     assert [p.returncode for p in procs] == [0, 0], results
     assert failures == []
     final = read_events(settings.events_path)
-    assert set(final["surface"]) >= {"Gharanij", "Kishmah", "Zzyzxqa"}
+    assert set(final["surface"]) >= {"Tayana", "Kishmah", "Zzyzxqa"}
     from geo.cache import GeocodeCache
     with GeocodeCache(settings.cache_path) as cache:
         assert len(cache) == 3  # every lookup kept, none twice

@@ -20,6 +20,14 @@ CHRONOLOGY = ROOT.parent / "shared" / "reference" / "chronology.csv"
 
 FIRST_DAY, LAST_DAY = dt.date(2018, 9, 1), dt.date(2019, 5, 31)
 FIELDS = ("title", "date", "source", "url", "note")
+AFTER = "after this brief's date"
+# Dates written in the addresses of the linked pages (year/month/day paths, ISO dates, Rudaw's DDMMYYYY).
+URL_DATES = (re.compile(r"/(?P<y>20\d\d)/(?P<m>\d\d)/(?P<d>\d\d)/"),
+             re.compile(r"(?<!\d)(?P<y>20\d\d)-(?P<m>\d\d)-(?P<d>\d\d)(?!\d)"),
+             re.compile(r"rudaw\.net/.*/(?P<d>\d\d)(?P<m>\d\d)(?P<y>20\d\d)\d?(?:-amp)?$"))
+# Linked sites whose name in `source` is not their address.
+SITE_NAMES = {"smartnews-agency": "SMART", "apnews": "AP", "defense": "Department of Defense",
+              "thenationalnews": "The National", "alaraby": "The New Arab", "hathalyoum": "Hatha al-Youm"}
 COLUMNS = ["file", "surface", "occurrence", "place", "event_date", "event_end", "precision"]
 PRECISIONS = {"day", "span", "week", "month", "published", "background"}
 # Chronology rows with no brief mention dated on that day, and why (see data/articles/README.md).
@@ -137,3 +145,48 @@ def test_every_chronology_date_is_covered():
     assert not missing, f"chronology dates with no dated brief mention: {missing}"
     stale = sorted(UNCOVERED.keys() & covered)
     assert not stale, f"dates listed in UNCOVERED are covered after all; drop them: {stale}"
+
+
+def url_date(url: str) -> dt.date | None:
+    for rx in URL_DATES:
+        m = rx.search(url)
+        if m:
+            return dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
+    return None
+
+
+def site_of(url: str) -> str:
+    """'https://english.alarabiya.net/...' -> 'alarabiya'; 'www.alaraby.co.uk' -> 'alaraby'."""
+    labels = re.sub(r"^https?://", "", url).split("/")[0].split(".")
+    return labels[-3] if labels[-2] in ("co", "com") and len(labels) > 2 else labels[-2]
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+@pytest.mark.parametrize("path", BRIEF_FILES, ids=lambda p: p.name)
+def test_links_say_when_the_page_is_later_than_the_brief(path):
+    """A page that did not exist yet on the brief's date is linked only with a link_note saying so."""
+    meta, _ = read_brief(path)
+    published = dt.date.fromisoformat(meta["date"])
+    note = meta.get("link_note", "")
+    assert not note or AFTER in note, f"{path.name}: link_note must say the page is from {AFTER!r}"
+    linked = url_date(meta["url"])
+    if linked and linked > published:
+        assert note, (f"{path.name}: {meta['url']} is dated {linked}, after the brief's {published}: "
+                      f"add 'link_note: page published {linked}, {AFTER}'")
+    stated = re.search(r"page published (\d{4}-\d\d-\d\d)", note)
+    if stated:
+        assert dt.date.fromisoformat(stated[1]) > published, f"{path.name}: link_note date is not after the brief"
+
+
+@pytest.mark.parametrize("path", BRIEF_FILES, ids=lambda p: p.name)
+def test_source_names_the_linked_site(path):
+    """The site linked is named in `source`, as the outlet or after 'via' when it reposts another's
+    report ('AFP via Rappler'), so a reader knows whose page the link opens."""
+    meta, _ = read_brief(path)
+    site = site_of(meta["url"])
+    name = SITE_NAMES.get(site, site)
+    assert squeeze(name) in squeeze(meta["source"]), \
+        f"{path.name}: source {meta['source']!r} does not name the linked site {name!r} ({meta['url']})"

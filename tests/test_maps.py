@@ -173,3 +173,11 @@ def test_csv_export_keeps_formulas_inert():
     assert rows[0]["title"].startswith("'=HYPERLINK")
     assert rows[0]["sentence"] == "'@SUM(A1:A9) in Baghouz" and rows[0]["source"] == "'-2+3"
     assert rows[0]["url"] == "https://example.org/a"  # ordinary text is untouched
+
+
+def test_popup_says_when_the_linked_page_is_later_than_the_article():
+    note = "page published 2019-03-19, after this brief's date <b>"
+    df = frame({"link_note": note})
+    snippet = maps.event_snippet(next(df.itertuples(index=False)))
+    assert "after this brief&#x27;s date &lt;b&gt;" in snippet
+    assert "after this brief" not in maps.event_snippet(next(frame({}).itertuples(index=False)))
