@@ -137,7 +137,7 @@ def sources_for(settings: Settings, input_path: str | None) -> tuple[list[Source
         chunks = [articles[i:i + PARTITION_ARTICLES] for i in range(0, len(articles), PARTITION_ARTICLES)]
         return [Source(articles=tuple(c)) for c in chunks], problems
     files = fsspec.open_files(where)
-    urls = sorted(f.full_name for f in files)
+    urls = sorted(f.full_name.removeprefix("file://") for f in files)  # local files as plain paths
     wanted = [u for u in urls if u.lower().endswith(FILE_SUFFIXES)]
     problems = [Problem(u, f"not read: the distributed build reads {' and '.join(FILE_SUFFIXES)} files")
                 for u in urls if u not in wanted]
