@@ -17,6 +17,9 @@ def _build(args, settings: Settings) -> int:
     from .pipeline import build_events
 
     online = False if args.offline else None
+    if args.engine != "dask" and (args.scheduler or args.input or args.parquet):
+        print("--scheduler, --input and --parquet need --engine dask", file=sys.stderr)
+        return 2
     if args.engine == "dask":
         df, summary = _build_dask(args, settings, online)
         if df is None:
@@ -48,8 +51,12 @@ def _build(args, settings: Settings) -> int:
 
 def _build_dask(args, settings: Settings, online):
     """The build on a Dask cluster; with --parquet it writes the dataset and the summary."""
-    from .distributed import build_events
-
+    try:
+        from .distributed import build_events
+    except ImportError as exc:
+        raise SystemExit(f"--engine dask needs Dask ({exc}): pip install -r requirements-cluster.txt")
+    if args.check and args.parquet:
+        raise SystemExit("--check compares data/events.csv; it cannot be combined with --parquet")
     logging.getLogger("distributed").setLevel(logging.WARNING)  # its INFO lines drown the summary
     df, summary = build_events(settings, scheduler=args.scheduler, input_path=args.input,
                                parquet=args.parquet, workers=args.workers, online=online,

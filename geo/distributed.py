@@ -65,6 +65,7 @@ def analyser_for(settings: Settings) -> Analyser:
 
 class LoadIndex(WorkerPlugin):
     """Loads the index when a worker starts (or restarts), before its first task."""
+    name = "geo-load-index"  # a fixed name: a second build replaces it instead of adding one
 
     def __init__(self, settings: Settings):
         self.settings = settings

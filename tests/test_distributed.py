@@ -155,3 +155,14 @@ def test_each_unknown_name_is_asked_once_for_the_whole_corpus(client, tmp_path, 
         one, _ = build_events(settings_in("single"))
     assert (df["place_source"] == "nominatim").sum() == 48
     pd.testing.assert_frame_equal(df, one)
+
+
+def test_command_line_checks_the_bundled_events_on_a_given_scheduler(client, tmp_path, monkeypatch, capsys):
+    from geo.__main__ import main
+    data = copy_data(tmp_path, build=False)
+    shutil.copy(ROOT / "data" / "events.csv", data / "events.csv")
+    monkeypatch.setenv("GEO_DATA_DIR", str(data))
+    address = client.scheduler.address
+    assert main(["build", "--engine", "dask", "--scheduler", address, "--check", "--offline", "--quiet"]) == 0
+    assert "matches the articles and code" in capsys.readouterr().out
+    assert main(["build", "--input", str(data / "articles"), "--offline"]) == 2  # needs --engine dask
