@@ -66,15 +66,21 @@ def cost_split(settings: Settings, out: Path) -> dict[str, float]:
             "write_parquet": (t4 - t3) / n, "rows": len(rows)}
 
 
+def _cpu_seconds(client: Client) -> float:
+    """CPU time so far of the workers and of this process (client and scheduler)."""
+    return sum(client.run(time.process_time).values()) + time.process_time()
+
+
 def cluster_rate(settings: Settings, workers: int, out: Path) -> tuple[float, float]:
-    """(articles/s, the build's summary), cluster start-up excluded."""
+    """(wall-clock articles/s, CPU ms per article over all processes), start-up excluded."""
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                       dashboard_address=None) as cluster, Client(cluster) as client:
         client.wait_for_workers(workers)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), _cpu_seconds(client)
         _, summary = distributed.build_events(settings, client=client, online=False,
                                               parquet=str(out / f"store-{workers}"))
-        return summary.articles / (time.perf_counter() - t0), summary
+        wall, spent = time.perf_counter() - t0, _cpu_seconds(client) - c0
+        return summary.articles / wall, 1000 * spent / summary.articles
 
 
 def main() -> None:
@@ -92,18 +98,19 @@ def main() -> None:
         split = cost_split(settings, data)
         print(f"{args.articles} articles of ~{args.words} words, {split['rows']} events")
         print("CPU ms per article, one core: " + ", ".join(
-            f"{k} {v:.2f}" for k, v in split.items() if k != "rows"))
+            f"{k} {v:.2f}" for k, v in split.items() if k != "rows"), flush=True)
         rates = {}
         for w in args.workers:
-            rates[w], _ = cluster_rate(settings, w, data)
-            print(f"dask, {w} worker process(es): {rates[w]:.0f} articles/s (wall clock)")
+            rates[w], cpu_ms = cluster_rate(settings, w, data)
+            print(f"dask, {w} worker process(es): {rates[w]:.0f} articles/s (wall clock), "
+                  f"{cpu_ms:.2f} CPU ms per article (workers + client + scheduler)", flush=True)
         if 1 in rates and 2 in rates:
             print(f"scaling 2 vs 1 workers: x{rates[2] / rates[1]:.2f}")
-        per_core = 1000 / (split["analysis"] + split["resolution"] + split["write_parquet"])
+        per_core = 1000 / cpu_ms  # the last cluster run's CPU cost, Dask's overhead included
         for machines, cores in ((10, 8), (100, 8)):
-            print(f"projection, {machines} machines x {cores} cores: ~{per_core * machines * cores:,.0f} "
-                  f"articles/s if workers scale as measured per core ({per_core:.0f}/s/core); "
-                  "the client's unknown-name resolution is separate")
+            print(f"projection (not measured), {machines} machines x {cores} cores: "
+                  f"~{per_core * machines * cores:,.0f} articles/s at {per_core:.0f} articles/s per "
+                  "busy core; plus, in the client, one geocoder request per distinct unknown name")
 
 
 if __name__ == "__main__":
