@@ -17,9 +17,17 @@ def _build(args, settings: Settings) -> int:
     from .pipeline import build_events
 
     online = False if args.offline else None
-    df, summary = build_events(settings, workers=args.workers, online=online,
-                               progress=lambda it: tqdm(it, desc="articles", unit="art",
-                                                        disable=args.quiet, file=sys.stderr))
+    if args.engine != "dask" and (args.scheduler or args.input or args.parquet):
+        print("--scheduler, --input and --parquet need --engine dask", file=sys.stderr)
+        return 2
+    if args.engine == "dask":
+        df, summary = _build_dask(args, settings, online)
+        if df is None:
+            return 0
+    else:
+        df, summary = build_events(settings, workers=args.workers, online=online,
+                                   progress=lambda it: tqdm(it, desc="articles", unit="art",
+                                                            disable=args.quiet, file=sys.stderr))
     if args.check:
         if not settings.events_path.exists():
             print(f"{settings.events_path} is missing: run `python -m geo build`", file=sys.stderr)
@@ -39,6 +47,26 @@ def _build(args, settings: Settings) -> int:
     for line in summary.lines():
         print(line)
     return 0
+
+
+def _build_dask(args, settings: Settings, online):
+    """The build on a Dask cluster; with --parquet it writes the dataset and the summary."""
+    try:
+        from .distributed import build_events
+    except ImportError as exc:
+        raise SystemExit(f"--engine dask needs Dask ({exc}): pip install -r requirements-cluster.txt")
+    if args.check and args.parquet:
+        raise SystemExit("--check compares data/events.csv; it cannot be combined with --parquet")
+    logging.getLogger("distributed").setLevel(logging.WARNING)  # its INFO lines drown the summary
+    df, summary = build_events(settings, scheduler=args.scheduler, input_path=args.input,
+                               parquet=args.parquet, workers=args.workers, online=online,
+                               progress=lambda it: tqdm(it, desc="partitions", unit="part",
+                                                        disable=args.quiet, file=sys.stderr))
+    if df is None:
+        print(f"wrote {summary.mentions} events to {args.parquet}")
+        for line in summary.lines():
+            print(line)
+    return df, summary
 
 
 def _extract(args, settings: Settings) -> int:
@@ -93,6 +121,13 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--workers", type=int, default=1, help="processes for recognition and dating")
     b.add_argument("--offline", action="store_true", help="never use the network, whatever the settings say")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
+    b.add_argument("--engine", choices=("local", "dask"), default="local",
+                   help="dask: analyse on a Dask cluster (a local one of --workers processes by default)")
+    b.add_argument("--scheduler", help="with --engine dask: the scheduler address, e.g. tcp://10.0.0.5:8786")
+    b.add_argument("--input", help="with --engine dask: an articles folder, or .jsonl/.parquet "
+                   "files (a path, glob or fsspec URL); default: the data folder's articles")
+    b.add_argument("--parquet", help="with --engine dask: write a Parquet dataset here (folder or URL) "
+                   "instead of data/events.csv")
     e = sub.add_parser("extract", help="JSON Lines {id, text, date?} -> places with offsets")
     e.add_argument("file", nargs="?", default="-", help="input file, or - for standard input")
     e.add_argument("--offline", action="store_true", help="guarantee no network")

@@ -153,10 +153,15 @@ def _jsonl_rows(text: str):
 
 
 def _table(text: str, label: str, stem: str, suffix: str) -> tuple[list[Article], list[Problem]]:
+    return parse_rows(_csv_rows(text) if suffix == ".csv" else _jsonl_rows(text), label, stem)
+
+
+def parse_rows(rows, label: str, stem: str) -> tuple[list[Article], list[Problem]]:
+    """Articles from (line number, row dict or BadInput) pairs of one table file; a row
+    without an id gets `stem:line`."""
     articles: list[Article] = []
     problems: list[Problem] = []
     seen: dict[str, int] = {}
-    rows = _csv_rows(text) if suffix == ".csv" else _jsonl_rows(text)
     for line, row in rows:
         try:
             if isinstance(row, BadInput):

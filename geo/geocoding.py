@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from typing import Callable
 
 from .cache import GeocodeCache
 from .config import Settings
@@ -31,11 +32,17 @@ def _place(c: Candidate, source: str, alternatives=()) -> Place:
 
 
 class Resolver:
-    """Turns ranked mentions into places; counts what it did for the build summary."""
+    """Turns ranked mentions into places; counts what it did for the build summary.
+
+    `remote` answers the names the gazetteer cannot place; by default the cache, then
+    Nominatim when on. The distributed build passes answers fetched once for the corpus.
+    """
 
     def __init__(self, settings: Settings, corrections: Corrections | None = None,
-                 cache: GeocodeCache | None = None, client: NominatimClient | None = None):
+                 cache: GeocodeCache | None = None, client: NominatimClient | None = None,
+                 remote: Callable[[str], list[Candidate]] | None = None):
         self.settings = settings
+        self.remote = remote or self._remote
         self.corrections = corrections or Corrections()
         self.cache = cache
         self.client = client if settings.nominatim_enabled else None
@@ -62,7 +69,7 @@ class Resolver:
         if best is not None and (best.has_point or best.kind in AREA_KINDS):
             self.stats["gazetteer"] += 1
             return _place(best, best.source, mention.candidates[1:])
-        found = self._remote(mention.surface)
+        found = self.remote(mention.surface)
         if found:
             return _place(found[0], "nominatim", found[1:])
         self.stats["unresolved"] += 1

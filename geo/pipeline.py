@@ -44,6 +44,13 @@ class Summary:
     corrected: int = 0
     network_note: str = ""
 
+    def add_stats(self, stats: Counter) -> None:
+        """Add a Resolver's counts."""
+        self.cache_hits += stats["cache_hits"]
+        self.requests += stats["requests"]
+        self.errors += stats["errors"]
+        self.corrected += stats["corrected"]
+
     def lines(self) -> list[str]:
         out = [f"articles read: {self.articles}, rejected: {len(self.rejected)}",
                f"place mentions: {self.mentions}, resolved: {self.resolved}, "
@@ -136,6 +143,17 @@ def open_resolver(settings: Settings, online: bool | None = None) -> tuple[Resol
     return Resolver(settings, corrections, cache, client), cache, problems
 
 
+def article_events(resolver: Resolver, article: Article, analysed, unresolved: Counter) -> list[dict]:
+    """An analysed article's event rows: each mention resolved to a place (or dropped when an
+    editor rejected it); names left without a point are counted in `unresolved`."""
+    mentions, dates, contexts = analysed
+    places: list[Place | None] = [resolver.resolve(article.id, m) for m in mentions]
+    for m, p in zip(mentions, places):
+        if p is not None and not p.resolved and p.kind not in AREA_KINDS:
+            unresolved[m.surface] += 1
+    return article_rows(article, mentions, places, dates, contexts)
+
+
 def build_events(settings: Settings, *, workers: int = 1, online: bool | None = None,
                  progress: Callable[[Iterable], Iterable] = lambda it: it) -> tuple[pd.DataFrame, Summary]:
     articles, problems = load_articles(settings.articles_dir)
@@ -144,18 +162,11 @@ def build_events(settings: Settings, *, workers: int = 1, online: bool | None = 
     rows: list[dict] = []
     try:
         analysed = analyse_all(articles, settings, workers)
-        for article, (mentions, dates, contexts) in progress(zip(articles, analysed)):
-            places: list[Place | None] = [resolver.resolve(article.id, m) for m in mentions]
-            for m, p in zip(mentions, places):
-                if p is not None and not p.resolved and p.kind not in AREA_KINDS:
-                    summary.unresolved[m.surface] += 1
-            rows += article_rows(article, mentions, places, dates, contexts)
+        for article, result in progress(zip(articles, analysed)):
+            rows += article_events(resolver, article, result, summary.unresolved)
         summary.mentions = len(rows)
         summary.resolved = sum(1 for r in rows if r["lat"] is not None)
-        summary.cache_hits = resolver.stats["cache_hits"]
-        summary.requests = resolver.stats["requests"]
-        summary.errors = resolver.stats["errors"]
-        summary.corrected = resolver.stats["corrected"]
+        summary.add_stats(resolver.stats)
         summary.network_note = resolver.network_off_reason
         cache.export_jsonl(settings.cache_export_path)
     finally:
