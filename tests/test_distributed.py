@@ -122,7 +122,7 @@ def test_a_worker_killed_mid_build_costs_only_its_tasks(client, synth):
     df, _ = distributed.build_events(settings, client=client, online=False, progress=kill_after_first)
     assert killed
     pd.testing.assert_frame_equal(df, expected)
-    client.wait_for_workers(2, timeout=60)  # the nanny restarts it for the next test
+    client.wait_for_workers(2, timeout=120)  # the nanny restarts it for the next test
     assert killed[0] not in client.run(os.getpid).values()
 
 
