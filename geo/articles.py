@@ -10,6 +10,7 @@ import io
 import json
 import os
 import re
+import stat
 import tempfile
 from pathlib import Path
 
@@ -146,8 +147,21 @@ def _jsonl_rows(text: str):
             yield number, BadInput(f"not valid JSON ({e.msg} at column {e.colno}): each line must "
                                    "be one JSON object like {\"date\": \"2019-03-03\", \"text\": \"...\"}", number)
             continue
-        yield number, obj if isinstance(obj, dict) else BadInput(
+        yield number, _typed(obj, number) if isinstance(obj, dict) else BadInput(
             "the line is JSON but not an object: write {\"date\": ..., \"text\": ...}", number)
+
+
+def _typed(row: dict, number: int) -> dict | BadInput:
+    """A JSON row whose fields are text (an id may be a number); a list or an object is refused
+    rather than turned into text like "['a', 'b']"."""
+    for key in ROW_KEYS:
+        value = row.get(key)
+        if value is not None and not isinstance(value, str) \
+                and not (key == "id" and isinstance(value, int) and not isinstance(value, bool)):
+            kind = {list: "a list", dict: "an object", bool: "true or false"}.get(type(value), "a number")
+            return BadInput(f'"{key}" is {kind}, not a string: write it as one JSON string, '
+                            f'e.g. "{key}": "..."', number)
+    return row
 
 
 def _table(text: str, label: str, stem: str, suffix: str) -> tuple[list[Article], list[Problem]]:
@@ -200,6 +214,15 @@ def _too_big(size: int, limit: int) -> str:
             "split it into smaller files")
 
 
+def _special(mode: int) -> str:
+    for test, kind in ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISDIR, "a folder")):
+        if test(mode):
+            return f"this is {kind}"
+    return "this is a special file"
+
+
 def parse_file(path: Path, root: Path | None = None, *,
                max_bytes: int = MAX_FILE_BYTES) -> tuple[list[Article], list[Problem]]:
     """Parse one file; ids are relative to `root` (default: the file's folder)."""
@@ -209,7 +232,11 @@ def parse_file(path: Path, root: Path | None = None, *,
     if path.suffix.lower() not in SUPPORTED:
         return parse_bytes(b"", label, art_id)  # reports the type without reading the file
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block the build forever on open
+            return [], [Problem(label, f"{_special(info.st_mode)}, not a regular file: skipped "
+                                "without reading it; move it out of the articles folder")]
+        size = info.st_size
         if size > max_bytes:  # checked before reading: never pull a huge file into memory
             return [], [Problem(label, _too_big(size, max_bytes))]
         with path.open("rb") as handle:
