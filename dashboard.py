@@ -369,7 +369,8 @@ def add_article_ui(settings: Settings) -> None:
     for problem in problems:
         (st.warning if articles else st.error)(str(problem))
     if articles:
-        saved = [save_article(a, settings.articles_dir / "added") for a in articles]
+        saved = [save_article(a, settings.articles_dir / "added", editor="dashboard",
+                              root=settings.articles_dir) for a in articles]
         flash(f"Added {len(saved)} article(s): " + ", ".join(p.name for p in saved))
         rebuild(settings)
         st.rerun()

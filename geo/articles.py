@@ -20,7 +20,11 @@ from geo.textin import FORMATS, ISO_DATE, BadInput, clean_text, decode, make_tit
 SUPPORTED = (".txt", ".md", ".csv", ".jsonl")
 MAX_FILE_BYTES = 20_000_000
 MAX_TEXT_CHARS = 200_000
-FRONT_KEYS = ("id", "title", "date", "source", "url", "note")
+MAX_UPLOAD_ARTICLES = 50  # per upload: a 2 MB JSONL could otherwise hold 50,000 articles
+# Saved file names stay far below the 255-byte limit of most file systems, also in Arabic
+# (2 bytes a letter), with room for "-9999.md" and the temporary file's affixes.
+MAX_NAME_BYTES = 100
+FRONT_KEYS = ("id", "title", "date", "source", "url", "note", "added_by")
 ROW_KEYS = ("id", "title", "date", "text", "source", "url")
 _SEED = re.compile(r"\s*date[ \t]+(\S+)[ \t]*")
 _SOURCE_LINE = re.compile(r"[-\u2013\u2014][ \t]+(\S.{0,99})")
@@ -248,12 +252,24 @@ def parse_file(path: Path, root: Path | None = None, *,
     return parse_bytes(data, label, art_id)
 
 
-def parse_upload(filename: str, data: bytes, max_bytes: int) -> tuple[list[Article], list[Problem]]:
-    """Parse pasted or uploaded content; only the file's base name is used."""
-    name = Path(filename.replace("\\", "/")).name or "upload.txt"
+def parse_upload(filename: str, data: bytes, max_bytes: int, *,
+                 max_articles: int = MAX_UPLOAD_ARTICLES) -> tuple[list[Article], list[Problem]]:
+    """Parse pasted or uploaded content; only the file's base name is used, shortened to
+    MAX_NAME_BYTES. More than `max_articles` articles in one upload are all refused."""
+    path = Path(filename.replace("\\", "/"))
+    name = _shorten(path.stem, MAX_NAME_BYTES) + path.suffix[:10] if path.name else "upload.txt"
     if len(data) > max_bytes:
         return [], [Problem(name, _too_big(len(data), max_bytes))]
-    return parse_bytes(data, name, "upload/" + Path(name).stem)
+    articles, problems = parse_bytes(data, name, "upload/" + Path(name).stem)
+    if len(articles) > max_articles:
+        return [], [Problem(name, f"the file holds {len(articles):,} articles, over the limit of "
+                            f"{max_articles} per upload: split it into smaller files")]
+    return articles, problems
+
+
+def _shorten(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` bytes of UTF-8, never inside a character."""
+    return text.encode("utf-8")[:limit].decode("utf-8", "ignore")
 
 
 def load_articles(folder: Path, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[Article], list[Problem]]:
@@ -285,38 +301,66 @@ def load_articles(folder: Path, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[lis
     return articles, problems
 
 
-def save_article(article: Article, folder: Path) -> Path:
-    """Write `article` as a front-matter .md in `folder`; never overwrites (adds -2, -3 ...).
+def article_ids(root: Path) -> set[str]:
+    """Every id in use under `root`: the file-derived id of every file (also one that does
+    not load today) and every id an article declares."""
+    root = Path(root)
+    ids = {p.relative_to(root).with_suffix("").as_posix() for p in root.rglob("*") if not p.is_dir()}
+    return ids | {a.id for a in load_articles(root)[0]}
 
-    The file is named from the article id; on reload its id is that file name.
+
+def save_article(article: Article, folder: Path, *, editor: str, root: Path | None = None) -> Path:
+    """Write `article` as a front-matter .md in `folder` and return its path.
+
+    Its id on reload is its path under `root` (the articles folder; default `folder`) without
+    the suffix. That id never equals one in use anywhere under `root` and no file is ever
+    replaced: a taken name gets -2, -3 ... The name comes from the article's id, cut to
+    MAX_NAME_BYTES. `editor` (who added it) is recorded as `added_by`.
     """
     folder = Path(folder)
+    root = Path(root) if root is not None else folder
     folder.mkdir(parents=True, exist_ok=True)
     slug = re.sub(r"[^\w\-]+", "-", article.id).strip("-_.") or article.published.isoformat()
+    slug = _shorten(slug, MAX_NAME_BYTES).strip("-_.") or article.published.isoformat()
     if slug.lower() == "readme":
         slug += "-article"  # the loader skips README.md
-    lines = ["---", f"date: {article.published.isoformat()}"]
-    for key in ("title", "source", "url"):
-        value = " ".join(str(getattr(article, key)).split())
-        if value:
-            lines.append(f'{key}: "{value}"')  # quoted so the loader's unquoting round-trips
-    content = "\n".join(lines + ["---", article.text.strip(), ""])
+    content = _front_matter_text(article, editor)
+    taken = article_ids(root)
     for n in range(1, 10_000):
         target = folder / (f"{slug}.md" if n == 1 else f"{slug}-{n}.md")
+        if target.relative_to(root).with_suffix("").as_posix() in taken:
+            continue
         try:
             open(target, "x").close()  # reserve the name so a racing writer cannot take it
         except FileExistsError:
             continue
-        fd, tmp = tempfile.mkstemp(prefix=f".{slug}.", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(content)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            target.unlink(missing_ok=True)
-            raise
+        _write_reserved(target, content, slug)
         return target
     raise FileExistsError(f"{folder}/{slug}.md and 9,999 numbered copies exist: clean up the folder")
+
+
+def _front_matter_text(article: Article, editor: str) -> str:
+    lines = ["---", f"date: {article.published.isoformat()}"]
+    values = [(key, getattr(article, key)) for key in ("title", "source", "url")]
+    for key, value in values + [("added_by", editor[:200])]:
+        value = " ".join(str(value).split())
+        if value:
+            lines.append(f'{key}: "{value}"')  # quoted so the loader's unquoting round-trips
+    return "\n".join(lines + ["---", article.text.strip(), ""])
+
+
+def _write_reserved(target: Path, content: str, slug: str) -> None:
+    """Fill the reserved (empty) `target` atomically; on failure remove it, leave nothing."""
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{slug}.", suffix=".tmp", dir=target.parent)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
+        target.unlink(missing_ok=True)
+        raise
