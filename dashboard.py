@@ -404,9 +404,11 @@ def add_article_ui(settings: Settings, editor: Editor) -> None:
                            (("title", title), ("source", source), ("url", url)) if v.strip())
         body = f"---\ndate: {published.isoformat()}\n{fields}\n---\n{text}".encode()
         name = re.sub(r"[^\w-]+", "-", (title or text[:40]).lower()).strip("-") or "pasted"
-        articles, problems = parse_upload(f"{published.isoformat()}-{name[:50]}.md", body, limit)
+        articles, problems = parse_upload(f"{published.isoformat()}-{name[:50]}.md", body, limit,
+                                          max_articles=settings.max_articles_per_upload)
     elif uploaded and file is not None:
-        articles, problems = parse_upload(file.name, file.getvalue(), limit)
+        articles, problems = parse_upload(file.name, file.getvalue(), limit,
+                                          max_articles=settings.max_articles_per_upload)
     elif uploaded:
         articles, problems = [], []
         st.error("Choose a file first.")
@@ -422,7 +424,8 @@ def add_article_ui(settings: Settings, editor: Editor) -> None:
         return
     try:
         with rebuild_lock(settings.data_dir):
-            saved = [save_article(a, settings.articles_dir / "added") for a in articles]
+            saved = [save_article(a, settings.articles_dir / "added", editor=editor.name,
+                                  root=settings.articles_dir) for a in articles]
             flash(md(f"Added {len(saved)} article(s) as {editor.name}: " + ", ".join(p.name for p in saved)))
             rebuild(settings)
     except RebuildBusy as exc:

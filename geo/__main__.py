@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import logging
 import sys
+from typing import Iterator
 
 from tqdm import tqdm
 
+from .articles import MAX_TEXT_CHARS
 from .config import ConfigError, Settings
 from .events import events_csv, write_events
 
@@ -69,26 +72,101 @@ def _build_dask(args, settings: Settings, online):
     return df, summary
 
 
+# A JSON line may spell each character of a text as a 6-byte \\uXXXX escape; longer lines are
+# skipped without being read into memory.
+MAX_LINE_BYTES = 6 * MAX_TEXT_CHARS + 10_000
+_JSON_KINDS = {list: "a list", dict: "an object", bool: "true or false", int: "a number",
+               float: "a number", type(None): "null"}
+
+
+class BadLine(ValueError):
+    """One input line cannot be used; the message says why in plain words."""
+
+
+def _lines(stream) -> Iterator[tuple[int, bytes | None]]:
+    """(number, bytes) per line of a binary stream; None for a line over MAX_LINE_BYTES."""
+    for number in itertools.count(1):
+        line = stream.readline(MAX_LINE_BYTES + 1)
+        if not line:
+            return
+        if len(line) <= MAX_LINE_BYTES:
+            yield number, line
+            continue
+        while line and not line.endswith(b"\n"):  # skip the rest of it, a chunk at a time
+            line = stream.readline(1 << 20)
+        yield number, None
+
+
+def _document(raw: bytes | None, number: int) -> tuple[object, str, dt.date | None]:
+    """(id, text, publication date) from one input line, or BadLine."""
+    if raw is None:
+        raise BadLine(f"the line is over {MAX_LINE_BYTES:,} bytes: texts are limited to "
+                      f"{MAX_TEXT_CHARS:,} characters; split the text")
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise BadLine(f"not UTF-8 (byte 0x{raw[e.start]:02x} at column {e.start + 1}): "
+                      "save the input as UTF-8") from None
+    except ValueError as e:
+        raise BadLine(f"not valid JSON ({getattr(e, 'msg', e)}): each line must be one object "
+                      '{"id": ..., "text": "...", "date": "YYYY-MM-DD"}') from None
+    if not isinstance(doc, dict):
+        raise BadLine(f'the line is {_JSON_KINDS.get(type(doc), "not an object")}, not an object '
+                      '{"id": ..., "text": "...", "date": "YYYY-MM-DD"}')
+    text = doc.get("text")
+    if not isinstance(text, str):
+        raise BadLine('no "text" field' if "text" not in doc else
+                      f'"text" is {_JSON_KINDS.get(type(text), "not text")}, not a string')
+    if len(text) > MAX_TEXT_CHARS:
+        raise BadLine(f"the text is {len(text):,} characters, over the {MAX_TEXT_CHARS:,} limit: "
+                      "split it into smaller texts")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadLine('"text" holds a lone surrogate escape (like \\ud800): not valid Unicode') from None
+    return doc.get("id", number), text, _published(doc.get("date"))
+
+
+def _published(value: object) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise BadLine(f'"date" is {_JSON_KINDS.get(type(value), "not text")}, not a date: '
+                      "write it as YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        raise BadLine(f'"date" {value[:40]!r} is not a date: write it as YYYY-MM-DD') from None
+
+
+def _open_input(name: str):
+    """The input as a binary stream (lines are decoded one by one: one bad line stops nothing)."""
+    return sys.stdin.buffer if name == "-" else open(name, "rb")
+
+
 def _extract(args, settings: Settings) -> int:
     from .pipeline import Analyser, open_resolver
 
+    try:
+        source = _open_input(args.file)  # before the slow set-up: a typo fails at once
+    except OSError as e:
+        reason = "there is no such file" if isinstance(e, FileNotFoundError) else e.strerror.lower()
+        print(f"{args.file}: cannot read the input ({reason}): give a JSON Lines file, "
+              "or - for standard input", file=sys.stderr)
+        return 2
     if args.offline:
         settings = settings.with_(nominatim_enabled=False)
     analyser = Analyser(settings)
     resolver, cache, _ = open_resolver(settings)
-    source = sys.stdin if args.file == "-" else open(args.file, encoding="utf-8")
     status = 0
     try:
-        for n, line in enumerate(source, start=1):
-            if not line.strip():
+        for n, raw in _lines(source):
+            if raw is not None and not raw.strip():
                 continue
             try:
-                doc = json.loads(line)
-                text, doc_id = doc["text"], doc.get("id", n)
-                published = dt.date.fromisoformat(doc["date"][:10]) if doc.get("date") else None
-            except (ValueError, KeyError, TypeError) as exc:
-                print(f"{args.file}:{n}: skipped: {exc}; expected {{\"id\", \"text\", \"date\"?}}",
-                      file=sys.stderr)
+                doc_id, text, published = _document(raw, n)
+            except BadLine as bad:
+                print(f"{args.file}:{n}: skipped: {bad}", file=sys.stderr)
                 status = 1
                 continue
             mentions, dates = analyser(text, published)
@@ -108,7 +186,7 @@ def _extract(args, settings: Settings) -> int:
             sys.stdout.write(json.dumps({"id": doc_id, "places": places}, ensure_ascii=False) + "\n")
     finally:
         cache.close()
-        if source is not sys.stdin:
+        if source is not sys.stdin.buffer:
             source.close()
     return status
 
@@ -128,7 +206,11 @@ def main(argv: list[str] | None = None) -> int:
                    "files (a path, glob or fsspec URL); default: the data folder's articles")
     b.add_argument("--parquet", help="with --engine dask: write a Parquet dataset here (folder or URL) "
                    "instead of data/events.csv")
-    e = sub.add_parser("extract", help="JSON Lines {id, text, date?} -> places with offsets")
+    e = sub.add_parser("extract", help="JSON Lines {id, text, date?} -> places with offsets",
+                       description=f"One JSON object per line in, one per line out. A line that "
+                       f"cannot be used (not UTF-8, not JSON, text not a string, date not "
+                       f"YYYY-MM-DD, text over {MAX_TEXT_CHARS:,} characters) is reported on "
+                       f"stderr as FILE:LINE: skipped: REASON; the run goes on (exit status 1).")
     e.add_argument("file", nargs="?", default="-", help="input file, or - for standard input")
     e.add_argument("--offline", action="store_true", help="guarantee no network")
     args = parser.parse_args(argv)

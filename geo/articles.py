@@ -10,18 +10,23 @@ import io
 import json
 import os
 import re
+import stat
 import tempfile
 from pathlib import Path
 
+from geo.config import MAX_UPLOAD_ARTICLES
 from geo.models import Article, Problem
 from geo.textin import FORMATS, ISO_DATE, BadInput, clean_text, decode, make_title, parse_date
 
 SUPPORTED = (".txt", ".md", ".csv", ".jsonl")
 MAX_FILE_BYTES = 20_000_000
 MAX_TEXT_CHARS = 200_000
+# Saved file names stay far below the 255-byte limit of most file systems, also in Arabic
+# (2 bytes a letter), with room for "-9999.md" and the temporary file's affixes.
+MAX_NAME_BYTES = 100
 # link_note: when the linked page is not the report as it stood on the article's date
 # ("page published 2019-03-19, after this brief's date"); shown wherever the link is.
-FRONT_KEYS = ("id", "title", "date", "source", "url", "link_note", "note")
+FRONT_KEYS = ("id", "title", "date", "source", "url", "link_note", "note", "added_by")
 ROW_KEYS = ("id", "title", "date", "text", "source", "url", "link_note")
 _SEED = re.compile(r"\s*date[ \t]+(\S+)[ \t]*")
 _SOURCE_LINE = re.compile(r"[-\u2013\u2014][ \t]+(\S.{0,99})")
@@ -148,8 +153,21 @@ def _jsonl_rows(text: str):
             yield number, BadInput(f"not valid JSON ({e.msg} at column {e.colno}): each line must "
                                    "be one JSON object like {\"date\": \"2019-03-03\", \"text\": \"...\"}", number)
             continue
-        yield number, obj if isinstance(obj, dict) else BadInput(
+        yield number, _typed(obj, number) if isinstance(obj, dict) else BadInput(
             "the line is JSON but not an object: write {\"date\": ..., \"text\": ...}", number)
+
+
+def _typed(row: dict, number: int) -> dict | BadInput:
+    """A JSON row whose fields are text (an id may be a number); a list or an object is refused
+    rather than turned into text like "['a', 'b']"."""
+    for key in ROW_KEYS:
+        value = row.get(key)
+        if value is not None and not isinstance(value, str) \
+                and not (key == "id" and isinstance(value, int) and not isinstance(value, bool)):
+            kind = {list: "a list", dict: "an object", bool: "true or false"}.get(type(value), "a number")
+            return BadInput(f'"{key}" is {kind}, not a string: write it as one JSON string, '
+                            f'e.g. "{key}": "..."', number)
+    return row
 
 
 def _table(text: str, label: str, stem: str, suffix: str) -> tuple[list[Article], list[Problem]]:
@@ -208,6 +226,15 @@ def _too_big(size: int, limit: int) -> str:
             "split it into smaller files")
 
 
+def _special(mode: int) -> str:
+    for test, kind in ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISDIR, "a folder")):
+        if test(mode):
+            return f"this is {kind}"
+    return "this is a special file"
+
+
 def parse_file(path: Path, root: Path | None = None, *,
                max_bytes: int = MAX_FILE_BYTES) -> tuple[list[Article], list[Problem]]:
     """Parse one file; ids are relative to `root` (default: the file's folder)."""
@@ -217,7 +244,11 @@ def parse_file(path: Path, root: Path | None = None, *,
     if path.suffix.lower() not in SUPPORTED:
         return parse_bytes(b"", label, art_id)  # reports the type without reading the file
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block the build forever on open
+            return [], [Problem(label, f"{_special(info.st_mode)}, not a regular file: skipped "
+                                "without reading it; move it out of the articles folder")]
+        size = info.st_size
         if size > max_bytes:  # checked before reading: never pull a huge file into memory
             return [], [Problem(label, _too_big(size, max_bytes))]
         with path.open("rb") as handle:
@@ -229,12 +260,24 @@ def parse_file(path: Path, root: Path | None = None, *,
     return parse_bytes(data, label, art_id)
 
 
-def parse_upload(filename: str, data: bytes, max_bytes: int) -> tuple[list[Article], list[Problem]]:
-    """Parse pasted or uploaded content; only the file's base name is used."""
-    name = Path(filename.replace("\\", "/")).name or "upload.txt"
+def parse_upload(filename: str, data: bytes, max_bytes: int, *,
+                 max_articles: int = MAX_UPLOAD_ARTICLES) -> tuple[list[Article], list[Problem]]:
+    """Parse pasted or uploaded content; only the file's base name is used, shortened to
+    MAX_NAME_BYTES. More than `max_articles` articles in one upload are all refused."""
+    path = Path(filename.replace("\\", "/"))
+    name = _shorten(path.stem, MAX_NAME_BYTES) + path.suffix[:10] if path.name else "upload.txt"
     if len(data) > max_bytes:
         return [], [Problem(name, _too_big(len(data), max_bytes))]
-    return parse_bytes(data, name, "upload/" + Path(name).stem)
+    articles, problems = parse_bytes(data, name, "upload/" + Path(name).stem)
+    if len(articles) > max_articles:
+        return [], [Problem(name, f"the file holds {len(articles):,} articles, over the limit of "
+                            f"{max_articles} per upload: split it into smaller files")]
+    return articles, problems
+
+
+def _shorten(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` bytes of UTF-8, never inside a character."""
+    return text.encode("utf-8")[:limit].decode("utf-8", "ignore")
 
 
 def load_articles(folder: Path, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[Article], list[Problem]]:
@@ -266,38 +309,66 @@ def load_articles(folder: Path, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[lis
     return articles, problems
 
 
-def save_article(article: Article, folder: Path) -> Path:
-    """Write `article` as a front-matter .md in `folder`; never overwrites (adds -2, -3 ...).
+def article_ids(root: Path) -> set[str]:
+    """Every id in use under `root`: the file-derived id of every file (also one that does
+    not load today) and every id an article declares."""
+    root = Path(root)
+    ids = {p.relative_to(root).with_suffix("").as_posix() for p in root.rglob("*") if not p.is_dir()}
+    return ids | {a.id for a in load_articles(root)[0]}
 
-    The file is named from the article id; on reload its id is that file name.
+
+def save_article(article: Article, folder: Path, *, editor: str, root: Path | None = None) -> Path:
+    """Write `article` as a front-matter .md in `folder` and return its path.
+
+    Its id on reload is its path under `root` (the articles folder; default `folder`) without
+    the suffix. That id never equals one in use anywhere under `root` and no file is ever
+    replaced: a taken name gets -2, -3 ... The name comes from the article's id, cut to
+    MAX_NAME_BYTES. `editor` (who added it) is recorded as `added_by`.
     """
     folder = Path(folder)
+    root = Path(root) if root is not None else folder
     folder.mkdir(parents=True, exist_ok=True)
     slug = re.sub(r"[^\w\-]+", "-", article.id).strip("-_.") or article.published.isoformat()
+    slug = _shorten(slug, MAX_NAME_BYTES).strip("-_.") or article.published.isoformat()
     if slug.lower() == "readme":
         slug += "-article"  # the loader skips README.md
-    lines = ["---", f"date: {article.published.isoformat()}"]
-    for key in ("title", "source", "url", "link_note"):
-        value = " ".join(str(getattr(article, key)).split())
-        if value:
-            lines.append(f'{key}: "{value}"')  # quoted so the loader's unquoting round-trips
-    content = "\n".join(lines + ["---", article.text.strip(), ""])
+    content = _front_matter_text(article, editor)
+    taken = article_ids(root)
     for n in range(1, 10_000):
         target = folder / (f"{slug}.md" if n == 1 else f"{slug}-{n}.md")
+        if target.relative_to(root).with_suffix("").as_posix() in taken:
+            continue
         try:
             open(target, "x").close()  # reserve the name so a racing writer cannot take it
         except FileExistsError:
             continue
-        fd, tmp = tempfile.mkstemp(prefix=f".{slug}.", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(content)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            target.unlink(missing_ok=True)
-            raise
+        _write_reserved(target, content, slug)
         return target
     raise FileExistsError(f"{folder}/{slug}.md and 9,999 numbered copies exist: clean up the folder")
+
+
+def _front_matter_text(article: Article, editor: str) -> str:
+    lines = ["---", f"date: {article.published.isoformat()}"]
+    values = [(key, getattr(article, key)) for key in ("title", "source", "url", "link_note")]
+    for key, value in values + [("added_by", editor[:200])]:
+        value = " ".join(str(value).split())
+        if value:
+            lines.append(f'{key}: "{value}"')  # quoted so the loader's unquoting round-trips
+    return "\n".join(lines + ["---", article.text.strip(), ""])
+
+
+def _write_reserved(target: Path, content: str, slug: str) -> None:
+    """Fill the reserved (empty) `target` atomically; on failure remove it, leave nothing."""
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{slug}.", suffix=".tmp", dir=target.parent)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
+        target.unlink(missing_ok=True)
+        raise

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
-from geo.models import Candidate
+from geo.models import Candidate, Problem
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +68,13 @@ def _candidate_from_dict(data: object, where: str) -> Candidate:
     if unknown:
         raise ValueError(f"{where}: unknown candidate fields {sorted(unknown)}; "
                          f"allowed are {list(_CANDIDATE_FIELDS)}")
+    numbers = [k for k in ("lat", "lon", "population", "score") if data.get(k) is not None
+               and (isinstance(data[k], bool) or not isinstance(data[k], (int, float)))]
+    texts = [k for k in ("name", "kind", "country", "source", "ref") if k in data
+             and not isinstance(data[k], str)]
+    if numbers or texts:
+        raise ValueError(f"{where}: candidate fields of the wrong type: {numbers + texts}; "
+                         "lat, lon, population and score are numbers, the others strings")
     return Candidate(**data)
 
 
@@ -173,17 +180,26 @@ class GeocodeCache:
         log.info("exported %d cache entries to %s", len(lines), path)
         return len(lines)
 
-    def import_jsonl(self, path: Path) -> int:
-        """Load an export; all lines or none. Returns the number of entries read.
+    def import_jsonl(self, path: Path) -> tuple[int, list[Problem]]:
+        """Load an export: (entries read, one Problem per line that could not be used).
 
+        A bad line (not UTF-8, not JSON, wrong fields) is reported with the file and line and
+        skipped; the good lines still load, so one bad line never costs every cached answer.
         Where an entry is already cached, the more recently asked one is kept.
         """
         path = Path(path)
-        rows = []
-        with open(path, encoding="utf-8") as lines:
-            for number, line in enumerate(lines, start=1):
-                if line.strip():
-                    rows.append(self._row_from_line(line, f"{path}:{number}"))
+        rows, problems = [], []
+        with open(path, "rb") as lines:
+            for number, raw in enumerate(lines, start=1):
+                try:
+                    line = raw.decode("utf-8")
+                    if line.strip():
+                        rows.append(self._row_from_line(line, f"{path}:{number}"))
+                except UnicodeDecodeError as e:
+                    problems.append(Problem(str(path), f"not UTF-8 (byte 0x{raw[e.start]:02x} at "
+                                            f"column {e.start + 1}): the line was skipped", number))
+                except ValueError as e:
+                    problems.append(Problem(str(path), str(e).split(": ", 1)[1], number))
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -197,8 +213,8 @@ class GeocodeCache:
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
-        log.info("imported %d cache entries from %s", len(rows), path)
-        return len(rows)
+        log.info("imported %d cache entries from %s (%d bad lines)", len(rows), path, len(problems))
+        return len(rows), problems
 
     @staticmethod
     def _row_from_line(line: str, where: str) -> tuple:

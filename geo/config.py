@@ -13,6 +13,9 @@ from typing import Mapping
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_USER_AGENT = "baghouz-timeline/1.0 (+set GEO_USER_AGENT to name your contact)"
 
+# Articles one upload may hold: a 2 MB JSONL could otherwise hold 50,000 articles.
+MAX_UPLOAD_ARTICLES = 50
+
 # The campaign region: the Euphrates valley from Raqqa to al-Qaim and the
 # north-east up to al-Hol. (south, west, north, east) in degrees.
 CAMPAIGN_VIEWBOX = (33.0, 38.0, 37.5, 42.5)
@@ -78,7 +81,7 @@ class Settings:
     editing: bool = True  # off: nobody edits; on: only the editors of geo/editing.py
     editors: tuple[str, ...] = ()  # addresses that may edit after signing in (st.login)
     max_upload_bytes: int = 2_000_000
-    max_articles_per_upload: int = 50
+    max_articles_per_upload: int = MAX_UPLOAD_ARTICLES
     max_articles_per_hour: int = 200
     max_added_bytes: int = 20_000_000  # all of data/articles/added together
     # The compiled gazetteer is keyed on its sources, so one folder serves every data dir.

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .models import KINDS, Problem
 from .names import name_key
+from .textin import keep_copy
 
 ACTIONS = ("reject", "pick", "coords")
 
@@ -66,8 +67,10 @@ def _parse_row(row: dict, where: str) -> Correction:
 
 
 class Corrections:
-    def __init__(self, rows: list[Correction] = ()):
+    def __init__(self, rows: list[Correction] = (), *, incomplete: bool = False):
         self.rows = list(rows)
+        # Some of the file did not load: a rewrite must first keep the file as it was.
+        self.incomplete = incomplete
         self._index = {}
         for c in self.rows:
             self._index[(c.article_id, name_key(c.surface))] = c
@@ -83,14 +86,22 @@ class Corrections:
     def load(cls, path: Path) -> tuple["Corrections", list[Problem]]:
         if not path.exists():
             return cls(), []
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            line = data.count(b"\n", 0, e.start) + 1
+            # A mis-encoded file may also mis-parse: none of it is used until it is fixed.
+            return cls(incomplete=True), [Problem(str(path), (
+                f"not UTF-8 (byte 0x{data[e.start]:02x}), so none of its corrections were used: "
+                "save it as UTF-8 (e.g. iconv -f latin1 -t utf-8)"), line)]
         rows, problems = [], []
-        with path.open(encoding="utf-8", newline="") as fh:
-            for n, row in enumerate(csv.DictReader(fh), start=2):
-                try:
-                    rows.append(_parse_row(row, f"{path.name}:{n}"))
-                except ValueError as exc:
-                    problems.append(Problem(str(path), str(exc).split(": ", 1)[1], n))
-        return cls(rows), problems
+        for n, row in enumerate(csv.DictReader(io.StringIO(text, newline="")), start=2):
+            try:
+                rows.append(_parse_row(row, f"{path.name}:{n}"))
+            except ValueError as exc:
+                problems.append(Problem(str(path), str(exc).split(": ", 1)[1], n))
+        return cls(rows, incomplete=bool(problems)), problems
 
     def added(self, correction: Correction, path: Path) -> "Corrections":
         """Validate, append to the file atomically, and return the new set."""
@@ -104,6 +115,8 @@ class Corrections:
         for c in rows:
             w.writerow({k: "" if v is None else v for k, v in asdict(c).items()})
         path.parent.mkdir(parents=True, exist_ok=True)
+        if self.incomplete and path.exists():
+            keep_copy(path)  # the rows that did not load are not lost with the rewrite
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".corrections-")
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(buf.getvalue())

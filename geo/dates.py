@@ -23,6 +23,8 @@ from geo import date_patterns
 from geo.date_patterns import DAY, Expr
 
 CONFIDENCE = {"clause": 1.0, "sentence": 0.8, "paragraph": 0.6, "published": 0.3}
+# Longer "sentences" are cut at a comma or space (see _capped): real ones are far shorter.
+MAX_SENTENCE_CHARS = 3_000
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,11 @@ class _Layout:
     phrases: list[int]
     clauses: list[int]
     asides: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # by sentence
+    # For each expression, the index of the last one up to it that is an event (not background
+    # or look-ahead) / a dated anchor for a stretch; -1 for none. Found once, so looking back
+    # through a long paragraph costs nothing per mention.
+    last_event: list[int] = field(default_factory=list)
+    last_dated: list[int] = field(default_factory=list)
 
 
 def _scan(text: str, pub: dt.date) -> tuple[list[Expr], list[tuple[str, int, int]]]:
@@ -120,9 +127,13 @@ def _scan(text: str, pub: dt.date) -> tuple[list[Expr], list[tuple[str, int, int
                 if cls not in ("wd", "mon") or text[begin].isupper():
                     found += date_patterns.expressions_near(text, begin, stop, cls, pub, low, seen)
     found.sort(key=lambda e: (e.start - e.end, e.start))
-    kept: list[Expr] = []
+    # Characters already taken by a longer expression. Looking at the few characters of each
+    # expression keeps this linear; comparing with every kept expression was quadratic (33 s
+    # of a 2 MB text).
+    taken, kept = bytearray(size), []
     for e in found:
-        if all(e.end <= k.start or e.start >= k.end for k in kept):
+        if taken.find(1, e.start, e.end) < 0:
+            taken[e.start:e.end] = b"\x01" * (e.end - e.start)
             kept.append(e)
     return sorted(kept, key=lambda e: e.start), marks
 
@@ -138,10 +149,46 @@ def _layout(text: str, pub: dt.date) -> _Layout:
     for kind, begin, stop in marks:
         if free(stop) and (kind != "sent" or _sentence_ends(text, begin, stop)):
             found[kind].append(stop)
-    sents = sorted(set(found["sent"]) | set(found["para"]))
+    sents = _capped(sorted(set(found["sent"]) | set(found["para"])), sorted(found["phrase"]), text)
     phrases = sorted(set(found["phrase"]) | set(sents))
     clauses = sorted(set(found["clause"]) | set(phrases))
-    return _Layout(text, exprs, starts, found["para"], sents, phrases, clauses)
+    return _Layout(text, exprs, starts, found["para"], sents, phrases, clauses,
+                   last_event=_last_index(exprs, _is_event), last_dated=_last_index(exprs, _is_dated))
+
+
+def _is_event(e: Expr) -> bool:
+    return e.kind not in ("background", "future")
+
+
+def _is_dated(e: Expr) -> bool:
+    return e.first is not None and e.kind in ("day", "span", "week", "month")
+
+
+def _last_index(exprs: list[Expr], wanted) -> list[int]:
+    out, last = [], -1
+    for i, e in enumerate(exprs):
+        last = i if wanted(e) else last
+        out.append(last)
+    return out
+
+
+def _capped(sents: list[int], phrases: list[int], text: str) -> list[int]:
+    """Sentence starts, with extra cuts so that no sentence runs over MAX_SENTENCE_CHARS.
+
+    Each mention weighs every date of its sentence: in a run-on "sentence" (a list without
+    full stops, a pasted table) that made the work quadratic in the text's size. Cuts fall
+    on the last phrase mark (a comma...) in the second half of the window, else a space."""
+    out, half = [], MAX_SENTENCE_CHARS // 2
+    for lo, hi in zip(sents, sents[1:] + [len(text)]):
+        out.append(lo)
+        while hi - lo > MAX_SENTENCE_CHARS:
+            i = bisect.bisect_right(phrases, lo + MAX_SENTENCE_CHARS) - 1
+            if i >= 0 and phrases[i] > lo + half:
+                lo = phrases[i]
+            else:
+                lo = text.rfind(" ", lo + half, lo + MAX_SENTENCE_CHARS) + 1 or lo + MAX_SENTENCE_CHARS
+            out.append(lo)
+    return out
 
 
 def find_expressions(text: str, published: dt.date) -> list[tuple[int, int, str]]:
@@ -181,7 +228,8 @@ def _asides(lay: _Layout, s_lo: int, s_hi: int) -> list[tuple[int, int]]:
     """Appositions, relative clauses: a phrase after a comma that opens with a determiner or
     relative word, closed by another comma; not after a fronted date ("On Friday, the SDF")."""
     i = bisect.bisect_right(lay.phrases, s_lo)
-    bounds = [s_lo] + [p for p in lay.phrases[i:] if p < s_hi] + [s_hi]
+    j = bisect.bisect_left(lay.phrases, s_hi, i)  # not a scan of every later phrase: quadratic
+    bounds = [s_lo, *lay.phrases[i:j], s_hi]
     out = []
     for plo, lo, hi in zip(bounds, bounds[1:], bounds[2:]):
         closed = hi < s_hi and lay.text[hi - 1] in ",(—–)"
@@ -233,10 +281,8 @@ def _govern(pub: dt.date, lay: _Layout, start: int, end: int) -> EventDate:
         quiet = _undated(main, pub)
         if quiet:
             return quiet
-        earlier = [e for e in _exprs_in(lay, _span_of(lay.paras, start, size)[0], s_lo)
-                   if e.kind not in ("background", "future")]
-        if earlier:
-            chosen, where = earlier[-1], "paragraph"
+        chosen = _last_before(lay, _span_of(lay.paras, start, size)[0], s_lo, lay.last_event)
+        where = "paragraph"
     if chosen is None:
         return _published(pub, "no date expression governs this mention")
     return _resolve(pub, lay, chosen, where)
@@ -289,12 +335,15 @@ def _resolve(pub: dt.date, lay: _Layout, chosen: Expr, where: str) -> EventDate:
 def _anchor(lay: _Layout, e: Expr) -> Expr | None:
     """A stretch ends at the closest dated expression of its sentence, else at the paragraph's
     latest earlier one (the time of speaking), else at the publication date (None)."""
-    def dated(c: Expr) -> bool:
-        return c is not e and c.first is not None and c.kind in ("day", "span", "week", "month")
     s_lo, s_hi = _span_of(lay.sents, e.start, len(lay.text))
-    here = [c for c in _exprs_in(lay, s_lo, s_hi) if dated(c)]
+    here = [c for c in _exprs_in(lay, s_lo, s_hi) if c is not e and _is_dated(c)]
     if here:
         return min(here, key=lambda c: _distance(c, e.start, e.end))
-    p_lo = _span_of(lay.paras, e.start, len(lay.text))[0]
-    earlier = [c for c in _exprs_in(lay, p_lo, s_lo) if dated(c)]
-    return earlier[-1] if earlier else None
+    return _last_before(lay, _span_of(lay.paras, e.start, len(lay.text))[0], s_lo, lay.last_dated)
+
+
+def _last_before(lay: _Layout, lo: int, hi: int, last: list[int]) -> Expr | None:
+    """The last expression starting in [lo, hi) that `last` (a _last_index table) marks."""
+    i = bisect.bisect_left(lay.starts, hi) - 1
+    j = last[i] if i >= 0 else -1
+    return lay.exprs[j] if j >= 0 and lay.exprs[j].start >= lo else None

@@ -92,10 +92,8 @@ def added_usage(folder: Path, now: dt.datetime) -> tuple[int, int]:
 
 def addition_refused(settings: Settings, n_articles: int, n_bytes: int,
                      now: dt.datetime | None = None) -> str | None:
-    """Why adding `n_articles` articles of `n_bytes` would break a limit, as a plain sentence."""
-    if n_articles > settings.max_articles_per_upload:
-        return (f"This upload holds {n_articles} articles; the limit is "
-                f"{settings.max_articles_per_upload} per upload. Split it into smaller files.")
+    """Why adding `n_articles` articles of `n_bytes` would break the hourly quota or the cap
+    on added bytes, as a plain sentence (parse_upload enforces the per-upload limit)."""
     recent, total = added_usage(settings.articles_dir / "added", now or dt.datetime.now(dt.timezone.utc))
     if recent + n_articles > settings.max_articles_per_hour:
         return (f"{recent} articles were added in the last hour and the limit is "

@@ -26,6 +26,7 @@ from .geocoding import Resolver
 from .models import AREA_KINDS, Article, Mention, Place, Problem
 from .nominatim import NominatimClient
 from .places import Recogniser
+from .textin import keep_copy
 from .ranking import rank
 
 log = logging.getLogger(__name__)
@@ -138,7 +139,7 @@ def open_resolver(settings: Settings, online: bool | None = None) -> tuple[Resol
     corrections, problems = Corrections.load(settings.corrections_path)
     cache = GeocodeCache(settings.cache_path)
     if settings.cache_export_path.exists():
-        cache.import_jsonl(settings.cache_export_path)
+        problems += cache.import_jsonl(settings.cache_export_path)[1]
     client = NominatimClient(settings) if settings.nominatim_enabled else None
     return Resolver(settings, corrections, cache, client), cache, problems
 
@@ -157,8 +158,8 @@ def article_events(resolver: Resolver, article: Article, analysed, unresolved: C
 def build_events(settings: Settings, *, workers: int = 1, online: bool | None = None,
                  progress: Callable[[Iterable], Iterable] = lambda it: it) -> tuple[pd.DataFrame, Summary]:
     articles, problems = load_articles(settings.articles_dir)
-    resolver, cache, correction_problems = open_resolver(settings, online)
-    summary = Summary(articles=len(articles), rejected=problems + correction_problems)
+    resolver, cache, input_problems = open_resolver(settings, online)
+    summary = Summary(articles=len(articles), rejected=problems + input_problems)
     rows: list[dict] = []
     try:
         analysed = analyse_all(articles, settings, workers)
@@ -168,7 +169,13 @@ def build_events(settings: Settings, *, workers: int = 1, online: bool | None = 
         summary.resolved = sum(1 for r in rows if r["lat"] is not None)
         summary.add_stats(resolver.stats)
         summary.network_note = resolver.network_off_reason
-        cache.export_jsonl(settings.cache_export_path)
+        export = settings.cache_export_path
+        if any(p.path == str(export) for p in input_problems):
+            # The rewrite below drops the lines that did not load: keep them for the operator.
+            kept = keep_copy(export)
+            summary.rejected.append(Problem(str(export), f"the lines above were skipped; the file "
+                                            f"as it was is kept as {kept.name}"))
+        cache.export_jsonl(export)
     finally:
         cache.close()
     return to_frame(rows), summary

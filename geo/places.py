@@ -313,18 +313,22 @@ class Recogniser:
 
     # -- names the text marks as places
     def _context_mentions(self, text: str, mentions: list[Mention]) -> list[Mention]:
-        taken = [(mn.start, mn.end) for mn in mentions]
+        # Characters inside a mention: checking a name's own characters keeps this linear
+        # (comparing with every mention was quadratic on a long text).
+        taken = bytearray(len(text))
+        for mn in mentions:
+            taken[mn.start:mn.end] = b"\x01" * (mn.end - mn.start)
         extra = []
         for pattern, windows in zip(_CONTEXT_CUES, (_of_windows, _after_windows)):
             for m in _cue_matches(pattern, text, windows(text)):
                 s, e = m.span("name")
                 words = re.split(r"[ -]", m.group("name"))
-                if any(s < te and ts < e for ts, te in taken):
+                if taken.find(1, s, e) >= 0:
                     continue
                 if any(_zipf(w.lower()) >= 3.5 for w in words if w.lower() not in {"al", "el"}):
                     continue  # "the Islamic State camp", "The town of Many"
                 cue = m.group("cue").lower()
                 extra.append(Mention(start=s, end=e, surface=text[s:e], key=name_key(text[s:e]),
                                      candidates=(), cue=f"context:{cue}"))
-                taken.append((s, e))
+                taken[s:e] = b"\x01" * (e - s)
         return sorted(mentions + extra, key=lambda mn: mn.start)

@@ -1,14 +1,17 @@
 """Raw input to clean values: bytes to text, text cleaning, publication dates, titles.
 
 Every refusal is a BadInput carrying the reason (and line) that geo.articles turns
-into a Problem naming the file; nothing here knows about files or formats.
+into a Problem naming the file; nothing here knows about formats. keep_copy saves a bad
+input file before a rewrite could drop the lines that did not load.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
 import shlex
+import shutil
 import unicodedata
+from pathlib import Path
 
 FORMATS = ".txt, .md, .csv or .jsonl"
 TITLE_CHARS = 90
@@ -115,3 +118,18 @@ def decode(data: bytes, label: str) -> str:
         raise BadInput(f"not UTF-8: byte 0x{data[e.start]:02x} at byte offset {e.start} cannot be "
                        f"decoded (probably Latin-1); convert it with: iconv -f latin1 -t utf-8 "
                        f"{shlex.quote(label)} > fixed.txt and replace the file", line) from None
+
+
+def keep_copy(path: Path) -> Path:
+    """Copy `path` to `<name>.bad-<UTC time>` beside it (never over another copy), for the
+    operator to repair, before the file is rewritten without the lines that did not load."""
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    for n in range(1, 1000):
+        target = path.with_name(f"{path.name}.bad-{stamp}" + (f"-{n}" if n > 1 else ""))
+        try:
+            with open(target, "xb") as out, open(path, "rb") as src:
+                shutil.copyfileobj(src, out)
+            return target
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{path}.bad-{stamp}: too many copies; clean up the folder")

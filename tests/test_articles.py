@@ -85,7 +85,7 @@ def test_link_note_is_read_kept_and_saved(tmp_path):
     write(tmp_path, "a.md", FM.replace("source: AP", f"source: AFP via Rappler\nlink_note: {note}"))
     (art,), problems = load_articles(tmp_path)
     assert problems == [] and (art.source, art.link_note) == ("AFP via Rappler", note)
-    (again,), _ = load_articles(save_article(art, tmp_path / "out").parent)
+    (again,), _ = load_articles(save_article(art, tmp_path / "out", editor="test").parent)
     assert again.link_note == note
 
 
@@ -321,8 +321,8 @@ def test_duplicate_id_inside_one_csv(tmp_path):
 def test_save_round_trips_and_never_overwrites(tmp_path):
     art = Article(id="2019-03-03-x", title='He said "rats": Baghouz', published=dt.date(2019, 3, 3),
                   text="Text with --- inside.\n\n---\nand more.", source="AP", url="https://e.org/a")
-    first = save_article(art, tmp_path)
-    second = save_article(art, tmp_path)
+    first = save_article(art, tmp_path, editor="test")
+    second = save_article(art, tmp_path, editor="test")
     assert (first.name, second.name) == ("2019-03-03-x.md", "2019-03-03-x-2.md")
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp left
     found, problems = load_articles(tmp_path)
@@ -341,5 +341,5 @@ def test_save_failure_leaves_no_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr(articles.os, "replace", fail)
     with pytest.raises(OSError):
-        save_article(art, tmp_path)
+        save_article(art, tmp_path, editor="test")
     assert list(tmp_path.iterdir()) == []

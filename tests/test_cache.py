@@ -81,7 +81,7 @@ def test_export_import_is_stable_text(tmp_path, cache):
     assert "é" in text  # readable in a diff, not \u escapes
 
     with GeocodeCache(tmp_path / "other.sqlite") as other:
-        assert other.import_jsonl(first) == 3
+        assert other.import_jsonl(first) == (3, [])
         second = tmp_path / "again.jsonl"
         other.export_jsonl(second)
         assert second.read_text(encoding="utf-8") == text
@@ -112,14 +112,14 @@ def test_import_keeps_the_more_recent_answer(tmp_path, cache):
     ('{"query": "x", "params": {}, "status": "not_found", "candidates": [], "raw": "", '
      '"asked_at": "yesterday"}', "ISO 8601"),
 ])
-def test_bad_import_line_names_file_and_line_and_loads_nothing(tmp_path, cache, bad, message):
+def test_bad_import_line_names_file_and_line_and_the_good_lines_load(tmp_path, cache, bad, message):
     good = ('{"query": "Hajin", "params": {}, "status": "not_found", "candidates": [], '
             '"raw": "[]", "asked_at": "2019-01-01T00:00:00+00:00"}')
     path = tmp_path / "geocache.jsonl"
     path.write_text(good + "\n\n" + bad + "\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=f"geocache.jsonl:3: .*{message}"):
-        cache.import_jsonl(path)
-    assert len(cache) == 0
+    count, (problem,) = cache.import_jsonl(path)
+    assert count == 1 and len(cache) == 1  # one bad line does not cost every cached answer
+    assert str(problem).startswith(f"{path}:3: ") and message in problem.reason
 
 
 # --- two processes writing and one reading at the same time ---------------------------------

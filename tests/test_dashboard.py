@@ -239,7 +239,8 @@ def test_added_article_appears_without_restart(tmp_path, monkeypatch):
     at = ok(at.run())
     assert not at.error, [e.value for e in at.error]
     assert any("Added 1 article" in s.value for s in at.success)
-    assert list((data / "articles" / "added").glob("*.md"))
+    (saved,) = (data / "articles" / "added").glob("*.md")
+    assert f'added_by: "{EDITOR["email"]}"' in saved.read_text(encoding="utf-8")
     at.slider(key="day").set_value(dt.date(2019, 6, 10))
     at.radio(key="mode").set_value("day")
     at = ok(at.run())

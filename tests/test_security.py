@@ -15,7 +15,7 @@ import pytest
 import streamlit as st
 
 from geo import editing, maps
-from geo.config import ROOT, ConfigError, Settings
+from geo.config import MAX_UPLOAD_ARTICLES, ROOT, ConfigError, Settings
 from tests.datadir import copy_data
 from tests.test_dashboard import (EDITOR, app_test_mod, downloads, editor_app, layer, media,  # noqa: F401
                                   ok, provenance_of)
@@ -185,9 +185,10 @@ def test_limit_per_upload(tmp_path):
                      for n in range(3))
     s = Settings.from_env({"GEO_DATA_DIR": str(data), "GEO_MAX_ARTICLES_PER_UPLOAD": "2"})
     from geo.articles import parse_upload
-    articles, _ = parse_upload("many.jsonl", rows.encode(), s.max_upload_bytes)
-    assert "per upload" in editing.addition_refused(s, len(articles), len(rows))
-    assert editing.addition_refused(s, 2, len(rows)) is None
+    articles, problems = parse_upload("many.jsonl", rows.encode(), s.max_upload_bytes,
+                                      max_articles=s.max_articles_per_upload)
+    assert not articles and "per upload" in str(problems[0])
+    assert Settings().max_articles_per_upload == MAX_UPLOAD_ARTICLES  # one owner of the default
 
 
 def test_a_second_rebuild_is_refused_while_one_runs(monkeypatch, tmp_path):
