@@ -8,14 +8,17 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from .dates import EventDate
 from .event_types import classify
 from .models import EVENT_COLUMNS, Article, Mention, Place
 from .names import name_key
+
+if TYPE_CHECKING:  # the dashboard imports this module; dateparser is only needed to build
+    from .dates import EventDate
 
 _SENTENCE_END = re.compile(r"(?<=[.!?\u201d\"])\s+(?=[A-Z\u201c\"“#])|\n\s*\n|\n")
 MODES = ("cumulative", "day", "window")
