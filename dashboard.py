@@ -162,10 +162,7 @@ def controls_ui(outlets: list[str]) -> dict:
                         format_func=MODE_LABELS.get)
         window = st.number_input("Window (days)", 1, 60, 7, key="window", bind="query-params",
                                  disabled=mode != "window")
-        playing = st.session_state.get("playing", False)
         speed = st.selectbox("Playback speed", list(SPEEDS), index=1, key="speed")
-        st.button("⏸ Pause" if playing else "▶ Play", key="play", on_click=toggle_play,
-                  help="Steps the date one day at a time; the map updates in place.")
         st.header("Filters")
         types = st.multiselect("Event type", EVENT_TYPES, key="types", bind="query-params",
                                placeholder="all types")
@@ -259,16 +256,22 @@ def map_ui(fit, collection: dict, key: str = "map", height: int = 540) -> None:
 def timeline_spec(start: dt.date, day: dt.date) -> dict:
     """Bars of mentions per day and type, with the shown dates shaded (a plain Vega-Lite spec:
     building it through Altair validated the whole chart on every slider move)."""
-    band = {"start": pd.Timestamp(start).isoformat(), "end": (pd.Timestamp(day) + pd.Timedelta(hours=23)).isoformat()}
+    # Days in UTC throughout: a reader's time zone must not move a bar, or a click, to another day.
+    band = {"start": pd.Timestamp(start).isoformat() + "Z",
+            "end": (pd.Timestamp(day) + pd.Timedelta(hours=23)).isoformat() + "Z"}
     return {"layer": [
         {"data": {"values": [band]}, "mark": {"type": "rect", "opacity": 0.18, "color": "#1f77b4"},
-         "encoding": {"x": {"field": "start", "type": "temporal"}, "x2": {"field": "end"}}},
-        {"mark": "bar", "encoding": {
-            "x": {"field": "day", "type": "temporal", "timeUnit": "yearmonthdate", "title": None},
-            "y": {"field": "mentions", "type": "quantitative", "aggregate": "sum", "title": "mentions"},
+         "encoding": {"x": {"field": "start", "type": "temporal", "scale": {"type": "utc"}},
+                      "x2": {"field": "end"}}},
+        {"mark": {"type": "bar", "cursor": "pointer"},
+         "params": [{"name": "pick", "select": {"type": "point", "encodings": ["x"], "nearest": True}}],
+         "encoding": {
+            "x": {"field": "day", "type": "temporal", "timeUnit": "utcyearmonthdate", "title": None,
+                  "scale": {"type": "utc"}},
+            "y": {"field": "mentions", "type": "quantitative", "aggregate": "sum", "title": None},
             "color": {"field": "event_type", "type": "nominal", "legend": None,
                       "scale": {"domain": list(maps.COLORS), "range": list(maps.COLORS.values())}},
-            "tooltip": [{"field": "day", "type": "temporal", "timeUnit": "yearmonthdate", "title": "day"},
+            "tooltip": [{"field": "day", "type": "temporal", "timeUnit": "utcyearmonthdate", "title": "day"},
                         {"field": "event_type", "type": "nominal"},
                         {"field": "mentions", "type": "quantitative"}]}}]}
 
@@ -278,7 +281,18 @@ def timeline_ui(counts: pd.DataFrame, day: dt.date, view: dict, first: dt.date) 
         return
     start = {"cumulative": first, "day": day,
              "window": day - dt.timedelta(days=view["window"] - 1)}[view["mode"]]
-    st.vega_lite_chart(counts, timeline_spec(start, day), height=110, width="stretch")
+    st.vega_lite_chart(counts, timeline_spec(start, day), height=100, width="stretch", key="timeline",
+                       on_select=jump_to_bar, selection_mode="pick",
+                       alt="Mentions per day by event type; click a bar to go to that day")
+
+
+def jump_to_bar() -> None:
+    """A click on a timeline bar moves the date there. A widget callback runs before the
+    script, so the slider is created with the new day."""
+    day = ev.picked_day(st.session_state.get("timeline"))
+    if day is not None:
+        st.session_state["day"] = day
+        pause()
 
 
 def brief_ui(brief: pd.DataFrame) -> None:
@@ -499,15 +513,28 @@ def editing_ui(df: pd.DataFrame, settings: Settings, editor: Editor) -> None:
             st.dataframe(pd.DataFrame([c.__dict__ for c in existing]), hide_index=True, width="stretch")
 
 
+def header_ui() -> None:
+    """One compact line (title and the play button) so the slider and the map fit above the fold;
+    the introduction waits in an expander. Play sits here, not in the sidebar, because phones
+    hide the sidebar; outside the fragment, so a click also restarts the fragment's timer."""
+    title, play = st.columns([5, 1], vertical_alignment="center")
+    title.markdown("**The last IS territory in eastern Syria, day by day**")
+    playing = st.session_state.get("playing", False)
+    play.button("⏸ Pause" if playing else "▶ Play", key="play", on_click=toggle_play, width="stretch",
+                help="Steps the date one day at a time; the map updates in place.")
+    with st.expander("About this map"):
+        st.markdown(
+            "From the Hajin offensive of September 2018 to the fall of Baghouz in March 2019: every "
+            "point is a place named in a dated report, placed by an offline gazetteer and dated from the "
+            "article's own words. Click a point for the sentences behind it, click a bar of the timeline "
+            "to go to that day, or read the day brief below the map. Time, filters and the legend are in "
+            "the sidebar. The bundled briefs are summaries written for this project from the cited "
+            "reporting; the seed article is a Press Association report.")
+
+
 def main() -> None:
     settings = settings_ui()
-    st.title("The last IS territory in eastern Syria, day by day")
-    st.markdown(
-        "From the Hajin offensive of September 2018 to the fall of Baghouz in March 2019: every "
-        "point is a place named in a dated report, placed by an offline gazetteer and dated from the "
-        "article's own words. Click a point for the sentences behind it, or read the day brief below "
-        "the map. The bundled briefs are summaries written for this project from the cited "
-        "reporting; the seed article is a Press Association report.")
+    header_ui()
     show_flash()
     editor = editor_ui(settings)
     df = events_or_stop(settings.events_path)

@@ -8,14 +8,17 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from .dates import EventDate
 from .event_types import classify
 from .models import EVENT_COLUMNS, Article, Mention, Place
 from .names import name_key
+
+if TYPE_CHECKING:  # the dashboard imports this module; dateparser is only needed to build
+    from .dates import EventDate
 
 _SENTENCE_END = re.compile(r"(?<=[.!?\u201d\"])\s+(?=[A-Z\u201c\"“#])|\n\s*\n|\n")
 MODES = ("cumulative", "day", "window")
@@ -248,6 +251,23 @@ def per_day(df: pd.DataFrame, clock: str = "event") -> pd.DataFrame:
     out = (df.dropna(subset=[column]).groupby([column, "event_type"]).size()
            .rename("mentions").reset_index().rename(columns={column: "day"}))
     return out.sort_values("day", kind="stable").reset_index(drop=True)
+
+
+def picked_day(state, param: str = "pick") -> dt.date | None:
+    """The day of the timeline bar a reader clicked, from a Vega-Lite chart's selection state
+    ({"selection": {"pick": [{"utcyearmonthdate_day": <ms since 1970, UTC>}]}}); None when
+    nothing is picked or the payload is not understood."""
+    try:
+        picks = (state or {}).get("selection", {}).get(param) or []
+        values = [v for k, v in picks[0].items() if k == "day" or k.endswith("_day")]
+    except (AttributeError, IndexError, TypeError):
+        return None
+    if not values:
+        return None
+    value = values[0]
+    stamp = pd.to_datetime(value, unit="ms", utc=True, errors="coerce") if isinstance(value, (int, float)) \
+        else pd.to_datetime(value, utc=True, errors="coerce")
+    return None if pd.isna(stamp) else stamp.date()
 
 
 def day_brief(df: pd.DataFrame, mask: np.ndarray | None = None) -> pd.DataFrame:

@@ -351,3 +351,15 @@ def test_map_payload_matches_st_folium(app, bundled, monkeypatch):
     for name in theirs:
         if name != "on_change":
             assert ours[name] == theirs[name], name
+
+
+def test_timeline_is_a_control_and_the_header_is_one_line(app):
+    """The timeline asks for click selections ("pick", read by geo.events.picked_day, tested there
+    and in the browser); play is in the main column (phones hide the sidebar), the
+    introduction in an expander."""
+    at = ok(app.run())
+    chart = at.get("vega_lite_chart")[0].proto
+    assert list(chart.selection_mode) == ["pick"]
+    assert '"pick"' in chart.spec and "utcyearmonthdate" in chart.spec
+    assert at.button(key="play") and "play" not in [b.key for b in at.sidebar.button]
+    assert not at.title and at.expander[0].label == "About this map"

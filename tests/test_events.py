@@ -4,7 +4,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import pytest
 
+from geo import events as ev
 from geo.events import Sentences, read_events, select, to_frame, write_events
 from geo.models import EVENT_COLUMNS
 
@@ -63,3 +65,17 @@ def test_sentence_bounds():
     later = "Hajin fell. Baghouz held out."
     s, e = Sentences(later).bounds(later.index("Baghouz"), later.index("Baghouz") + 7)
     assert later[s:e] == "Baghouz held out."  # a sentence that starts at the mention
+
+
+@pytest.mark.parametrize("state, want", [
+    ({"selection": {"pick": [{"utcyearmonthdate_day": "2018-10-19T00:00:00.000Z"}]}}, dt.date(2018, 10, 19)),
+    ({"selection": {"pick": [{"utcyearmonthdate_day": 1551398400000}]}}, dt.date(2019, 3, 1)),
+    ({"selection": {"pick": [{"day": "2019-03-23"}]}}, dt.date(2019, 3, 23)),
+    ({"selection": {"pick": []}}, None),
+    ({"selection": {}}, None),
+    (None, None),
+    ({"selection": {"pick": [{"event_type": "air strike"}]}}, None),
+    ({"selection": {"pick": [{"utcyearmonthdate_day": "not a date"}]}}, None),
+])
+def test_picked_day_reads_the_timeline_selection(state, want):
+    assert ev.picked_day(state) == want
