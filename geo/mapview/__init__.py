@@ -1,8 +1,9 @@
 """The map component: Leaflet, our map script and the offline basemap, served by the app.
 
-Everything the map runs comes from assets/ (Leaflet 1.9.4 from npm, BSD-2-Clause;
-Natural Earth land and borders, public domain; see assets/README.md): the only outside
-request left is the tile server of `Settings.tiles`, and none with GEO_TILES=none.
+Everything the map runs comes from assets/ (Leaflet 1.9.4 from npm; Natural Earth land
+and borders; GSHHG rivers; licences and how each file was made in assets/README.md):
+the only outside request left is the tile server of `Settings.tiles`, none with
+GEO_TILES=none. Failed or absent tiles leave the bundled basemap visible.
 
 The dashboard registers `component_js()`/`component_css()` once as a Streamlit
 custom component (the public `st.components.v2` API) and hands it `payload(...)` on

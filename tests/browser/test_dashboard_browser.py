@@ -220,3 +220,24 @@ def test_outside_hosts_are_the_tile_server_or_none(page, bundled_app, tileless_a
     assert page.locator(".geo-map .leaflet-tile").count() == 0
     page.screenshot(path=artifacts / "tiles-none.png")
     assert outside_hosts(page.blocked) == set(), page.blocked
+
+
+def test_html_export_opens_offline(page, bundled_app, artifacts):
+    """The standalone export carries Leaflet, the basemap and the points: with every outside
+    request aborted it still draws them, and a popup opens."""
+    df = maps.with_snippets(ev.read_events(bundled_app.data / "events.csv"))
+    collection = maps.features(df)
+    towns = mapview.read_towns(bundled_app.data / "gazetteer.csv")
+    export = artifacts / "export.html"
+    export.write_text(maps.standalone_map(collection, {"note": "{{ 7*7 }}"}, maps.bounds(df), towns=towns),
+                      encoding="utf-8")
+    page.set_content(export.read_text(encoding="utf-8"))
+    wait_points(page, len(collection["features"]))
+    page.wait_for_function(f"{BASEMAP_PIXELS} > 10000", timeout=WAIT_MS)
+    assert len(page.locator(".geo-town-label").all_inner_texts()) == len(towns)
+    click_point(page)
+    page.wait_for_selector(".geo-map .leaflet-popup-content h4", timeout=WAIT_MS)
+    assert "{{ 7*7 }}" in page.locator("#provenance").text_content()
+    assert outside_hosts(page.blocked) <= {"tile.openstreetmap.org"}
+    page.screenshot(path=artifacts / "export.png")
+    assert not page.errors, page.errors
