@@ -2,9 +2,9 @@
 
 UI only: widgets, cached loaders and layout; the data work is in geo/. Data
 comes prebuilt from data/events.csv (`python -m geo build`); no geocoding and no
-network happen on a rerun. The base map is identical on every run and the points
-travel as one GeoJSON layer through `feature_group_to_add`, so moving the slider
-(or playback) swaps the points without reloading the map.
+network happen on a rerun. The map is our own component (geo/mapview, Streamlit's
+public components v2 API): its base map is the same on every run and only the points
+layer's data travels, so moving the slider (or playback) swaps the points in place.
 """
 from __future__ import annotations
 
@@ -17,16 +17,14 @@ from pathlib import Path
 
 from dataclasses import dataclass
 
-import folium
-import folium.elements
 import numpy as np
 import pandas as pd
 import streamlit as st
-import streamlit_folium as stf
+import streamlit.components.v2 as components
 
 from geo import events as ev
-from geo import maps
-from geo.config import ConfigError, Settings
+from geo import mapview, maps
+from geo.config import ConfigError, Settings, Tiles
 from geo.corrections import Correction, Corrections
 from geo.editing import Editor, RebuildBusy, addition_refused, editor_for, rebuild_lock
 from geo.event_types import EVENT_TYPES
@@ -204,53 +202,29 @@ def step_playback(first: dt.date, last: dt.date, speed: float) -> None:
     st.session_state["day"] = min(last, day + dt.timedelta(days=1))
 
 
-POINTS_SLOT = "@POINTS@"  # where the layer's JSON goes in the recorded feature-group script
+@st.cache_resource
+def map_component():
+    """Registered once per process: Leaflet, the basemap and the map script travel with it."""
+    return components.component("baghouz_map", js=mapview.component_js(), css=mapview.component_css(),
+                                isolate_styles=False)
 
 
 @st.cache_resource(max_entries=4)
-def map_frame(fit_json: str, key: str) -> dict:
-    """st_folium's component arguments for the base map and an empty points layer, made once
-    per data version. st_folium re-renders the map and runs regexes over the whole points
-    script on every run (~100 ms at 2k points); here a slider move only splices in the JSON.
-    Same steps, same order as streamlit-folium 0.27's st_folium (tests compare the payloads)."""
-    base = maps.base_map(json.loads(fit_json))
-    base.get_root().render()
-    base.render()
-    html, header, leaflet = stf._get_html(base), stf._get_header(base), stf._get_map_string(base)
-    layer = maps.PointsLayer({"type": "FeatureCollection", "features": []})
-    layer.json = POINTS_SLOT
-    group = folium.FeatureGroup(name="events")
-    layer.add_to(group)
-    head, tail = stf._get_feature_group_string(group, map=base).split(POINTS_SLOT)
-    css, js = [], []
-    for elem in walk_elements(base):
-        css += [href for _, href in getattr(elem, "default_css", [])]
-        js += [src for _, src in getattr(elem, "default_js", [])]
-    return {"script": leaflet, "header": header, "html": html, "id": stf.get_full_id(base),
-            "key": stf.generate_js_hash(leaflet, key, False), "returned_objects": [], "default": {},
-            "zoom": None, "center": None, "return_on_hover": False, "layer_control": None,
-            "pixelated": False, "css_links": list(dict.fromkeys(css)), "js_links": list(dict.fromkeys(js)),
-            "wrap_longitude": False, "feature_group": (head, tail)}
+def map_frame(fit_json: str, tiles: Tiles | None, gazetteer: str, gaz_stamp: tuple[int, int]) -> mapview.Frame:
+    """The base map, made once per data version: a slider move only appends the points' JSON."""
+    return mapview.frame(json.loads(fit_json), tiles, load_towns(gazetteer, gaz_stamp))
 
 
-def walk_elements(element):
-    if isinstance(element, folium.elements.JSCSSMixin):
-        yield element
-    for child in getattr(element, "_children", {}).values():
-        yield from walk_elements(child)
+@st.cache_data
+def load_towns(path: str, stamp: tuple[int, int]) -> list[list]:
+    return mapview.read_towns(Path(path))
 
 
-def map_ui(fit, collection: dict, key: str = "map", height: int = 540) -> None:
-    """The map: the same base every run, the points swapped in (as st_folium's feature group)."""
-    frame = map_frame(json.dumps(fit), key)
-    head, tail = frame["feature_group"]
-    hash_key = frame["key"]
-
-    def on_change() -> None:
-        st.session_state[key] = st.session_state.get(hash_key, {})
-
-    stf._component_func(**{**frame, "feature_group": head + maps.PointsLayer(collection).json + tail},
-                        height=height, width=None, on_change=on_change)
+def map_ui(fit, collection: dict, settings: Settings, key: str = "map") -> None:
+    """The map: the same base every run, the points layer swapped in place by the browser."""
+    gazetteer = settings.gazetteer_path
+    frame = map_frame(json.dumps(fit), settings.tiles, str(gazetteer), version(gazetteer))
+    map_component()(key=key, data=frame.payload(collection), height=mapview.MAP_HEIGHT)
 
 
 def timeline_spec(start: dt.date, day: dt.date) -> dict:
@@ -330,7 +304,8 @@ def exports_ui(prep: Prepared, mask: np.ndarray, settings: Settings, view: dict)
 
     def html_file() -> str:
         manifest = ev.provenance(table[mask], settings, view, corrections, built)
-        return maps.standalone_map(points.features(mask), manifest, fit)
+        towns = load_towns(str(settings.gazetteer_path), version(settings.gazetteer_path))
+        return maps.standalone_map(points.features(mask), manifest, fit, settings.tiles, towns)
 
     stem = f"baghouz-{view['day']}-{view['mode']}"
     c1, c2, c3 = st.columns(3)
@@ -362,8 +337,8 @@ def view_ui(prep: Prepared, settings: Settings, view: dict) -> None:
     collection = prep.points.features(mask)
     map_col, side_col = st.columns([3, 1])
     with map_col:
-        map_ui(prep.fit, collection)
-        st.caption("Map data © OpenStreetMap contributors. Click a point for the sentences behind it.")
+        map_ui(prep.fit, collection, settings)
+        st.caption("Click a point for the sentences behind it.")
     with side_col:
         st.subheader("Countries and regions")
         st.caption("Named in the reports, too broad to pin.")

@@ -19,6 +19,7 @@ MAX_UPLOAD_ARTICLES = 50
 # The campaign region: the Euphrates valley from Raqqa to al-Qaim and the
 # north-east up to al-Hol. (south, west, north, east) in degrees.
 CAMPAIGN_VIEWBOX = (33.0, 38.0, 37.5, 42.5)
+DEFAULT_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png|© OpenStreetMap contributors"
 
 
 class ConfigError(ValueError):
@@ -65,6 +66,27 @@ def _emails(name: str, raw: str) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
+class Tiles:
+    """A raster tile server for the map: URL template and the attribution it requires."""
+    url: str
+    attribution: str
+
+
+def _tiles(name: str, raw: str) -> Tiles | None:
+    """'URL|attribution' (URL with {z}, {x} and {y}), or 'none' for the offline basemap only."""
+    if raw.strip().lower() in {"none", "off"}:
+        return None
+    url, sep, attribution = raw.partition("|")
+    url, attribution = url.strip(), attribution.strip()
+    how = "use 'https://host/{z}/{x}/{y}.png|attribution', or 'none' for the offline basemap"
+    if not sep or not attribution:
+        raise ConfigError(f"{name}={raw!r}: the tile server's attribution is missing; {how}")
+    if not url.startswith(("https://", "http://")) or any(f"{{{k}}}" not in url for k in "zxy"):
+        raise ConfigError(f"{name}={raw!r}: the URL needs http(s) and {{z}}, {{x}}, {{y}}; {how}")
+    return Tiles(url, attribution)
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path = ROOT / "data"
     nominatim_enabled: bool = False
@@ -84,6 +106,7 @@ class Settings:
     max_articles_per_upload: int = MAX_UPLOAD_ARTICLES
     max_articles_per_hour: int = 200
     max_added_bytes: int = 20_000_000  # all of data/articles/added together
+    tiles: Tiles | None = _tiles("GEO_TILES", DEFAULT_TILES)  # None: the offline basemap only
     # The compiled gazetteer is keyed on its sources, so one folder serves every data dir.
     index_dir: Path = ROOT / "data" / ".index"
     extra: Mapping[str, str] = field(default_factory=dict)
@@ -169,6 +192,8 @@ class Settings:
                                        ("GEO_MAX_ADDED_BYTES", "max_added_bytes", 1e12)):
             if name in env:
                 changes[field_name] = int(_number(name, env[name], 1, high))
+        if "GEO_TILES" in env:
+            changes["tiles"] = _tiles("GEO_TILES", env["GEO_TILES"])
         s = replace(s, **changes)
         if s.nominatim_enabled and s.nominatim_domain == "nominatim.openstreetmap.org" \
                 and s.user_agent == DEFAULT_USER_AGENT:

@@ -1,9 +1,9 @@
-"""Events -> one folium GeoJSON layer (escaped text, styles by type and precision).
+"""Events -> the map's points as one GeoJSON layer (escaped text, styles by type and precision).
 
-Every string from an article is HTML-escaped here, before folium writes it into
-the page: folium inserts tooltip and popup fields as raw HTML, and the map frame
-can reach the app. Drawing one GeoJSON layer instead of a Marker per point keeps
-a rerun at tens of milliseconds for thousands of places.
+Every string from an article is HTML-escaped here, before it reaches the page:
+Leaflet inserts tooltip and popup fields as HTML, and the map runs in the app's
+page. One GeoJSON layer instead of a marker per point keeps a rerun at tens of
+milliseconds for thousands of places.
 """
 from __future__ import annotations
 
@@ -11,15 +11,13 @@ import html
 import json
 from urllib.parse import urlparse
 
-import folium
 import numpy as np
 import pandas as pd
-from branca.element import Element, Template
 
+from . import mapview
+from .config import Settings, Tiles
 from .event_types import DEFAULT_TYPE, EVENT_TYPES
 
-CAMPAIGN_CENTER = (34.75, 40.6)
-CAMPAIGN_ZOOM = 8
 PINNED_KINDS = ("city", "town", "village", "camp", "site")
 # One colour per type (ColorBrewer-like, distinguishable on the OSM base map).
 COLORS = {
@@ -195,86 +193,6 @@ def _style(feature: dict) -> dict:
             "fillOpacity": p["opacity"], "radius": p["radius"], "dashArray": None}
 
 
-def base_map(fit: list[list[float]] | None = None) -> folium.Map:
-    """Identical on every run for the same data, so st_folium swaps only the layer.
-
-    `fit` should be the bounds of the whole data set (not of the current
-    selection): it then changes only when articles or corrections change.
-    """
-    m = folium.Map(location=CAMPAIGN_CENTER, zoom_start=CAMPAIGN_ZOOM, tiles="OpenStreetMap",
-                   control_scale=True, prefer_canvas=False)
-    if fit:
-        m.fit_bounds(fit, max_zoom=11)
-    return m
-
-
-class PointsLayer(folium.map.Layer):
-    """The points as one Leaflet GeoJSON layer whose JSON is written once, by json.dumps.
-
-    folium.GeoJson re-walks every feature for styles, tooltips and popups (about
-    0.5 s for 2k points); here each feature carries its style and the popup and
-    tooltip are bound once on the layer, filled on demand from the (already
-    escaped) properties. The variable is named geo_json_* like folium's.
-    """
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJson(null, {
-            pointToLayer: function (feature, latlng) {
-                return L.circleMarker(latlng, feature.properties.style);
-            },
-        });
-        function {{ this.get_name() }}_add (data) {
-            {{ this.get_name() }}.addData(data);
-        }
-        {{ this.get_name() }}_add({{ this.json }});
-        {{ this.get_name() }}.bindTooltip(function (layer) {
-            return layer.feature.properties.tooltip;
-        }, {"sticky": true, "className": "foliumtooltip"});
-        {{ this.get_name() }}.bindPopup(function (layer) {
-            return layer.feature.properties.popup;
-        }, {"maxWidth": 420, "className": "foliumpopup"});
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-        """)
-
-    def __init__(self, collection: dict, name: str = "events"):
-        super().__init__(name=name)
-        self._name = "GeoJson"
-        # Inside <script> only "</" and "<!--" can end or confuse it; escaping every "<"
-        # as folium does would make the (tag-heavy) popups 30 % bigger.
-        self.json = json.dumps(collection, ensure_ascii=False).replace("</", "<\\/").replace("<!--", "\\u003c!--")
-
-
-    def render(self, **kwargs) -> None:
-        # Added as plain text: folium would compile the output as a Jinja template
-        # (a second per 5 MB of JSON), and would evaluate any "{{ }}" an article holds.
-        script = self._template.module.__dict__["script"](self, kwargs)
-        self.get_root().script.add_child(RawHtml(script), name=self.get_name())
-
-
-class RawHtml(Element):
-    """Markup that goes into the page exactly as given.
-
-    folium.Element(text) compiles `text` as a Jinja template: "{{ 7*7 }}" in an article
-    title would become 49, and worse, run code on the server. Everything we add to a
-    folium page goes through this class instead, so no text is ever template source.
-    """
-
-    def __init__(self, text: str):
-        super().__init__()
-        self.text = text
-
-    def render(self, **kwargs) -> str:
-        return self.text
-
-
-def points_layer(collection: dict, name: str = "events") -> folium.FeatureGroup:
-    fg = folium.FeatureGroup(name=name)
-    if collection["features"]:
-        PointsLayer(collection, name=name).add_to(fg)
-    return fg
-
-
 def legend_html() -> str:
     """The key to colours, sizes and symbols (static text: no article content)."""
     swatch = ('<span style="display:inline-block;width:11px;height:11px;border-radius:50%;'
@@ -316,16 +234,11 @@ def export_geojson(df: pd.DataFrame) -> dict:
     return {"type": "FeatureCollection", "features": feats}
 
 
-def standalone_map(collection: dict, manifest: dict, fit: list[list[float]] | None = None) -> str:
-    """A self-contained HTML map of the current view, with a legend and its provenance manifest."""
-    m = base_map(fit)
-    points_layer(collection).add_to(m)
-    m.get_root().html.add_child(RawHtml(
-        '<div style="position:fixed;bottom:24px;left:10px;z-index:9999;background:white;'
-        'padding:6px 8px;border:1px solid #999">' + legend_html() + "</div>"))
-    # Data, not markup: the manifest holds titles, links, the URL's filters and editors'
-    # reasons. Escaping "<" keeps "</script>" in any of them from closing the element.
-    m.get_root().html.add_child(RawHtml(
-        '<script type="application/json" id="provenance">'
-        + json.dumps(manifest, ensure_ascii=False).replace("<", "\\u003c") + "</script>"))
-    return m.get_root().render()
+def standalone_map(collection: dict, manifest: dict, fit: list[list[float]] | None = None,
+                   tiles: Tiles | None = Settings.tiles, towns: list[list] = ()) -> str:
+    """A self-contained HTML map of the current view, with a legend and its provenance manifest
+    (as JSON data in <script type="application/json" id="provenance">). It opens offline:
+    Leaflet and the basemap are inside; only `tiles` are fetched, when reachable."""
+    legend = f'<div class="geo-legend">{legend_html()}</div>'
+    return mapview.standalone_html(collection, fit, tiles, list(towns), overlays=legend,
+                                   data_blocks={"provenance": manifest})

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.config import CAMPAIGN_VIEWBOX, ConfigError, Settings
+from geo.config import CAMPAIGN_VIEWBOX, ConfigError, Settings, Tiles
 
 
 def test_defaults_are_offline():
@@ -30,11 +30,23 @@ def test_environment_and_secrets():
     ({"GEO_VIEWBOX": "40,38,33,42"}, "south must be below north"),
     ({"GEO_COUNTRY_CODES": "syria"}, "two-letter"),
     ({"GEO_NOMINATIM_SCHEME": "ftp"}, "http or https"),
+    ({"GEO_TILES": "https://t.example.org/{z}/{x}/{y}.png"}, "attribution is missing"),
+    ({"GEO_TILES": "https://t.example.org/{z}/{y}.png|© Example"}, "{z}, {x}, {y}"),
+    ({"GEO_TILES": "file:///tiles/{z}/{x}/{y}.png|© Example"}, "GEO_TILES='file:"),
+    ({"GEO_TILES": ""}, "or 'none' for the offline basemap"),
 ])
 def test_bad_values_name_the_setting(env, words):
     with pytest.raises(ConfigError, match=None) as err:
         Settings.from_env(env)
     assert words in str(err.value)
+
+
+def test_tiles_default_to_openstreetmap_and_can_be_switched_off():
+    assert Settings.from_env({}).tiles == Tiles("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+                                                "© OpenStreetMap contributors")
+    assert Settings.from_env({"GEO_TILES": " None "}).tiles is None
+    own = Settings.from_env({"GEO_TILES": "https://tiles.example.org/{z}/{x}/{y}.png | © Example, ODbL"})
+    assert own.tiles == Tiles("https://tiles.example.org/{z}/{x}/{y}.png", "© Example, ODbL")
 
 
 def test_public_server_needs_an_identifying_agent():

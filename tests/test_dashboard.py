@@ -1,8 +1,8 @@
 """The dashboard under Streamlit's AppTest, on a private copy of the bundled data.
 
-The map component is not rendered by AppTest, but its whole payload (base map
-script and the points layer) is in the component's json_args: the tests count
-the GeoJSON features there and compare them with what geo.events/geo.maps say
+The map component is not rendered by AppTest, but its data (the base map's view,
+tiles and town labels, and the points layer) is in the component's proto: the tests
+count the GeoJSON features there and compare them with what geo.events/geo.maps say
 the same view should hold.
 """
 from __future__ import annotations
@@ -41,18 +41,14 @@ def app(monkeypatch, bundled):
     st.cache_data.clear()
 
 
-def payload(at: AppTest) -> str:
-    return at.get("component_instance")[0].proto.json_args
+def payload(at: AppTest) -> dict:
+    """The map component's data, decoded as the browser decodes it."""
+    return json.loads(at.get("bidi_component")[0].proto.bytes)
 
 
 def layer(at: AppTest) -> list[dict]:
-    """The GeoJSON features the points layer hands to Leaflet, decoded as the browser sees them."""
-    script = json.loads(payload(at))["feature_group"] or ""
-    feats = []
-    for m in re.finditer(r"geo_json_\w+_add\(", script):
-        data, _ = json.JSONDecoder().raw_decode(script, m.end())
-        feats += data["features"]
-    return feats
+    """The GeoJSON features the points layer hands to Leaflet."""
+    return payload(at)["points"]["features"]
 
 
 def n_points(at: AppTest) -> int:
@@ -118,18 +114,18 @@ def test_renders_with_map_slider_and_points(app, bundled):
     first, last = ev.day_range(df)
     assert slider.value == last
     assert n_points(at) == expected_points(bundled, last) > 5
-    assert "fitBounds" in json.loads(payload(at))["script"]
+    assert payload(at)["view"]["fit"] == maps.bounds(ev.read_events(bundled / "events.csv"))
 
 
 def test_slider_changes_points_but_not_the_base_map(app, bundled):
     at = ok(app.run())
-    before, script = n_points(at), json.loads(payload(at))["script"]
+    before, base = n_points(at), {k: v for k, v in payload(at).items() if k != "points"}
     ok(at.slider(key="day").set_value(dt.date(2018, 10, 1)).run())
     after = n_points(at)
     assert after == expected_points(bundled, dt.date(2018, 10, 1))
     assert after < before
-    # The same base map script means st_folium keeps the map and swaps only the layer.
-    assert json.loads(payload(at))["script"] == script
+    # The same base map means the browser keeps the map and swaps only the layer.
+    assert {k: v for k, v in payload(at).items() if k != "points"} == base
 
 
 def test_modes_and_clocks_change_counts_as_expected(app, bundled):
@@ -309,7 +305,7 @@ def test_hostile_article_is_escaped_in_the_payload(tmp_path, monkeypatch):
     assert "&lt;script&gt;window.__pwned" in html_fields  # ...as escaped text
     for bad in ("<script", "<img", "javascript:", "onerror=\"", "href=\"javascript"):
         assert bad not in html_fields, bad
-    assert "<script>window" not in payload(at)
+    assert b"<script>window" not in at.get("bidi_component")[0].proto.bytes
     brief = next(m.value for m in at.markdown if m.value.startswith("- **"))
     assert "<script>" not in brief and "\\<script\\>" in brief
     st.cache_data.clear()
@@ -330,29 +326,6 @@ def test_play_steps_one_day_and_pause_stops(app):
     assert at.slider(key="day").value == dt.date(2019, 1, 2)
 
 
-def test_map_payload_matches_st_folium(app, bundled, monkeypatch):
-    """The dashboard sends the component exactly what st_folium would for the same map and layer
-    (it only skips re-rendering the unchanged base map on every run)."""
-    import streamlit_folium as stf
-    calls = []
-    monkeypatch.setattr(stf, "_component_func", lambda **kw: calls.append(kw))
-    day = dt.date(2019, 3, 1)
-    at = app
-    at.query_params["day"] = day.isoformat()
-    ok(at.run())
-    ours = calls[-1]
-    df = maps.with_snippets(ev.read_events(bundled / "events.csv"))
-    collection = maps.features(ev.select(df, day))
-    assert collection["features"]
-    stf.st_folium(maps.base_map(maps.bounds(df)), feature_group_to_add=maps.points_layer(collection),
-                  key="map", height=540, use_container_width=True, returned_objects=[])
-    theirs = calls[-1]
-    assert set(ours) == set(theirs)
-    for name in theirs:
-        if name != "on_change":
-            assert ours[name] == theirs[name], name
-
-
 def test_timeline_is_a_control_and_the_header_is_one_line(app):
     """The timeline asks for click selections ("pick", read by geo.events.picked_day, tested there
     and in the browser); play is in the main column (phones hide the sidebar), the
@@ -363,3 +336,21 @@ def test_timeline_is_a_control_and_the_header_is_one_line(app):
     assert '"pick"' in chart.spec and "utcyearmonthdate" in chart.spec
     assert at.button(key="play") and "play" not in [b.key for b in at.sidebar.button]
     assert not at.title and at.expander[0].label == "About this map"
+
+
+def test_map_component_gets_the_layer_as_data_and_its_code_from_the_app(app, bundled, monkeypatch):
+    """The map's code (Leaflet included) is the app's own and the same on every run; a
+    slider move changes only the data; GEO_TILES picks the tile server or none."""
+    at = ok(app.run())
+    proto = at.get("bidi_component")[0].proto
+    code = proto.js_content
+    assert "Leaflet 1.9.4" in code and "export default mount" in code and not proto.js_source_path
+    assert payload(at)["tiles"]["url"].startswith("https://tile.openstreetmap.org/")
+    towns = payload(at)["towns"]
+    assert ["Hajin", 34.6894, 40.8308] in towns
+    ok(at.slider(key="day").set_value(dt.date(2018, 12, 1)).run())
+    assert at.get("bidi_component")[0].proto.js_content == code
+    monkeypatch.setenv("GEO_TILES", "none")
+    st.cache_resource.clear()
+    at = ok(AppTest.from_file(APP, default_timeout=30).run())
+    assert payload(at)["tiles"] is None and payload(at)["towns"] == towns

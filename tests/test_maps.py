@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from geo import events as ev
-from geo import maps
+from geo import mapview, maps
+from geo.config import Tiles
 from geo.event_types import EVENT_TYPES
 from geo.models import EVENT_COLUMNS
 
@@ -76,13 +77,25 @@ def test_every_type_has_a_colour_in_the_legend():
     assert "approximate location" in legend and "publication" in legend
 
 
-def test_base_map_is_identical_for_the_same_data():
+def test_map_frame_is_identical_for_the_same_data_and_payload_is_json():
     df = frame({}, {"place": "Hajin", "lat": 34.69, "lon": 40.83})
     fit = maps.bounds(df)
     assert fit == [[34.41, 40.78], [34.74, 41.0]]
-    a, b = maps.base_map(fit), maps.base_map(fit)
-    strip = lambda m: re.sub(r"_[0-9a-f]{32}", "", m.get_root().render())
-    assert strip(a) == strip(b)
+    tiles = Tiles("https://t.example.org/{z}/{x}/{y}.png", "© Example")
+    a, b = mapview.frame(fit, tiles, [["Hajin", 34.69, 40.83]]), mapview.frame(fit, tiles, [["Hajin", 34.69, 40.83]])
+    assert a == b
+    data = json.loads(a.payload(maps.features(df)))
+    assert data["view"]["fit"] == fit and data["tiles"]["attribution"] == "© Example"
+    assert len(data["points"]["features"]) == 2
+
+
+def test_towns_come_from_the_gazetteer(tmp_path):
+    gazetteer = tmp_path / "gazetteer.csv"
+    gazetteer.write_text("name,variants,lat,lon,kind,country,pinned,source\n"
+                         "Hajin,,34.6894,40.8308,town,SY,yes,x\nNowhere,,,,village,SY,no,x\n"
+                         "Hajin pocket,,34.7,40.8,region,SY,no,x\n<b>Bad</b>,,34,40,village,SY,yes,x\n")
+    assert mapview.read_towns(gazetteer) == [["Hajin", 34.6894, 40.8308], ["<b>Bad</b>", 34.0, 40.0]]
+    assert mapview.read_towns(tmp_path / "missing.csv") == []
 
 
 def test_exports():
@@ -93,8 +106,13 @@ def test_exports():
     json.dumps(geo)  # plain JSON types only
     text = ev.to_csv_text(df)
     assert text.splitlines()[0].split(",") == list(EVENT_COLUMNS)
-    page = maps.standalone_map(maps.features(df), {"note": "</script><script>bad()"})
-    assert "</script><script>bad()" not in page and "bad()" in page
+    hostile = "</script><script>bad()</script>{{ 7*7 }}{% if 1 %}x{% endif %}<img src=x onerror=alert(1)>"
+    page = maps.standalone_map(maps.features(df), {"note": hostile, "place": hostile})
+    assert "</script><script>bad()" not in page and "bad()" in page and "<img src=x" not in page
+    assert "{{ 7*7 }}" in page and "{% if 1 %}" in page  # never evaluated as a template
+    assert page.count("</script>") == page.count("<script")  # nothing closed a script early
+    assert "Leaflet 1.9.4" in page and '"borders"' in page  # opens offline: Leaflet and basemap inside
+    assert not re.search(r'<(script|link)[^>]+(src|href)=', page)  # no outside scripts or styles
 
 
 def test_filters_and_variants():

@@ -2,12 +2,13 @@
 
 Serves dashboard.py with `streamlit run` on 127.0.0.1 over a synthetic data dir
 (tests/benchmarks/synth.py: N events over P places and 200 days), opens it in Debian's
-headless Chromium through the browser-test harness (tests/browser/conftest.py: CDN assets
-from node_modules, blank tiles, nothing leaves the machine), then presses the date slider's
-arrow key again and again. Each press is timed from the keydown event (main page clock) to
-the last change of the map frame's DOM, once the frame has been quiet for --quiet ms
-(settled); the point count must have changed or been redrawn. Prints the median and the
-streamlit process's peak resident memory (VmHWM from /proc).
+headless Chromium through the browser-test harness (tests/browser/conftest.py: every
+outside request aborted, so tiles fail and the offline basemap shows), then presses the
+date slider's arrow key again and again. Each press is timed by
+tests/browser/mapprobe.press_and_settle: from the keydown event to the animation frame
+after the last change of the map's points, once the layer was swapped and nothing
+changed for --quiet ms (settled). Prints the median and the streamlit process's peak
+resident memory (VmHWM from /proc).
 
     python tests/benchmarks/bench_browser.py                      # 10k events / 2k places
     python tests/benchmarks/bench_browser.py --events 1000 --places 200 --presses 20
@@ -28,15 +29,7 @@ sys.path.insert(0, str(ROOT))
 from geo.events import write_events  # noqa: E402
 from tests.benchmarks.synth import events  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, App, _route  # noqa: E402
-
-POINTS = "path.leaflet-interactive"
-SLIDER = '[data-testid="stSlider"] input[type="range"]'
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-WATCH = """() => {  // in the map frame: remember when the points last changed
-    window.__changed = Date.now();
-    new MutationObserver(() => { window.__changed = Date.now(); })
-        .observe(document.body, {childList: true, subtree: true});
-}"""
+from tests.browser.mapprobe import POINTS, SLIDER, WATCH, press_and_settle  # noqa: E402, F401
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -52,20 +45,6 @@ def make_data(tmp: Path, n_events: int, n_places: int) -> Path:
     shutil.copy(ROOT / "data" / "gazetteer.csv", data)
     write_events(events(n_events, n_places, 200), data / "events.csv")
     return data
-
-
-def press_and_settle(page, frame, slider, key: str, quiet_ms: int) -> tuple[float, int]:
-    """One key press; returns (ms from keydown to the last change of the map, points after)."""
-    frame.evaluate("window.__changed = 0")
-    slider.press(key)
-    frame.wait_for_function("window.__changed > 0", timeout=60_000)  # the layer was swapped
-    while True:  # settled: no change in the map frame for quiet_ms
-        page.wait_for_timeout(quiet_ms / 4)
-        last = frame.evaluate("window.__changed")
-        if frame.evaluate("Date.now()") - last >= quiet_ms:
-            break
-    pressed = page.evaluate("window.__pressed")
-    return last - pressed, frame.locator(POINTS).count()
 
 
 def main() -> None:
@@ -89,16 +68,14 @@ def main() -> None:
             page.route("**/*", lambda route: _route(route, blocked))
             t = time.perf_counter()
             page.goto(app.url + (f"?{args.query}" if args.query else ""), wait_until="domcontentloaded", timeout=120_000)
-            frame = page.wait_for_selector(MAP_IFRAME, timeout=120_000).content_frame()
-            frame.wait_for_selector(POINTS, timeout=120_000)
+            page.wait_for_selector(POINTS, timeout=120_000)
             first_ms = (time.perf_counter() - t) * 1000
-            frame.evaluate(WATCH)
-            page.evaluate("document.addEventListener('keydown', () => { window.__pressed = Date.now(); }, true)")
+            page.evaluate(WATCH)
             slider = page.locator(SLIDER).first
             slider.focus()
             times, counts = [], []
             for _ in range(args.presses):
-                ms, n = press_and_settle(page, frame, slider, "ArrowLeft", args.quiet)
+                ms, n = press_and_settle(page, slider, "ArrowLeft", args.quiet)
                 times.append(ms)
                 counts.append(n)
             browser.close()

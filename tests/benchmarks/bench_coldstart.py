@@ -3,7 +3,7 @@
 Each launch starts a new server process on a free 127.0.0.1 port (empty caches) over a copy of
 data/ (editing off) and a new browser context (empty browser cache) in Debian's headless
 Chromium, routed by the browser-test harness so nothing leaves the machine. The clock starts
-just before the process is spawned and stops when the map frame holds its first point.
+just before the process is spawned and stops when the map holds its first point.
 The browser is launched once, before the first clock starts.
 
     python tests/benchmarks/bench_coldstart.py              # median of 3 launches
@@ -26,9 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, _route  # noqa: E402
-
-POINTS = "path.leaflet-interactive"
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+from tests.browser.mapprobe import POINTS  # noqa: E402
 
 
 def launch(data: Path, log: Path) -> tuple[subprocess.Popen, str]:
@@ -89,8 +87,7 @@ def main() -> None:
                 try:
                     healthy.append(wait_healthy(proc, url, log))
                     page.goto(url, wait_until="commit", timeout=60_000)
-                    frame = page.wait_for_selector(MAP_IFRAME, timeout=60_000).content_frame()
-                    frame.wait_for_selector(POINTS, timeout=60_000)
+                    page.wait_for_selector(POINTS, timeout=60_000)
                     totals.append(time.perf_counter() - t)
                 finally:
                     context.close()

@@ -1,16 +1,14 @@
 """Real-browser harness: the dashboard served by `streamlit run` on 127.0.0.1, Debian's Chromium.
 
-Nothing leaves the machine: CDN requests are answered from tests/browser/node_modules
-(installed by .ci/browser-setup.sh), map tiles with a blank PNG, and anything else
-not on 127.0.0.1 is aborted and logged. With CI=true a missing browser fails the
-run instead of skipping it.
+Nothing leaves the machine: every request that is not for 127.0.0.1 is aborted and
+recorded in `page.blocked`, as a reader without internet would see it (the app serves
+Leaflet and the offline basemap itself; only map tiles come from outside). With
+CI=true a missing browser fails the run instead of skipping it.
 """
 from __future__ import annotations
 
-import base64
 import logging
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -23,27 +21,11 @@ import pytest
 from tests.datadir import copy_data
 
 ROOT = Path(__file__).resolve().parents[2]
-HERE = Path(__file__).resolve().parent
-MODULES = HERE / "node_modules"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
 SETUP = "bash .ci/browser-setup.sh"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
-BLANK_PNG = base64.b64decode(  # 1x1 light grey PNG: tiles show as a plain background
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGN49+4dAAWYAsspex20AAAAAElFTkSuQmCC")
-TILE_HOSTS = re.compile(r"(^|\.)(tile\.openstreetmap\.org|basemaps\.cartocdn\.com|tile\.opentopomap\.org)$")
-# CDN URL -> file under node_modules (None: an optional stylesheet answered empty).
-CDN_RULES = [
-    (re.compile(r"https://cdn\.jsdelivr\.net/npm/((?:@[^/@]+/)?[^/@]+)@[^/]+/(.+)"), r"\1/\2"),
-    (re.compile(r"https://code\.jquery\.com/jquery-[\d.]+\.min\.js"), "jquery/dist/jquery.min.js"),
-    (re.compile(r"https://cdnjs\.cloudflare\.com/ajax/libs/Leaflet\.awesome-markers/[^/]+/(.+)"),
-     r"leaflet.awesome-markers/dist/\1"),
-    (re.compile(r"https://netdna\.bootstrapcdn\.com/bootstrap/3\.0\.0/css/bootstrap-glyphicons\.css"), None),
-    (re.compile(r"https://cdn\.jsdelivr\.net/gh/python-visualization/folium/.+\.css"), None),
-]
-TYPES = {".js": "application/javascript", ".css": "text/css", ".png": "image/png",
-         ".svg": "image/svg+xml", ".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf"}
 log = logging.getLogger("browser")
 
 
@@ -112,7 +94,6 @@ def artifacts() -> Path:
 @pytest.fixture(scope="session")
 def browser():
     _need(Path(CHROMIUM).exists(), f"{CHROMIUM} is missing")
-    _need((MODULES / "leaflet" / "dist" / "leaflet.js").exists(), f"{MODULES} has no leaflet")
     from playwright.sync_api import sync_playwright
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
@@ -128,26 +109,17 @@ def bundled_app(browser, tmp_path_factory, artifacts):
 
 
 def _route(route, blocked: list[str]) -> None:
+    """Loopback goes through; anything else is aborted and recorded (no stand-ins)."""
     url = route.request.url
-    host = urlparse(url).hostname or ""
-    if host == "127.0.0.1":
+    if urlparse(url).hostname == "127.0.0.1":
         return route.continue_()
-    if TILE_HOSTS.search(host):
-        return route.fulfill(status=200, body=BLANK_PNG, content_type="image/png")
-    for pattern, target in CDN_RULES:
-        m = pattern.match(url.split("?")[0])
-        if not m:
-            continue
-        if target is None:
-            return route.fulfill(status=200, body="", content_type="text/css")
-        path = MODULES / m.expand(target)
-        if path.is_file():
-            return route.fulfill(status=200, body=path.read_bytes(),
-                                 content_type=TYPES.get(path.suffix, "application/octet-stream"))
-        break
     blocked.append(url)
-    log.warning("blocked request to %s", url)
+    log.info("blocked request to %s", url)
     return route.abort()
+
+
+def outside_hosts(blocked: list[str]) -> set[str]:
+    return {urlparse(url).hostname or url for url in blocked}
 
 
 @pytest.fixture

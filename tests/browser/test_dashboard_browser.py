@@ -1,7 +1,9 @@
-"""The dashboard in a real browser: points on the map, slider and permalink, popups, hostile text.
+"""The dashboard in a real browser: points on the map, slider and permalink, popups, hostile text,
+the offline basemap, playback, and which outside hosts the page asks for.
 
-Every check leaves a screenshot in tests/artifacts/. Expected counts come from the
-same geo functions the app uses, applied to the served data.
+Every request off this machine is aborted (conftest), so these tests see what a reader
+without internet sees. Every check leaves a screenshot in tests/artifacts/. Expected
+counts come from the same geo functions the app uses, applied to the served data.
 """
 from __future__ import annotations
 
@@ -14,52 +16,34 @@ import pytest
 from geo import events as ev
 from geo import maps
 
+from geo import mapview
 from tests.datadir import HOSTILE_ARTICLE as HOSTILE, copy_data
 
-from .conftest import ROOT, App
+from .conftest import ROOT, App, outside_hosts
+from .mapprobe import MAP, POINTS, SLIDER, WAIT_MS, count, open_map, wait_points
 
-POINTS = "path.leaflet-interactive"
-SLIDER = '[data-testid="stSlider"] input[type="range"]'
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-WAIT_MS = 30_000
+
 def expected(app: App, day: dt.date, mode: str = "cumulative", clock: str = "event") -> int:
     df = ev.read_events(app.data / "events.csv")
     return len(maps.features(ev.select(df, day, mode, clock=clock))["features"])
 
 
-def open_map(page, url: str):
-    """Load the app and return the map's frame once Leaflet has drawn its points."""
-    page.goto(url)
-    handle = page.wait_for_selector(MAP_IFRAME, timeout=WAIT_MS)
-    frame = handle.content_frame()
-    frame.wait_for_selector(POINTS, timeout=WAIT_MS)
-    return frame
-
-
-def wait_points(frame, n: int) -> None:
-    frame.wait_for_function(f"document.querySelectorAll('{POINTS}').length === {n}", timeout=WAIT_MS)
-
-
-def count(frame) -> int:
-    return frame.locator(POINTS).count()
-
-
-def click_point(page, frame) -> None:
+def click_point(page) -> None:
     """Click, with the real mouse, a point that no other point covers, once the map is still."""
-    page.locator(MAP_IFRAME).evaluate("e => e.scrollIntoView({block: 'center'})")
+    page.locator(MAP).evaluate("e => e.scrollIntoView({block: 'center'})")
     shapes = "Array.from(document.querySelectorAll('%s')).map(p => p.getAttribute('d')).join()" % POINTS
     previous = None
-    for _ in range(40):  # the map settles after fitBounds and the iframe's resize
-        now = frame.evaluate(shapes)
+    for _ in range(40):  # the map settles after fitBounds and the page's layout
+        now = page.evaluate(shapes)
         if now == previous:
             break
         previous = now
         page.wait_for_timeout(250)
-    index = frame.evaluate("""(() => Array.from(document.querySelectorAll('%s')).findIndex(p => {
+    index = page.evaluate("""(() => Array.from(document.querySelectorAll('%s')).findIndex(p => {
         const r = p.getBoundingClientRect();
         return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) === p; }))()""" % POINTS)
     assert index >= 0, "every point is covered by another one"
-    box = frame.locator(POINTS).nth(index).bounding_box()
+    box = page.locator(POINTS).nth(index).bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
 
 
@@ -70,8 +54,8 @@ def slider_text(page) -> str:
 def test_map_shows_expected_points(page, bundled_app, artifacts):
     df = ev.read_events(bundled_app.data / "events.csv")
     last = ev.day_range(df)[1]
-    frame = open_map(page, bundled_app.url)
-    wait_points(frame, expected(bundled_app, last))
+    open_map(page, bundled_app.url)
+    wait_points(page, expected(bundled_app, last))
     page.screenshot(path=artifacts / "points.png", full_page=False)
     assert not page.blocked or all("127.0.0.1" not in u for u in page.blocked)
     assert not page.errors, page.errors
@@ -80,33 +64,36 @@ def test_map_shows_expected_points(page, bundled_app, artifacts):
 def test_slider_keys_swap_points_without_reloading_the_map(page, bundled_app, artifacts):
     df = ev.read_events(bundled_app.data / "events.csv")
     first, last = ev.day_range(df)
-    frame = open_map(page, bundled_app.url)
-    wait_points(frame, expected(bundled_app, last))
-    frame.evaluate("window.__keep = 1")
+    open_map(page, bundled_app.url)
+    wait_points(page, expected(bundled_app, last))
+    version = int(page.locator(MAP).get_attribute("data-version"))
+    page.evaluate("window.__keep = document.querySelector('.geo-map .leaflet-map-pane')")
     slider = page.locator(SLIDER).first
     slider.focus()
     slider.press("Home")  # the first day: only the earliest points
-    wait_points(frame, expected(bundled_app, first))
+    wait_points(page, expected(bundled_app, first))
     for _ in range(40):  # forty days on, one arrow press a day
         slider.press("ArrowRight")
     target = first + dt.timedelta(days=40)
     page.wait_for_function(f"document.location.search.includes('day={target.isoformat()}')", timeout=WAIT_MS)
-    wait_points(frame, expected(bundled_app, target))
+    wait_points(page, expected(bundled_app, target))
     assert expected(bundled_app, first) != expected(bundled_app, target)
-    # The same iframe document is still there: the layer was swapped, the map not reloaded.
-    assert page.wait_for_selector(MAP_IFRAME).content_frame().evaluate("window.__keep") == 1
+    # The same Leaflet map is still there: the layer was swapped, the map not rebuilt.
+    assert page.evaluate("window.__keep === document.querySelector('.geo-map .leaflet-map-pane')")
+    assert page.locator(MAP).count() == 1
+    assert int(page.locator(MAP).get_attribute("data-version")) > int(version)
     assert target.strftime("%d %b %Y").lstrip("0") in slider_text(page) or str(target.day) in slider_text(page)
     page.screenshot(path=artifacts / "slider.png")
 
 
 def test_clicking_a_point_shows_its_sentence(page, bundled_app, artifacts):
     day = dt.date(2019, 1, 23)
-    frame = open_map(page, f"{bundled_app.url}?day={day.isoformat()}&mode=that+day")
-    wait_points(frame, expected(bundled_app, day, "day"))
-    click_point(page, frame)
-    popup = frame.wait_for_selector(".leaflet-popup-content", timeout=WAIT_MS)
+    open_map(page, f"{bundled_app.url}?day={day.isoformat()}&mode=that+day")
+    wait_points(page, expected(bundled_app, day, "day"))
+    click_point(page)
+    popup = page.wait_for_selector(".leaflet-popup-content", timeout=WAIT_MS)
     text = popup.inner_text()
-    place = frame.locator(".leaflet-popup-content h4").inner_text()
+    place = page.locator(".leaflet-popup-content h4").inner_text()
     df = ev.select(ev.read_events(bundled_app.data / "events.csv"), day, "day")
     sentences = df.loc[df["place"] == place, "sentence"]
     assert len(sentences) and any(" ".join(s.split())[:60] in " ".join(text.split()) for s in sentences)
@@ -116,13 +103,13 @@ def test_clicking_a_point_shows_its_sentence(page, bundled_app, artifacts):
 
 def test_permalink_reopens_the_same_date(page, bundled_app, artifacts):
     day = dt.date(2019, 2, 10)
-    frame = open_map(page, f"{bundled_app.url}?day={day.isoformat()}")
-    wait_points(frame, expected(bundled_app, day))
+    open_map(page, f"{bundled_app.url}?day={day.isoformat()}")
+    wait_points(page, expected(bundled_app, day))
     assert "10 Feb 2019" in slider_text(page), slider_text(page)
     # Mode and clock travel in the link too.
     day = dt.date(2019, 3, 1)
-    frame = open_map(page, f"{bundled_app.url}?day={day.isoformat()}&mode=that+day&clock=were+reported")
-    wait_points(frame, expected(bundled_app, day, "day", "published"))
+    open_map(page, f"{bundled_app.url}?day={day.isoformat()}&mode=that+day&clock=were+reported")
+    wait_points(page, expected(bundled_app, day, "day", "published"))
     assert "1 Mar 2019" in slider_text(page), slider_text(page)
     page.screenshot(path=artifacts / "permalink.png")
 
@@ -130,9 +117,9 @@ def test_permalink_reopens_the_same_date(page, bundled_app, artifacts):
 def test_readme_screenshot(page, bundled_app, artifacts):
     """Writes tests/artifacts/readme.png; with UPDATE_SCREENSHOT=1 also .streamlit/screenshot.png."""
     day = dt.date(2019, 3, 12)
-    frame = open_map(page, f"{bundled_app.url}?day={day.isoformat()}&mode=moving+window&window=14")
+    open_map(page, f"{bundled_app.url}?day={day.isoformat()}&mode=moving+window&window=14")
     df = ev.read_events(bundled_app.data / "events.csv")
-    wait_points(frame, len(maps.features(ev.select(df, day, "window", 14))["features"]))
+    wait_points(page, len(maps.features(ev.select(df, day, "window", 14))["features"]))
     page.wait_for_selector('[data-testid="stVegaLiteChart"]', timeout=WAIT_MS)
     page.wait_for_timeout(1500)  # let the chart finish drawing; the picture is not an assertion
     shot = artifacts / "readme.png"
@@ -152,10 +139,10 @@ def hostile_app(browser, tmp_path_factory, artifacts):
 
 def test_hostile_article_shows_as_text_and_runs_nothing(page, hostile_app, artifacts):
     day = dt.date(2019, 3, 4)
-    frame = open_map(page, f"{hostile_app.url}?day={day.isoformat()}&mode=that+day&place=Baghouz")
-    wait_points(frame, 1)
-    click_point(page, frame)
-    popup = frame.wait_for_selector(".leaflet-popup-content", timeout=WAIT_MS)
+    open_map(page, f"{hostile_app.url}?day={day.isoformat()}&mode=that+day&place=Baghouz")
+    wait_points(page, 1)
+    click_point(page)
+    popup = page.wait_for_selector(".leaflet-popup-content", timeout=WAIT_MS)
     text = popup.inner_text()
     assert "<script>window.__pwned=1</script>" in text  # shown, as text
     assert popup.query_selector("script, img") is None
@@ -165,6 +152,92 @@ def test_hostile_article_shows_as_text_and_runs_nothing(page, hostile_app, artif
     brief.wait_for(timeout=WAIT_MS)
     page.wait_for_timeout(1000)  # give any injected handler the chance to fire
     page.screenshot(path=artifacts / "hostile.png")
-    assert frame.evaluate("typeof window.__pwned") == "undefined"
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.dialogs == []
+
+
+# Pixels the offline basemap's canvas has drawn (land, borders): 0 means a blank background.
+BASEMAP_PIXELS = """(() => {
+    const c = document.querySelector('.geo-map .leaflet-basemap-pane canvas');
+    if (!c) return 0;
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) n += d[i] > 0;
+    return n; })()"""
+
+
+def town_labels(app: App) -> set[str]:
+    return {name for name, _, _ in mapview.read_towns(app.data / "gazetteer.csv")}
+
+
+def test_offline_page_shows_basemap_points_popups_and_playback(page, bundled_app, artifacts):
+    """Every outside request aborted (tiles included): the bundled basemap is what the reader
+    sees under the points, a popup opens, and playback steps the date and swaps the points."""
+    df = ev.read_events(bundled_app.data / "events.csv")
+    first = ev.day_range(df)[0]
+    open_map(page, f"{bundled_app.url}?day={first.isoformat()}")
+    wait_points(page, expected(bundled_app, first))
+    page.wait_for_function(f"{BASEMAP_PIXELS} > 10000", timeout=WAIT_MS)
+    labels = set(page.locator(".geo-map .geo-town-label").all_inner_texts())
+    assert labels == town_labels(bundled_app) and len(labels) > 5
+    assert outside_hosts(page.blocked) == {"tile.openstreetmap.org"}
+    page.wait_for_selector(".geo-map.geo-tiles-failed", timeout=WAIT_MS)  # tiles failed, basemap shown
+    click_point(page)
+    page.wait_for_selector(".geo-map .leaflet-popup-content h4", timeout=WAIT_MS)
+    page.screenshot(path=artifacts / "offline.png")
+    version = int(page.locator(MAP).get_attribute("data-version"))
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_function(f"Number(document.querySelector('{MAP}').dataset.version) >= {version + 3}",
+                           timeout=WAIT_MS)
+    page.get_by_role("button", name="Pause").click()
+    day = dt.datetime.strptime(slider_text(page), "%a %d %b %Y").date()
+    assert day > first + dt.timedelta(days=1)
+    wait_points(page, expected(bundled_app, day))
+    assert page.locator(MAP).count() == 1
+    assert not page.errors, page.errors
+
+
+@pytest.fixture(scope="module")
+def tileless_app(browser, tmp_path_factory, artifacts):
+    app = App(copy_data(tmp_path_factory.mktemp("tileless"), build=True), artifacts / "streamlit-tileless.log",
+              env={"GEO_TILES": "none"})
+    yield app
+    app.stop()
+
+
+def test_outside_hosts_are_the_tile_server_or_none(page, bundled_app, tileless_app, artifacts):
+    """Default settings: the page asks one outside host, the tile server; GEO_TILES=none: none."""
+    day = dt.date(2019, 2, 10)
+    open_map(page, f"{bundled_app.url}?day={day.isoformat()}")
+    wait_points(page, expected(bundled_app, day))
+    page.wait_for_load_state("networkidle")
+    assert outside_hosts(page.blocked) == {"tile.openstreetmap.org"}, page.blocked
+    page.blocked.clear()
+    open_map(page, f"{tileless_app.url}?day={day.isoformat()}")
+    wait_points(page, expected(tileless_app, day))
+    page.wait_for_function(f"{BASEMAP_PIXELS} > 10000", timeout=WAIT_MS)
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".geo-map .leaflet-tile").count() == 0
+    page.screenshot(path=artifacts / "tiles-none.png")
+    assert outside_hosts(page.blocked) == set(), page.blocked
+
+
+def test_html_export_opens_offline(page, bundled_app, artifacts):
+    """The standalone export carries Leaflet, the basemap and the points: with every outside
+    request aborted it still draws them, and a popup opens."""
+    df = maps.with_snippets(ev.read_events(bundled_app.data / "events.csv"))
+    collection = maps.features(df)
+    towns = mapview.read_towns(bundled_app.data / "gazetteer.csv")
+    export = artifacts / "export.html"
+    export.write_text(maps.standalone_map(collection, {"note": "{{ 7*7 }}"}, maps.bounds(df), towns=towns),
+                      encoding="utf-8")
+    page.set_content(export.read_text(encoding="utf-8"))
+    wait_points(page, len(collection["features"]))
+    page.wait_for_function(f"{BASEMAP_PIXELS} > 10000", timeout=WAIT_MS)
+    assert len(page.locator(".geo-town-label").all_inner_texts()) == len(towns)
+    click_point(page)
+    page.wait_for_selector(".geo-map .leaflet-popup-content h4", timeout=WAIT_MS)
+    assert "{{ 7*7 }}" in page.locator("#provenance").text_content()
+    assert outside_hosts(page.blocked) <= {"tile.openstreetmap.org"}
+    page.screenshot(path=artifacts / "export.png")
+    assert not page.errors, page.errors
