@@ -59,10 +59,11 @@ class Resolver:
             if picked:
                 return _place(picked[0], "correction", mention.candidates)
         best = mention.candidates[0] if mention.candidates else None
-        if best is not None and (best.has_point or best.kind in AREA_KINDS):
+        if best is not None and (best.has_point or best.kind in AREA_KINDS or mention.role != "literal"):
             self.stats["gazetteer"] += 1
             return _place(best, best.source, mention.candidates[1:])
-        found = self._remote(mention.surface)
+        # An associative mention is never pinned, so it is not worth a request.
+        found = self._remote(mention.surface) if mention.role == "literal" else []
         if found:
             return _place(found[0], "nominatim", found[1:])
         self.stats["unresolved"] += 1

@@ -42,6 +42,14 @@ ACTOR_SUFFIX = re.compile(r"-(?:led|backed|allied|supported|funded|sponsored|ali
 # Compared after a trailing "s" is stripped ("troops" -> "troop").
 ACTOR_NOUNS = frozenset("""troop force official soldier military army navy defence defense government
     administration authoritie diplomat envoy embassy officer president leader""".split())
+# After a town's name too: "Chicago police", "Texas officials" name who acted, not where.
+LOCAL_ACTOR_NOUNS = frozenset("police official authoritie officer mayor council".split())
+# Metonymy: a capital or a country that speaks is its government ("Washington said").
+SPEECH_VERBS = frozenset("""said say announced announce warned warn denied deny accused accuse
+    urged urge condemned condemn insisted insist denie""".split())  # "denies" -> "denie"
+# A disease named after a place ("West Nile virus", "Marburg fever") is not that place.
+DISEASE_WORDS = frozenset("viru fever flu influenza ebolaviru strain".split())  # as bare_word() leaves them
+CAPITAL_SIZE = 500_000  # a city this big that "said" something stands for its government
 TEAM_WORDS = frozenset("squad team side player coach manager fan".split())
 _ORG_OF = re.compile(r"\b(?:University|Bank|College|Institute|Museum|Church|Archbishop|Duke|Duchess|"
                      r"Prince|Princess|Earl|Bishop|Mayor|Governor)\s+of\s+$")
@@ -53,7 +61,7 @@ DIRECTION = re.compile(r"(?:(?:north|south)[- ]?(?:east|west)(?:ern)?|north(?:er
 _START = re.compile(r"(?<![\w@])(?:[A-Z\u00c0-\u00de\u0100-\u024f\u0600-\u06ff]|"
                     r"(?:al|el|as|ash|ad|ar|at|az|an)-)")
 _ARTICLE_BEFORE = re.compile(r"(?<![\w-])(?:al|el|as|ash|ad|ar|at|az|an)-$", re.IGNORECASE)
-_LOCATIVE = re.compile(r"\b(?:in|at|to|from|near|into|outside|across|around|towards?|via|"
+LOCATIVE = re.compile(r"\b(?:in|at|to|from|near|into|outside|across|around|towards?|via|"
                        r"(?:island|town|city|village|province|state) of)\s+$", re.IGNORECASE)
 # After a sentence-initial word: a verb says the word is a subject ("Mobile was hit"), not an adjective.
 _VERB_AFTER = re.compile(r"^\s(?:was|were|is|are|has|had|have|will|would|could|said|says|and\s[A-Z]|"
@@ -146,6 +154,26 @@ def _zipf(word: str) -> float:
     return zipf_frequency(word, "en")
 
 
+def bare_word(word: str) -> str:
+    """Lower case, without a possessive or one plural "s": "troops" -> "troop", "virus" -> "viru"."""
+    low = word.lower().removesuffix("'s").removesuffix("’s").rstrip("'’")
+    return low[:-1] if low.endswith("s") else low
+
+
+_PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|from|of|near|for|to|across|outside|inside)\s+$", re.IGNORECASE)
+
+
+def associative_after(word: str, cands: tuple[Candidate, ...], before: str = "") -> bool:
+    """Does the (bare_word) word after a name, with the text before it, make it an actor,
+    not a place? "US troops", "Chicago police", "Washington said", "West Nile virus"."""
+    country = any(c.kind == "country" for c in cands)
+    if word in ACTOR_NOUNS and country or word in LOCAL_ACTOR_NOUNS or word in DISEASE_WORDS:
+        return True
+    # "Officials in Bangkok said": the officials speak, Bangkok is where they are.
+    return word in SPEECH_VERBS and (country or _largest(cands) >= CAPITAL_SIZE) \
+        and not _PREPOSITION_BEFORE.search(before)
+
+
 def _is_sentence_start(text: str, start: int) -> bool:
     return start == 0 or bool(_SENTENCE_START.search(text[max(0, start - 4):start]))
 
@@ -176,6 +204,15 @@ class Recogniser:
                                         self._small_place(key_id))
         return hit
 
+    def known(self, name: str) -> tuple[tuple[Candidate, ...], tuple[Candidate, ...]]:
+        """(place candidates, demonym candidates) the gazetteer holds for a name; the place
+        tuple is shared by every call for the name (ranking caches per tuple)."""
+        key_id = self.gaz.key_id(name_key(name))
+        if key_id is None:
+            return (), ()
+        places = self._key_facts(key_id)[0]
+        return places, tuple(c for c in self.gaz.candidates_for(key_id) if c.kind == "demonym")
+
     def __call__(self, text: str) -> list[Mention]:
         folded = fold_text(text)
         mentions: list[Mention] = []
@@ -199,7 +236,7 @@ class Recogniser:
         # A surname seen once as a person ("John Bolton") is a person elsewhere too
         # ("Bolton added"), unless the text uses it as a destination ("flew to London").
         mentions = [mn for mn in mentions if mn.key not in persons
-                    or _LOCATIVE.search(text[max(0, mn.start - 12):mn.start])]
+                    or LOCATIVE.search(text[max(0, mn.start - 12):mn.start])]
         return self._context_mentions(text, mentions)
 
     def _small_place(self, key_id: int) -> bool:
@@ -233,14 +270,15 @@ class Recogniser:
         cands = self.gaz.candidates_for(key_id)
         surface = text[start:end]
         key = name_key(surface)
-        if key in CALENDAR:
-            return None
+        if key in CALENDAR or text[end:end + 1] == "$":
+            return None  # months; "US$460" is a currency
         # (The cheap tests before each regex are conditions the regex needs anyway.)
+        role = "literal"
         if text[end:end + 1] == "-" and ACTOR_SUFFIX.match(text, end):
-            return None  # "US-led"
+            role = "associative"  # "US-led"
         tail = text[max(0, start - 20):start]
         if "of" in tail and _ORG_OF.search(tail):
-            return None  # "University of Texas"
+            role = "associative"  # "University of Texas"
         lead = start
         before5 = text[max(0, start - 5):start]
         article = _ARTICLE_BEFORE.search(before5) if "-" in before5 else None
@@ -260,7 +298,7 @@ class Recogniser:
         kind_override = None
         if after:
             word = after.group(1)
-            low = word.lower().rstrip("'’s")
+            low = bare_word(word)
             if low in PLACE_WORDS:
                 if low in AREA_WORDS:
                     kind_override = "region"
@@ -268,11 +306,11 @@ class Recogniser:
                     surface = text[start:end]
             elif word[:1].isupper() and low not in CALENDAR and not word.isupper():
                 return None  # "Paris Hilton", "Manchester United", "New York Times"
-            elif low in ACTOR_NOUNS and any(c.kind == "country" for c in cands):
-                return None  # "US troops", "Iraqi forces": who acted, not where
+            elif associative_after(low, cands, text[max(0, start - 12):start]):
+                role = "associative"  # "US troops", "Chicago police", "Washington said"
             elif low in TEAM_WORDS and any(c.kind in ("country", "region") for c in cands) and \
                     text[max(0, start - 4):start].lower() == "the ":
-                return None  # "the England squad"
+                role = "associative"  # "the England squad"
         cands, only_demonyms, has_country, _ = self._key_facts(key_id)
         if only_demonyms:
             return None
@@ -293,7 +331,7 @@ class Recogniser:
                               c.country, c.population, c.source, c.ref) for c in cands)
             cands = regions
         return Mention(start=start, end=end, surface=surface, key=key, candidates=cands,
-                       cue="gazetteer")
+                       cue="gazetteer", role=role)
 
     def _plausible(self, text: str, start: int, key: str, cands: tuple[Candidate, ...]) -> bool:
         """Everyday words that are also town names need a big town or a campaign place."""
