@@ -46,9 +46,9 @@ ACTOR_NOUNS = frozenset("""troop force official soldier military army navy defen
 LOCAL_ACTOR_NOUNS = frozenset("police official authoritie officer mayor council".split())
 # Metonymy: a capital or a country that speaks is its government ("Washington said").
 SPEECH_VERBS = frozenset("""said say announced announce warned warn denied deny accused accuse
-    urged urge condemned condemn insisted insist denie""".split())  # "denies" -> "denie"
+    urged urge condemned condemn insisted insist denie called told explained added""".split())  # "denies" -> "denie"
 # A disease named after a place ("West Nile virus", "Marburg fever") is not that place.
-DISEASE_WORDS = frozenset("viru fever flu influenza ebolaviru strain".split())  # as bare_word() leaves them
+DISEASE_WORDS = frozenset("viru fever flu influenza ebolaviru strain disease hemorrhagic haemorrhagic".split())  # as bare_word() leaves them
 CAPITAL_SIZE = 500_000  # a city this big that "said" something stands for its government
 TEAM_WORDS = frozenset("squad team side player coach manager fan".split())
 _ORG_OF = re.compile(r"\b(?:University|Bank|College|Institute|Museum|Church|Archbishop|Duke|Duchess|"
@@ -154,13 +154,20 @@ def _zipf(word: str) -> float:
     return zipf_frequency(word, "en")
 
 
+def _acronym(surface: str, cands: tuple[Candidate, ...]) -> bool:
+    letters = surface.replace(".", "")
+    return len(letters) >= 2 and letters.isupper() and letters.isalpha() and not any(
+        c.kind in ("country", "region") or c.source == "campaign" for c in cands)
+
+
 def bare_word(word: str) -> str:
     """Lower case, without a possessive or one plural "s": "troops" -> "troop", "virus" -> "viru"."""
     low = word.lower().removesuffix("'s").removesuffix("’s").rstrip("'’")
     return low[:-1] if low.endswith("s") else low
 
 
-_PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|from|of|near|for|to|across|outside|inside)\s+$", re.IGNORECASE)
+_PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|from|of|near|for|to|across|outside|inside)\s+"
+                                 r"(?:(?:north|south|east|west)\w*\s+)?$", re.IGNORECASE)
 
 
 def associative_after(word: str, cands: tuple[Candidate, ...], before: str = "") -> bool:
@@ -270,8 +277,10 @@ class Recogniser:
         cands = self.gaz.candidates_for(key_id)
         surface = text[start:end]
         key = name_key(surface)
-        if key in CALENDAR or text[end:end + 1] == "$":
-            return None  # months; "US$460" is a currency
+        if key in CALENDAR or text[end:end + 1] in ("$", "/") or text[max(0, start - 1):start] in ("$", "/"):
+            return None  # months; "US$460", "$US 15" are currencies; "B/Massachusetts/2/2012" a strain
+        if _acronym(surface, cands):
+            return None  # "FAO", "EST": an acronym that is not a country or a region's short form
         # (The cheap tests before each regex are conditions the regex needs anyway.)
         role = "literal"
         if text[end:end + 1] == "-" and ACTOR_SUFFIX.match(text, end):
@@ -306,6 +315,9 @@ class Recogniser:
                     surface = text[start:end]
             elif word[:1].isupper() and low not in CALENDAR and not word.isupper():
                 return None  # "Paris Hilton", "Manchester United", "New York Times"
+            elif low in SPEECH_VERBS and _largest(cands) < CAPITAL_SIZE and not _PREPOSITION_BEFORE.search(
+                    text[max(0, start - 12):start]) and not any(c.source == "campaign" for c in cands):
+                return None  # "Hartl said", "Cordova called": a small town does not speak, a person does
             elif associative_after(low, cands, text[max(0, start - 12):start]):
                 role = "associative"  # "US troops", "Chicago police", "Washington said"
             elif low in TEAM_WORDS and any(c.kind in ("country", "region") for c in cands) and \

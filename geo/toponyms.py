@@ -20,7 +20,7 @@ from functools import lru_cache
 from .models import Candidate, Mention
 from .ner import PLACE_LABELS, Entity
 from .names import name_key
-from .places import ACTOR_SUFFIX, LOCATIVE, Recogniser, associative_after, bare_word
+from .places import ACTOR_SUFFIX, PLACE_WORDS, Recogniser, associative_after, bare_word
 
 _THE = re.compile(r"^[Tt]he\s+")
 _POSSESSIVE = re.compile(r"['’]s?$")
@@ -52,6 +52,34 @@ def _trimmed(text: str, ent: Entity) -> tuple[int, int]:
     return start, end
 
 
+# What the text says about a name no gazetteer knows: the model also tags diseases, firms and
+# surnames as places, but a real unknown place usually stands after a locative ("in Kampungu",
+# "at the Dresden Zoo"), before a place word ("the Wedza district") or in a list or an
+# "X, Y" pair with a known place ("Pingilikani, Kenya"; "Makonono, Kaluamba and Mombo").
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|on|along|to|from|near|into|outside|inside|across|around|towards?|via|"
+                              r"between|(?:island|town|city|village|province|state|area|region|"
+                              r"district|villages|towns)s? of|(?:north|south|east|west)\w* of)(?:\s+the)?\s+$",
+                              re.IGNORECASE)
+_ACCORDING = re.compile(r"\baccording\s+to\s+$", re.IGNORECASE)
+_LIST_GAP = re.compile(r"^(?:,\s*|\s+and\s+|,\s*and\s+|\s+or\s+|['’]s\s+)$")  # ... "Kiev's Maidan"
+
+
+def _placed(text: str, mentions: list[Mention], n: int) -> bool:
+    """Is there evidence beyond the model that mentions[n], which no gazetteer knows, is a place?"""
+    m = mentions[n]
+    if any(ch.isdigit() for ch in m.surface):
+        return False  # "H5N1"
+    before = text[max(0, m.start - 24):m.start]
+    if _LOCATIVE_BEFORE.search(before) and not _ACCORDING.search(before):
+        return True
+    after = _NEXT_WORD.match(text[m.end:m.end + 20])
+    if after and after.group(1) in PLACE_WORDS:
+        return True
+    neighbours = [mentions[k] for k in (n - 1, n + 1) if 0 <= k < len(mentions)]
+    return any(o.role == "literal" and _LIST_GAP.match(text[min(m.end, o.end):max(m.start, o.start)])
+               for o in neighbours)
+
+
 class Toponyms:
     """Gazetteer matches and model entities -> mentions with roles."""
 
@@ -74,12 +102,14 @@ class Toponyms:
         return hit
 
     def __call__(self, text: str, ents: list[Entity]) -> list[Mention]:
-        kept, taken = [], []
+        kept, taken, doubtful = [], [], set()
         for m in self.recognise(text):
             taken.append((m.start, m.end))
-            judged = self._judge(text, m, _first_overlap(ents, m.start, m.end))
+            judged, doubt = self._judge(text, m, _first_overlap(ents, m.start, m.end))
             if judged is not None:
                 kept.append(judged)
+                if doubt:
+                    doubtful.add(judged.start)
         for ent in ents:
             if ent.label in PLACE_LABELS or ent.label == "NORP":
                 if not any(_overlaps(s, e, ent.start, ent.end) for s, e in taken):
@@ -87,23 +117,32 @@ class Toponyms:
                     if added is not None:
                         kept.append(added)
                         taken.append((added.start, added.end))
-        return sorted(kept, key=lambda m: m.start)
+                        if not added.candidates and added.role == "literal":
+                            doubtful.add(added.start)
+        kept.sort(key=lambda m: m.start)
+        return [m for n, m in enumerate(kept) if m.start not in doubtful or _placed(text, kept, n)]
 
-    def _judge(self, text: str, m: Mention, ent: Entity | None) -> Mention | None:
-        """A gazetteer match in the light of the entity it overlaps."""
+    def _judge(self, text: str, m: Mention, ent: Entity | None) -> tuple[Mention | None, bool]:
+        """A gazetteer match in the light of the entity it overlaps, and whether the text must
+        confirm it (the model calls the very same words a person or an organisation)."""
         if ent is None or m.cue.startswith("context:"):
-            return m
-        if ent.label == "PERSON":
-            campaign = any(c.source == "campaign" for c in m.candidates)
-            located = LOCATIVE.search(text[max(0, m.start - 12):m.start])
-            inside_longer = ent.start < m.start or ent.end > m.end
-            return m if located or (campaign and not inside_longer) else None
-        if ent.label == "ORG":
-            if ent.start < m.start or ent.end > m.end:
-                return replace(m, role="associative")
-            if m.surface.replace(".", "").isupper() and not LOCATIVE.search(text[max(0, m.start - 12):m.start]):
-                return None  # an acronym the model reads as an organisation ("FDA", "E.U.")
-        return m
+            return m, False
+        exact = (ent.start, ent.end) == (m.start, m.end)
+        if ent.label == "NORP" and exact and self.recognise.known(m.surface)[1]:
+            return replace(m, role="associative"), False  # "Somali refugees": a nationality as an adjective
+        if ent.label not in ("PERSON", "ORG"):
+            return m, False
+        if not exact:
+            if ent.start > m.start or ent.end < m.end:
+                return m, False  # the gazetteer holds the longer name: "al-Hol camp" (PERSON "al-Hol")
+            # "John Bolton", "Mazlum Kobane"; "the University of Texas"
+            return (None, False) if ent.label == "PERSON" else (replace(m, role="associative"), False)
+        # The small model often reads foreign place names as people or organisations
+        # ("Botswana", "Lelystad"): a country, a region, a city or a curated campaign place stands;
+        # another name stands where the text places it ("in Lelystad"), see _placed.
+        strong = any(c.kind in ("country", "region", "natural feature") or c.source == "campaign"
+                     or c.population >= 100_000 for c in m.candidates)
+        return m, not strong
 
     def _from_model(self, text: str, ent: Entity) -> Mention | None:
         start, end = _trimmed(text, ent)
