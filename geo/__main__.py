@@ -42,6 +42,7 @@ def _build(args, settings: Settings) -> int:
 
 
 def _extract(args, settings: Settings) -> int:
+    from .geocoding import search_context
     from .pipeline import Analyser, open_resolver
     from .toponyms import geonames_id
 
@@ -66,8 +67,9 @@ def _extract(args, settings: Settings) -> int:
                 continue
             mentions, dates = analyser(text, published)
             places = []
+            context = search_context(mentions)
             for i, m in enumerate(mentions):
-                p = resolver.resolve(str(doc_id), m)
+                p = resolver.resolve(str(doc_id), m, context)
                 if p is None:
                     continue
                 picked = m.candidates[0] if m.candidates and p.source != "correction" else None

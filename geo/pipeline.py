@@ -23,7 +23,7 @@ from .config import Settings
 from .corrections import Corrections
 from .dates import EventDate, date_mentions
 from .events import article_rows, mention_contexts, to_frame
-from .geocoding import Resolver
+from .geocoding import Resolver, search_context
 from .models import AREA_KINDS, Article, Mention, Place, Problem
 from .nominatim import NominatimClient
 from .ner import Entity
@@ -164,7 +164,8 @@ def build_events(settings: Settings, *, workers: int = 1, online: bool | None = 
     try:
         analysed = analyse_all(articles, settings, workers, fast)
         for article, (mentions, dates, contexts) in progress(zip(articles, analysed)):
-            places: list[Place | None] = [resolver.resolve(article.id, m) for m in mentions]
+            context = search_context(mentions)
+            places: list[Place | None] = [resolver.resolve(article.id, m, context) for m in mentions]
             for m, p in zip(mentions, places):
                 if p is not None and not p.resolved and p.kind not in AREA_KINDS and m.role == "literal":
                     summary.unresolved[m.surface] += 1

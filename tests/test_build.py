@@ -181,6 +181,10 @@ def test_a_name_only_the_model_finds_goes_to_nominatim_and_fast_never_asks(tmp_p
         df, _ = build_events(settings)
         street = df.set_index("surface").loc["Tishreen Street"]
         assert [r.params["q"] for r in server.searches()] == ["Tishreen Street"]
+        # narrowed to the article's context: Hajin's country and a box a degree around it
+        asked = server.searches()[0].params
+        assert asked["countrycodes"] == "sy"
+        assert [round(float(v), 2) for v in asked["viewbox"].split(",")] == [39.83, 33.69, 41.83, 35.69]
         assert street["place_source"] == "nominatim" and street["role"] == "literal"
         assert distance_km(street["lat"], street["lon"], 34.69, 40.83) < 0.1
 
