@@ -16,6 +16,7 @@ from functools import lru_cache
 from .gazetteer import Gazetteer
 from .models import Candidate, Mention
 from .names import fold_text, name_key
+from .roles import ACTOR_SUFFIX, associative_after, bare_word, person_speaks
 
 MAX_NAME = 48  # characters; longer gazetteer names do not occur in running text
 
@@ -37,19 +38,6 @@ PLACE_WORDS = frozenset("""province governorate district region county state cit
     camp river valley basin mountains mountain hills desert sea lake island islands gulf bay
     strait canal peninsula countryside border crossing""".split())
 AREA_WORDS = frozenset({"province", "governorate", "district", "region", "county", "countryside"})
-ACTOR_SUFFIX = re.compile(r"-(?:led|backed|allied|supported|funded|sponsored|aligned|brokered|"
-                          r"made|born|bound|registered|flagged)\b", re.IGNORECASE)
-# Compared after a trailing "s" is stripped ("troops" -> "troop").
-ACTOR_NOUNS = frozenset("""troop force official soldier military army navy defence defense government
-    administration authoritie diplomat envoy embassy officer president leader""".split())
-# After a town's name too: "Chicago police", "Texas officials" name who acted, not where.
-LOCAL_ACTOR_NOUNS = frozenset("police official authoritie officer mayor council".split())
-# Metonymy: a capital or a country that speaks is its government ("Washington said").
-SPEECH_VERBS = frozenset("""said say announced announce warned warn denied deny accused accuse
-    urged urge condemned condemn insisted insist denie called told explained added""".split())  # "denies" -> "denie"
-# A disease named after a place ("West Nile virus", "Marburg fever") is not that place.
-DISEASE_WORDS = frozenset("viru fever flu influenza ebolaviru strain disease hemorrhagic haemorrhagic".split())  # as bare_word() leaves them
-CAPITAL_SIZE = 500_000  # a city this big that "said" something stands for its government
 TEAM_WORDS = frozenset("squad team side player coach manager fan".split())
 _ORG_OF = re.compile(r"\b(?:University|Bank|College|Institute|Museum|Church|Archbishop|Duke|Duchess|"
                      r"Prince|Princess|Earl|Bishop|Mayor|Governor)\s+of\s+$")
@@ -158,27 +146,6 @@ def _acronym(surface: str, cands: tuple[Candidate, ...]) -> bool:
     letters = surface.replace(".", "")
     return len(letters) >= 2 and letters.isupper() and letters.isalpha() and not any(
         c.kind in ("country", "region") or c.source == "campaign" for c in cands)
-
-
-def bare_word(word: str) -> str:
-    """Lower case, without a possessive or one plural "s": "troops" -> "troop", "virus" -> "viru"."""
-    low = word.lower().removesuffix("'s").removesuffix("’s").rstrip("'’")
-    return low[:-1] if low.endswith("s") else low
-
-
-_PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|from|of|near|for|to|across|outside|inside)\s+"
-                                 r"(?:(?:north|south|east|west)\w*\s+)?$", re.IGNORECASE)
-
-
-def associative_after(word: str, cands: tuple[Candidate, ...], before: str = "") -> bool:
-    """Does the (bare_word) word after a name, with the text before it, make it an actor,
-    not a place? "US troops", "Chicago police", "Washington said", "West Nile virus"."""
-    country = any(c.kind == "country" for c in cands)
-    if word in ACTOR_NOUNS and country or word in LOCAL_ACTOR_NOUNS or word in DISEASE_WORDS:
-        return True
-    # "Officials in Bangkok said": the officials speak, Bangkok is where they are.
-    return word in SPEECH_VERBS and (country or _largest(cands) >= CAPITAL_SIZE) \
-        and not _PREPOSITION_BEFORE.search(before)
 
 
 def _is_sentence_start(text: str, start: int) -> bool:
@@ -315,8 +282,7 @@ class Recogniser:
                     surface = text[start:end]
             elif word[:1].isupper() and low not in CALENDAR and not word.isupper():
                 return None  # "Paris Hilton", "Manchester United", "New York Times"
-            elif low in SPEECH_VERBS and _largest(cands) < CAPITAL_SIZE and not _PREPOSITION_BEFORE.search(
-                    text[max(0, start - 12):start]) and not any(c.source == "campaign" for c in cands):
+            elif person_speaks(low, cands, text[max(0, start - 12):start]):
                 return None  # "Hartl said", "Cordova called": a small town does not speak, a person does
             elif associative_after(low, cands, text[max(0, start - 12):start]):
                 role = "associative"  # "US troops", "Chicago police", "Washington said"

@@ -20,7 +20,8 @@ from functools import lru_cache
 from .models import Candidate, Mention
 from .ner import PLACE_LABELS, Entity
 from .names import name_key
-from .places import ACTOR_SUFFIX, PLACE_WORDS, Recogniser, associative_after, bare_word
+from .places import PLACE_WORDS, Recogniser
+from .roles import ACTOR_SUFFIX, associative_after, bare_word
 
 _THE = re.compile(r"^[Tt]he\s+")
 _POSSESSIVE = re.compile(r"['’]s?$")
