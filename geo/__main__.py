@@ -111,7 +111,12 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"configuration: {exc}", file=sys.stderr)
         return 2
-    return _build(args, settings) if args.command == "build" else _extract(args, settings)
+    from .ner import ModelMissing
+    try:
+        return _build(args, settings) if args.command == "build" else _extract(args, settings)
+    except ModelMissing as exc:  # says how to install it, or to use --fast
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -107,3 +107,13 @@ def test_associative_rows_are_never_pinned():
     df = ev.to_frame(rows)
     assert list(maps.pinned(df)["role"]) == ["literal"]
     assert len(maps.PointIndex(df).rows) == 1
+
+
+def test_a_missing_model_is_a_clear_message_not_a_traceback(tmp_path):
+    # A name that resolves to no installed package stands in for an uninstalled model.
+    code = ("import sys; from geo import ner; ner.MODEL = 'no_such_model_pkg'; from geo.__main__ import main; "
+            "sys.exit(main(['extract', '--offline', '-']))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, input='{"id": 1, "text": "In Hajin."}\n',
+                         capture_output=True, text=True)
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "no_such_model_pkg" in out.stderr and "--fast" in out.stderr
