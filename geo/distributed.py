@@ -30,7 +30,7 @@ from .articles import MAX_FILE_BYTES, load_articles, parse_bytes, parse_rows
 from .config import Settings
 from .corrections import Corrections
 from .events import to_frame
-from .geocoding import Resolver
+from .geocoding import Resolver, SearchContext, search_context
 from .models import Article, Problem
 from .pipeline import Analyser, Summary, article_events, open_resolver
 
@@ -55,11 +55,11 @@ class Analysed:
 _analysers: dict[tuple, Analyser] = {}
 
 
-def analyser_for(settings: Settings) -> Analyser:
-    """One Analyser per worker process and gazetteer, not one per task."""
-    key = (str(settings.gazetteer_path), str(settings.index_dir), settings.viewbox)
+def analyser_for(settings: Settings, fast: bool = False) -> Analyser:
+    """One Analyser per worker process, gazetteer and speed, not one per task."""
+    key = (str(settings.gazetteer_path), str(settings.index_dir), settings.viewbox, fast)
     if key not in _analysers:
-        _analysers[key] = Analyser(settings)
+        _analysers[key] = Analyser(settings, fast)
     return _analysers[key]
 
 
@@ -67,11 +67,11 @@ class LoadIndex(WorkerPlugin):
     """Loads the index when a worker starts (or restarts), before its first task."""
     name = "geo-load-index"  # a fixed name: a second build replaces it instead of adding one
 
-    def __init__(self, settings: Settings):
-        self.settings = settings
+    def __init__(self, settings: Settings, fast: bool = False):
+        self.settings, self.fast = settings, fast
 
     def setup(self, worker) -> None:
-        analyser_for(self.settings)
+        analyser_for(self.settings, self.fast)
 
 
 def read_source(source: Source) -> tuple[list[Article], list[Problem]]:
@@ -92,9 +92,9 @@ def read_source(source: Source) -> tuple[list[Article], list[Problem]]:
     return parse_bytes(data, label, stem)
 
 
-def analyse(source: Source, settings: Settings) -> Analysed:
+def analyse(source: Source, settings: Settings, fast: bool = False) -> Analysed:
     articles, problems = read_source(source)
-    analyser = analyser_for(settings)
+    analyser = analyser_for(settings, fast)
     return Analysed([(a, analyser.article(a)) for a in articles], problems)
 
 
@@ -104,18 +104,19 @@ def _offline_resolver(settings: Settings, corrections: Corrections, remote) -> R
 
 def names_to_ask(part: Analysed, settings: Settings, corrections: Corrections):
     """(article ids and files, problems, the names resolution would ask the cache/Nominatim for)."""
-    asked: set[str] = set()
-    resolver = _offline_resolver(settings, corrections, lambda name: asked.add(name) or [])
+    asked: set[tuple[str, SearchContext]] = set()  # a name with the article's search context
+    resolver = _offline_resolver(settings, corrections, lambda *key: asked.add(key) or [])
     for article, (mentions, _, _) in part.items:
+        context = search_context(mentions)
         for mention in mentions:
-            resolver.resolve(article.id, mention)
+            resolver.resolve(article.id, mention, context)
     return [(a.id, a.path) for a, _ in part.items], part.problems, asked
 
 
 def partition_events(part: Analysed, number: int, skip: frozenset, settings: Settings,
                      corrections: Corrections, answers: dict, parquet: str | None):
     """Event rows of one partition (or, with `parquet`, its files and daily counts)."""
-    resolver = _offline_resolver(settings, corrections, lambda name: answers.get(name, []))
+    resolver = _offline_resolver(settings, corrections, lambda *key: answers.get(key, []))
     unresolved: Counter = Counter()
     rows: list[dict] = []
     for article, result in part.items:
@@ -169,28 +170,28 @@ def _identity(value):
 def build_events(settings: Settings, *, scheduler: str | None = None, input_path: str | None = None,
                  parquet: str | None = None, workers: int = 2, online: bool | None = None,
                  progress: Callable[[Iterable], Iterable] = lambda it: it,
-                 client: Client | None = None) -> tuple[pd.DataFrame | None, Summary]:
+                 client: Client | None = None, fast: bool = False) -> tuple[pd.DataFrame | None, Summary]:
     """The events of geo.pipeline.build_events, computed on a Dask cluster: the one at
     `scheduler`, the given `client`'s, or a local one of `workers` processes. With `parquet`
     (a folder or URL) the rows go to a Parquet dataset there and the table returned is None."""
     if client is not None:
-        return _build(client, settings, input_path, parquet, online, progress)
+        return _build(client, settings, input_path, parquet, online, progress, fast)
     if scheduler:
         with Client(scheduler) as own:
-            return _build(own, settings, input_path, parquet, online, progress)
+            return _build(own, settings, input_path, parquet, online, progress, fast)
     with LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
                       dashboard_address=None) as cluster, Client(cluster) as own:
-        return _build(own, settings, input_path, parquet, online, progress)
+        return _build(own, settings, input_path, parquet, online, progress, fast)
 
 
-def _build(client: Client, settings: Settings, input_path, parquet, online, progress):
-    client.register_plugin(LoadIndex(settings))
+def _build(client: Client, settings: Settings, input_path, parquet, online, progress, fast):
+    client.register_plugin(LoadIndex(settings, fast))
     sources, problems = sources_for(settings, input_path)
     resolver, cache, correction_problems = open_resolver(settings, online)
     summary = Summary(rejected=problems + correction_problems)
     try:
         corrections = resolver.corrections
-        analysed = client.map(analyse, sources, settings=settings, pure=False)
+        analysed = client.map(analyse, sources, settings=settings, fast=fast, pure=False)
         asking = client.map(names_to_ask, analysed, settings=settings, corrections=corrections, pure=False)
         index = {f.key: i for i, f in enumerate(asking)}
         found, names = [None] * len(asking), set()
@@ -202,7 +203,7 @@ def _build(client: Client, settings: Settings, input_path, parquet, online, prog
         skips, duplicate_problems = _duplicates(found)
         summary.rejected += duplicate_problems
         summary.articles = sum(len(ids) for ids in found) - len(duplicate_problems)
-        answers = {name: resolver.remote(name) for name in sorted(names)}
+        answers = {key: resolver.remote(*key) for key in sorted(names, key=repr)}
         summary.add_stats(resolver.stats)
         summary.network_note = resolver.network_off_reason
         cache.export_jsonl(settings.cache_export_path)

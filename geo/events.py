@@ -76,7 +76,7 @@ def article_rows(article: Article, mentions: list[Mention], places: list[Place |
             "score": place.score,
             "alternatives": _alternatives_json(place.alternatives[:5], alternatives),
             "start": mention.start, "end": mention.end, "sentence": sentence,
-            "event_type": event_type,
+            "event_type": event_type, "role": mention.role,
         })
     return rows
 
@@ -123,6 +123,8 @@ def write_events(df: pd.DataFrame, path: Path) -> None:
 def read_events(path: Path) -> pd.DataFrame:
     df = pd.read_csv(path, dtype={c: t for c, t in EVENT_COLUMNS.items() if not t.startswith("datetime")},
                      keep_default_na=False, na_values={"lat": [""], "lon": [""]})
+    if "role" not in df.columns:  # written before roles existed: every row was a literal place
+        df["role"] = pd.Series("literal", index=df.index, dtype="string")
     missing = [c for c in EVENT_COLUMNS if c not in df.columns]
     if missing:
         raise ValueError(f"{path}: missing columns {missing}; rebuild it with `python -m geo build`")

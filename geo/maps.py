@@ -79,8 +79,15 @@ def with_snippets(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _pinnable(df: pd.DataFrame) -> pd.Series:
+    """Literal mentions of point places with a point; associative ones ("US-led", "Syrian",
+    "Washington said") are listed but never pinned as event locations."""
+    literal = (df["role"] != "associative").fillna(True).astype(bool) if "role" in df.columns else True
+    return df["kind"].isin(PINNED_KINDS) & df["lat"].notna() & df["lon"].notna() & literal
+
+
 def pinned(df: pd.DataFrame) -> pd.DataFrame:
-    return df[df["kind"].isin(PINNED_KINDS) & df["lat"].notna() & df["lon"].notna()]
+    return df[_pinnable(df)]
 
 
 def areas(df: pd.DataFrame) -> pd.DataFrame:
@@ -112,7 +119,7 @@ class PointIndex:
     def __init__(self, df: pd.DataFrame):
         if "snippet" not in df.columns:
             df = with_snippets(df)
-        rows = np.flatnonzero((df["kind"].isin(PINNED_KINDS) & df["lat"].notna() & df["lon"].notna()).to_numpy())
+        rows = np.flatnonzero(_pinnable(df).to_numpy())
         sub = df.iloc[rows]
         gid, keys = pd.MultiIndex.from_arrays([sub["place"], sub["lat"], sub["lon"]]).factorize()
         newest = np.asarray(sub["event_date"], dtype="datetime64[s]").astype(np.int64)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 # How precise a location is, from broad to exact. "demonym" is recognised
 # ("Syrian") but never pinned; "site" is a point facility (a base, an oil field).
-KINDS = ("country", "region", "natural feature", "city", "town", "village", "camp", "site")
+KINDS = ("country", "region", "natural feature", "city", "town", "village", "camp", "site", "demonym")
 AREA_KINDS = frozenset({"country", "region", "natural feature"})
 
 
@@ -60,7 +60,11 @@ class Mention:
     surface: str
     key: str  # normalised lookup name
     candidates: tuple[Candidate, ...] = ()
-    cue: str = ""  # why it was taken: "gazetteer", "context:village of", ...
+    cue: str = ""  # why it was taken: "gazetteer", "context:village of", "model:GPE", ...
+    # "literal": something is or happens there (pinned); "associative": a demonym, a modifier
+    # ("US-led", "Chicago police"), metonymy ("Washington said"), a place inside an
+    # organisation's name. Recognised and listed, never pinned (Gritta et al. 2019).
+    role: str = "literal"
 
 
 @dataclass(frozen=True)
@@ -104,4 +108,6 @@ EVENT_COLUMNS: dict[str, str] = {
     "end": "int64",
     "sentence": "string",
     "event_type": "string",
+    "role": "string",  # "literal" or "associative"; files written before it read as literal
 }
+ROLES = ("literal", "associative")

@@ -9,6 +9,7 @@ geopy builds the URL and parses the answer; everything about *when* to ask lives
 """
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import logging
@@ -151,6 +152,14 @@ class NominatimClient:
         """Forget the last request time (for tests that swap clocks)."""
         with cls._gate:
             cls._last_request = None
+
+    def narrowed(self, country_codes: tuple[str, ...], viewbox) -> "NominatimClient":
+        """The same client (connection, rate limit) asking within an article's countries and
+        box; its requests_made counts only its own requests."""
+        other = copy.copy(self)
+        other.settings = self.settings.with_(country_codes=country_codes, viewbox=viewbox)
+        other.requests_made = 0
+        return other
 
     def params(self) -> dict:
         """Everything that changes the answer, hence the cache key (not the user agent)."""

@@ -16,6 +16,7 @@ from functools import lru_cache
 from .gazetteer import Gazetteer
 from .models import Candidate, Mention
 from .names import area_name, fold_text, name_key
+from .roles import ACTOR_SUFFIX, associative_after, bare_word, person_speaks
 
 MAX_NAME = 48  # characters; longer gazetteer names do not occur in running text
 
@@ -37,11 +38,6 @@ PLACE_WORDS = frozenset("""province governorate district region county state cit
     camp river valley basin mountains mountain hills desert sea lake island islands gulf bay
     strait canal peninsula countryside border crossing""".split())
 AREA_WORDS = frozenset({"province", "governorate", "district", "region", "county", "countryside"})
-ACTOR_SUFFIX = re.compile(r"-(?:led|backed|allied|supported|funded|sponsored|aligned|brokered|"
-                          r"made|born|bound|registered|flagged)\b", re.IGNORECASE)
-# Compared after a trailing "s" is stripped ("troops" -> "troop").
-ACTOR_NOUNS = frozenset("""troop force official soldier military army navy defence defense government
-    administration authoritie diplomat envoy embassy officer president leader""".split())
 TEAM_WORDS = frozenset("squad team side player coach manager fan".split())
 _ORG_OF = re.compile(r"\b(?:University|Bank|College|Institute|Museum|Church|Archbishop|Duke|Duchess|"
                      r"Prince|Princess|Earl|Bishop|Mayor|Governor)\s+of\s+$")
@@ -53,7 +49,7 @@ DIRECTION = re.compile(r"(?:(?:north|south)[- ]?(?:east|west)(?:ern)?|north(?:er
 _START = re.compile(r"(?<![\w@])(?:[A-Z\u00c0-\u00de\u0100-\u024f\u0600-\u06ff]|"
                     r"(?:al|el|as|ash|ad|ar|at|az|an)-)")
 _ARTICLE_BEFORE = re.compile(r"(?<![\w-])(?:al|el|as|ash|ad|ar|at|az|an)-$", re.IGNORECASE)
-_LOCATIVE = re.compile(r"\b(?:in|at|to|from|near|into|outside|across|around|towards?|via|"
+LOCATIVE = re.compile(r"\b(?:in|at|to|from|near|into|outside|across|around|towards?|via|"
                        r"(?:island|town|city|village|province|state) of)\s+$", re.IGNORECASE)
 # After a sentence-initial word: a verb says the word is a subject ("Mobile was hit"), not an adjective.
 _VERB_AFTER = re.compile(r"^\s(?:was|were|is|are|has|had|have|will|would|could|said|says|and\s[A-Z]|"
@@ -146,6 +142,12 @@ def _zipf(word: str) -> float:
     return zipf_frequency(word, "en")
 
 
+def _acronym(surface: str, cands: tuple[Candidate, ...]) -> bool:
+    letters = surface.replace(".", "")
+    return len(letters) >= 2 and letters.isupper() and letters.isalpha() and not any(
+        c.kind in ("country", "region") or c.source == "campaign" for c in cands)
+
+
 def _is_sentence_start(text: str, start: int) -> bool:
     return start == 0 or bool(_SENTENCE_START.search(text[max(0, start - 4):start]))
 
@@ -176,6 +178,15 @@ class Recogniser:
                                         self._small_place(key_id))
         return hit
 
+    def known(self, name: str) -> tuple[tuple[Candidate, ...], tuple[Candidate, ...]]:
+        """(place candidates, demonym candidates) the gazetteer holds for a name; the place
+        tuple is shared by every call for the name (ranking caches per tuple)."""
+        key_id = self.gaz.key_id(name_key(name))
+        if key_id is None:
+            return (), ()
+        places = self._key_facts(key_id)[0]
+        return places, tuple(c for c in self.gaz.candidates_for(key_id) if c.kind == "demonym")
+
     def __call__(self, text: str) -> list[Mention]:
         folded = fold_text(text)
         mentions: list[Mention] = []
@@ -199,7 +210,7 @@ class Recogniser:
         # A surname seen once as a person ("John Bolton") is a person elsewhere too
         # ("Bolton added"), unless the text uses it as a destination ("flew to London").
         mentions = [mn for mn in mentions if mn.key not in persons
-                    or _LOCATIVE.search(text[max(0, mn.start - 12):mn.start])]
+                    or LOCATIVE.search(text[max(0, mn.start - 12):mn.start])]
         return self._context_mentions(text, mentions)
 
     def _small_place(self, key_id: int) -> bool:
@@ -233,14 +244,17 @@ class Recogniser:
         cands = self.gaz.candidates_for(key_id)
         surface = text[start:end]
         key = name_key(surface)
-        if key in CALENDAR:
-            return None
+        if key in CALENDAR or text[end:end + 1] in ("$", "/") or text[max(0, start - 1):start] in ("$", "/"):
+            return None  # months; "US$460", "$US 15" are currencies; "B/Massachusetts/2/2012" a strain
+        if _acronym(surface, cands):
+            return None  # "FAO", "EST": an acronym that is not a country or a region's short form
         # (The cheap tests before each regex are conditions the regex needs anyway.)
+        role = "literal"
         if text[end:end + 1] == "-" and ACTOR_SUFFIX.match(text, end):
-            return None  # "US-led"
+            role = "associative"  # "US-led"
         tail = text[max(0, start - 20):start]
         if "of" in tail and _ORG_OF.search(tail):
-            return None  # "University of Texas"
+            role = "associative"  # "University of Texas"
         lead = start
         before5 = text[max(0, start - 5):start]
         article = _ARTICLE_BEFORE.search(before5) if "-" in before5 else None
@@ -261,7 +275,7 @@ class Recogniser:
         kind_override = None
         if after:
             word = after.group(1)
-            low = word.lower().rstrip("'’s")
+            low = bare_word(word)
             if low in PLACE_WORDS:
                 if low in AREA_WORDS:
                     kind_override = "region"
@@ -269,11 +283,13 @@ class Recogniser:
                     surface = text[start:end]
             elif word[:1].isupper() and low not in CALENDAR and not word.isupper():
                 return None  # "Paris Hilton", "Manchester United", "New York Times"
-            elif low in ACTOR_NOUNS and any(c.kind == "country" for c in cands):
-                return None  # "US troops", "Iraqi forces": who acted, not where
+            elif person_speaks(low, cands, text[max(0, start - 12):start]):
+                return None  # "Hartl said", "Cordova called": a small town does not speak, a person does
+            elif associative_after(low, cands, text[max(0, start - 12):start]):
+                role = "associative"  # "US troops", "Chicago police", "Washington said"
             elif low in TEAM_WORDS and any(c.kind in ("country", "region") for c in cands) and \
                     text[max(0, start - 4):start].lower() == "the ":
-                return None  # "the England squad"
+                role = "associative"  # "the England squad"
         cands, only_demonyms, has_country, _ = self._key_facts(key_id)
         if only_demonyms:
             return None
@@ -296,7 +312,7 @@ class Recogniser:
                               c.country, c.population, c.source, c.ref) for c in cands)
             cands = regions
         return Mention(start=start, end=end, surface=surface, key=key, candidates=cands,
-                       cue="gazetteer")
+                       cue="gazetteer", role=role)
 
     def _plausible(self, text: str, start: int, key: str, cands: tuple[Candidate, ...]) -> bool:
         """Everyday words that are also town names need a big town or a campaign place."""

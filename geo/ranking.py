@@ -141,6 +141,7 @@ def _bonus(km: float) -> float:
 def _scores(f: _Facts, countries: Counter, total: int, near, campaign: bool, box, inside) -> list[float]:
     """Each candidate's evidence, summed in a fixed order so every path gives the same floats."""
     boxed = f.in_box(box) if campaign and box is not None else None
+    within = _inside_bonus(f, inside)
     out = []
     for i, s in enumerate(f.prior):
         cc = f.country[i]
@@ -151,7 +152,7 @@ def _scores(f: _Facts, countries: Counter, total: int, near, campaign: bool, box
             s += 4.0 if campaign else 0.8
         elif boxed is not None and boxed[i]:
             s += 1.5
-        out.append(s + (3.0 if inside == cc else 0.0))
+        out.append(s + within[i])
     return out
 
 
@@ -169,7 +170,7 @@ def _scores_np(f: _Facts, countries: Counter, total: int, near: np.ndarray, camp
     s += np.where(camp, 4.0 if campaign else 0.8, 0.0)
     if campaign and box is not None:
         s += np.where(~camp & np.array(f.in_box(box)), 1.5, 0.0)
-    return s + np.where(country == inside, 3.0, 0.0) if inside is not None else s
+    return s + np.array(_inside_bonus(f, inside)) if inside is not None else s
 
 
 def _ranked(f: _Facts, raw: list[float]) -> tuple[Candidate, ...]:
@@ -189,14 +190,33 @@ def _ranked_np(f: _Facts, raw: np.ndarray) -> tuple[Candidate, ...]:
     return _dedupe(f, [(i, round(w / norm, 3)) for i, w in zip(order[:KEEP], weights)])
 
 
-def _containers(mentions: list[Mention]) -> dict[int, str]:
-    """'Paris, Texas' / 'Hajin, Syria': the country a name is placed in by the next name."""
+def _containers(mentions: list[Mention]) -> dict[int, tuple]:
+    """'Paris, Texas' / 'Hajin, Syria': the area a name is placed in by the next name, as
+    (country, point of a first-level region or None)."""
     out = {}
     for i, (mn, nxt) in enumerate(zip(mentions, mentions[1:])):
         if nxt.start - mn.end == 2:
             areas = [c for c in nxt.candidates if c.kind in ("country", "region") and c.country]
             if areas:
-                out[i] = areas[0].country
+                a = areas[0]
+                out[i] = (a.country, (a.lat, a.lon) if a.kind == "region" and a.has_point else None)
+    return out
+
+
+REGION_KM = 350  # a place "in" a state or province lies within this of the region's point
+
+
+def _inside_bonus(f: _Facts, inside) -> list[float]:
+    """3 for each candidate in the container's country, 2 more within REGION_KM of its region."""
+    if inside is None:
+        return [0.0] * len(f.cands)
+    cc, point = inside
+    out = []
+    for c in f.cands:
+        b = 3.0 if c.country == cc else 0.0
+        if b and point is not None and c.has_point and distance_km(c.lat, c.lon, *point) < REGION_KM:
+            b += 2.0
+        out.append(b)
     return out
 
 
@@ -227,7 +247,7 @@ def rank(mentions: list[Mention], campaign_box=None) -> list[Mention]:
             done[memo] = _ranked_np(f, _scores_np(f, countries, total, nears[id(f)], campaign,
                                                   campaign_box, inside))
     return [mn if memo is None else
-            Mention(mn.start, mn.end, mn.surface, mn.key, done[memo], mn.cue)
+            Mention(mn.start, mn.end, mn.surface, mn.key, done[memo], mn.cue, mn.role)
             for mn, memo in zip(mentions, memos)]
 
 

@@ -166,6 +166,29 @@ def test_a_ban_stops_the_network_and_the_build_finishes(tmp_path, server):
     assert len(df) >= 3
 
 
+STREET = _place(900000013, "Tishreen Street", ["شارع تشرين"], 34.6900, 40.8300, "highway", "residential",
+                "road", 26, 0.1, "Syria", "sy", "Deir ez-Zor Governorate")
+
+
+def test_a_name_only_the_model_finds_goes_to_nominatim_and_fast_never_asks(tmp_path):
+    with FakeNominatim(PLACES + [STREET]) as server:
+        settings = online_settings(tmp_path, server, min_delay=0.0)
+        (settings.data_dir / "articles" / "villages.md").write_text(
+            UNKNOWN_ARTICLE.split("---\n", 2)[0] + "---\n" + UNKNOWN_ARTICLE.split("---\n", 2)[1] + "---\n"
+            "Crowds gathered on Tishreen Street in Hajin on Friday.\n", encoding="utf-8")
+        fast, _ = build_events(settings, fast=True)
+        assert "Tishreen Street" not in set(fast["surface"]) and not server.searches()
+        df, _ = build_events(settings)
+        street = df.set_index("surface").loc["Tishreen Street"]
+        assert [r.params["q"] for r in server.searches()] == ["Tishreen Street"]
+        # narrowed to the article's context: Hajin's country and a box a degree around it
+        asked = server.searches()[0].params
+        assert asked["countrycodes"] == "sy"
+        assert [round(float(v), 2) for v in asked["viewbox"].split(",")] == [39.83, 33.69, 41.83, 35.69]
+        assert street["place_source"] == "nominatim" and street["role"] == "literal"
+        assert distance_km(street["lat"], street["lon"], 34.69, 40.83) < 0.1
+
+
 def _run_build(settings: Settings) -> subprocess.Popen:
     env = dict(os.environ, GEO_DATA_DIR=str(settings.data_dir), GEO_NOMINATIM="on",
                GEO_NOMINATIM_DOMAIN=settings.nominatim_domain, GEO_NOMINATIM_SCHEME="http",

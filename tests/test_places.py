@@ -43,9 +43,25 @@ def test_people_and_operations_are_not_places(recognise, text, person):
     assert not any(person in s for s in surfaces(recognise, text))
 
 
-def test_actors_are_not_places(recognise):
+def test_actors_are_associative_not_literal(recognise):
     text = "The US-led coalition and US-backed fighters struck positions; Iraqi forces watched."
-    assert surfaces(recognise, text) == []
+    got = [(m.surface, m.role) for m in recognise(text)]
+    assert ("US", "associative") in got
+    assert all(role == "associative" for _, role in got), got
+
+
+@pytest.mark.parametrize("text, surface", [
+    ("Chicago police said the road was closed.", "Chicago"),
+    ("Washington said the talks would go on.", "Washington"),
+    ("Three cases of West Nile virus were confirmed.", "Nile"),
+])
+def test_modifiers_and_metonymy_are_associative(recognise, text, surface):
+    got = {m.surface: m.role for m in recognise(text)}
+    assert not any(surface in s and role == "literal" for s, role in got.items()), got
+
+
+def test_currency_is_not_a_place(recognise):
+    assert surfaces(recognise, "The fine was US$460 million.") == []
 
 
 @pytest.mark.parametrize("text, surface, name", [
@@ -80,8 +96,9 @@ def test_province_is_a_region(recognise):
     assert [(m.surface, m.candidates[0].kind) for m in got] == [("Deir ez-Zor province", "region")]
 
 
-def test_demonyms_are_not_places(recognise):
-    assert surfaces(recognise, "Syrian and Iraqi officials met Kurdish leaders.") == []
+def test_demonyms_are_not_literal_places(recognise):
+    got = rank(recognise("Syrian and Iraqi officials met Kurdish leaders."), CAMPAIGN_VIEWBOX)
+    assert all(m.role == "associative" and m.candidates[0].kind == "demonym" for m in got), got
 
 
 @pytest.mark.parametrize("text", [

@@ -1,4 +1,5 @@
-"""Geoparser speed on one core: articles/s for ~700-word news articles, index load time, peak memory.
+"""Geoparser speed on one core: articles/s for ~700-word news articles, index load time, peak memory,
+for the gazetteer alone (`--fast`) and with the named-entity model (the default).
 
 Usage (repo root, venv active):
     python tests/benchmarks/bench_geoparse_speed.py [--articles 300] [--profile]
@@ -61,6 +62,31 @@ def synthetic_articles(n: int, words: int = 700) -> list[str]:
     return [article_text(rnd, words) for _ in range(n)]
 
 
+def _with_model(recognise, docs: list[str], box) -> dict:
+    """CPU seconds (one process, so one core) for the default path: model load, the model's
+    entities over the batch (nlp.pipe), then merging with the gazetteer and ranking."""
+    from geo import ner
+    from geo.toponyms import Toponyms
+    t = time.process_time()
+    ner.model()
+    load = time.process_time() - t
+    ner.entities(docs[:5])  # warm-up, as for the gazetteer above
+    t = time.process_time()
+    ents = ner.entities(docs)
+    ner_s = time.process_time() - t
+    both = Toponyms(recognise)
+    t = time.process_time()
+    found = sum(len(rank(both(d, e), box)) for d, e in zip(docs, ents))
+    return {"load": load, "ner": ner_s, "all": ner_s + time.process_time() - t, "found": found}
+
+
+def _build_rss() -> float:
+    """Peak RSS in MB of a whole build in a fresh process (--check: it writes nothing)."""
+    subprocess.run([sys.executable, "-m", "geo", "build", "--check", "--offline", "--quiet"], cwd=ROOT,
+                   capture_output=True, text=True)
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, default=300)
@@ -93,12 +119,19 @@ def main(argv=None) -> int:
         ms = rank(recognise(d), s.viewbox)
         date_mentions(d, published, [(m.start, m.end) for m in ms])
     dated_s = time.perf_counter() - t
+    fast_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    model = _with_model(recognise, docs, s.viewbox)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"articles: {len(docs)} of {words:.0f} words on average, {found / len(docs):.1f} places each")
     print(f"index load (fresh process): {load:.2f} s")
     print(f"recognise + rank: {len(docs) / places_s:.0f} articles/s ({1000 * places_s / len(docs):.2f} ms each)")
     print(f"recognise + rank + dates: {len(docs) / dated_s:.0f} articles/s ({1000 * dated_s / len(docs):.2f} ms each)")
-    print(f"peak RSS: {rss_mb:.0f} MB")
+    print(f"with the model (default), CPU time: load {model['load']:.2f} s; entities "
+          f"{len(docs) / model['ner']:.1f} articles/s; entities + merge + rank "
+          f"{len(docs) / model['all']:.1f} articles/s ({1000 * model['all'] / len(docs):.0f} ms each), "
+          f"{model['found'] / len(docs):.1f} places each")
+    print(f"peak RSS: {fast_rss:.0f} MB gazetteer only, {rss_mb:.0f} MB with the model")
+    print(f"peak RSS of `python -m geo build --check --offline` (bundled corpus): {_build_rss():.0f} MB")
     if prof:
         pstats.Stats(prof).sort_stats("cumulative").print_stats(18)
     return 0
