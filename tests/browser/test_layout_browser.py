@@ -11,7 +11,8 @@ import shutil
 from geo import events as ev
 
 from .conftest import ROOT, _route
-from .test_dashboard_browser import MAP_IFRAME, SLIDER, WAIT_MS, open_map, slider_text
+from .mapprobe import MAP, SLIDER, WAIT_MS, open_map
+from .test_dashboard_browser import slider_text
 
 CHART = '[data-testid="stVegaLiteChart"]'
 SLIDER_BOX = '[data-testid="stSlider"]'
@@ -29,7 +30,7 @@ def settle(page) -> None:
     page.wait_for_selector(CHART + " svg, " + CHART + " canvas", timeout=WAIT_MS)
     previous = None
     for _ in range(40):
-        now = box(page, MAP_IFRAME)
+        now = box(page, MAP)
         if now == previous:
             return
         previous = now
@@ -42,7 +43,7 @@ def test_slider_and_map_above_the_fold_on_a_laptop(page, bundled_app, artifacts)
     page.screenshot(path=artifacts / "layout-1400x1000.png")
     height = page.viewport_size["height"]
     assert box(page, SLIDER_BOX)["y"] + box(page, SLIDER_BOX)["height"] <= height, box(page, SLIDER_BOX)
-    the_map = box(page, MAP_IFRAME)
+    the_map = box(page, MAP)
     assert the_map["height"] >= 400 and the_map["y"] + the_map["height"] <= height, the_map
     assert box(page, PLAY)["y"] < box(page, SLIDER_BOX)["y"]
 
@@ -62,7 +63,7 @@ def test_phone_has_slider_play_and_map_without_the_sidebar(browser, bundled_app,
             found = box(page, selector)
             assert 0 <= found["x"] and found["x"] + found["width"] <= 390 and found["y"] + found["height"] <= 844, \
                 (selector, found)
-        the_map = box(page, MAP_IFRAME)
+        the_map = box(page, MAP)
         assert the_map["x"] >= 0 and the_map["x"] + the_map["width"] <= 390 and the_map["y"] < 844 - 200
         before = slider_text(page)
         page.locator(PLAY).first.click()
