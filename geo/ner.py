@@ -9,6 +9,7 @@ and lemmatizer would double the time for nothing the geoparser uses.
 """
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from typing import Iterable
@@ -50,7 +51,35 @@ def model():
     return _nlp
 
 
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])(?<!\b[A-Z]\.)\s+|\n\s*")  # "Alan D. Moats" is one name
+
+
+def _worth_reading(text: str) -> list[tuple[int, int]]:
+    """Stretches of consecutive sentences with a capital letter after their first character.
+    A sentence without one holds no name the model could add (a sentence-initial known name
+    is the gazetteer's), and skipping them saves about a sixth of news text's model time."""
+    out: list[tuple[int, int]] = []
+    start, kept_last = 0, False
+    for brk in [*_SENTENCE_BREAK.finditer(text), None]:
+        end = brk.start() if brk else len(text)
+        keep = any(ch.isupper() for ch in text[start + 1:end])
+        if keep and kept_last:
+            out[-1] = (out[-1][0], end)  # one stretch: the model keeps its context
+        elif keep:
+            out.append((start, end))
+        kept_last = keep
+        if brk:
+            start = brk.end()
+    return out
+
+
 def entities(texts: Iterable[str]) -> list[list[Entity]]:
     """The entities of each text that the geoparser uses, in order of position."""
-    return [[Entity(e.start_char, e.end_char, e.label_) for e in doc.ents if e.label_ in LABELS]
-            for doc in model().pipe(texts, batch_size=BATCH)]
+    texts = list(texts)
+    pieces = [(n, a, text[a:b]) for n, text in enumerate(texts) for a, b in _worth_reading(text)]
+    out: list[list[Entity]] = [[] for _ in texts]
+    docs = model().pipe((piece for _, _, piece in pieces), batch_size=BATCH)
+    for (n, offset, _), doc in zip(pieces, docs):
+        out[n] += [Entity(offset + e.start_char, offset + e.end_char, e.label_) for e in doc.ents
+                   if e.label_ in LABELS]
+    return out

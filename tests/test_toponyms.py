@@ -117,3 +117,12 @@ def test_a_missing_model_is_a_clear_message_not_a_traceback(tmp_path):
                          capture_output=True, text=True)
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert "no_such_model_pkg" in out.stderr and "--fast" in out.stderr
+
+
+def test_entities_keep_offsets_when_plain_sentences_are_skipped():
+    text = ("the rain fell all night. it did not stop.\nCrowds gathered on Baker Street. "
+            "nobody came. Dr. Alan D. Moats spoke in London.")
+    got = {text[e.start:e.end]: e.label for e in ner.entities([text, "no names here at all."])[0]}
+    assert got.get("Baker Street") == "FAC" and got.get("London") == "GPE"
+    assert "Alan D. Moats" in got  # an initial does not end the sentence
+    assert ner.entities(["no names here at all."]) == [[]]

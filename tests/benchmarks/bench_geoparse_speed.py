@@ -109,16 +109,16 @@ def main(argv=None) -> int:
     prof = cProfile.Profile() if args.profile else None
     if prof:
         prof.enable()
-    t = time.perf_counter()
+    t = time.process_time()  # CPU time: other jobs on a shared machine do not count
     found = sum(len(rank(recognise(d), s.viewbox)) for d in docs)
-    places_s = time.perf_counter() - t
+    places_s = time.process_time() - t
     if prof:
         prof.disable()
-    t = time.perf_counter()
+    t = time.process_time()
     for d in docs:
         ms = rank(recognise(d), s.viewbox)
         date_mentions(d, published, [(m.start, m.end) for m in ms])
-    dated_s = time.perf_counter() - t
+    dated_s = time.process_time() - t
     fast_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     model = _with_model(recognise, docs, s.viewbox)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
