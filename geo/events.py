@@ -257,8 +257,8 @@ def per_day(df: pd.DataFrame, clock: str = "event") -> pd.DataFrame:
 
 def picked_day(state, param: str = "pick") -> dt.date | None:
     """The day of the timeline bar a reader clicked, from a Vega-Lite chart's selection state
-    ({"selection": {"pick": [{"utcyearmonthdate_day": <ms since 1970, UTC>}]}}); None when
-    nothing is picked or the payload is not understood."""
+    (Chromium sends {"selection": {"pick": [{"utcyearmonthdate_day": "2018-10-19T00:00:00.000Z"}]}};
+    milliseconds since 1970 are read too); None when nothing is picked or it is not understood."""
     try:
         picks = (state or {}).get("selection", {}).get(param) or []
         values = [v for k, v in picks[0].items() if k == "day" or k.endswith("_day")]

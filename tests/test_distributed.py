@@ -39,13 +39,14 @@ def client():
 
 @pytest.fixture(scope="module")
 def synth(tmp_path_factory):
-    """2,000 seeded ~250-word articles and their single-process events."""
+    """2,000 seeded ~250-word articles and their single-process events, gazetteer only (--fast):
+    these tests are about the engine; the bundled-corpus test covers the model's path."""
     data = tmp_path_factory.mktemp("synth")
     synth_articles(N_SYNTH, 250, data)
     for name in ("gazetteer.csv", "natural_features.csv"):  # same sources: the index is reused
         shutil.copy(ROOT / "data" / name, data / name)
     settings = Settings().with_(data_dir=data, nominatim_enabled=False)
-    df, summary = build_events(settings, online=False)
+    df, summary = build_events(settings, online=False, fast=True)
     assert summary.articles == N_SYNTH and not summary.rejected
     return settings, df
 
@@ -61,7 +62,7 @@ def test_bundled_corpus_gives_the_committed_events(client, tmp_path):
 
 def test_synthetic_corpus_gives_exactly_the_single_process_events(client, synth):
     settings, expected = synth
-    df, summary = distributed.build_events(settings, client=client, online=False)
+    df, summary = distributed.build_events(settings, client=client, online=False, fast=True)
     assert summary.articles == N_SYNTH and summary.mentions == len(expected) > N_SYNTH * 3
     pd.testing.assert_frame_equal(df, expected)
 
@@ -82,7 +83,7 @@ def test_jsonl_and_parquet_files_give_the_same_events(client, synth, tmp_path):
         fh.writelines(json.dumps(r) + "\n" for r in records[:half])
     pd.DataFrame(records[half:]).to_parquet(tmp_path / "b.parquet", index=False)
     (tmp_path / "c.jsonl").write_text(json.dumps(records[0]) + "\n", encoding="utf-8")  # a duplicate id
-    df, summary = distributed.build_events(settings, client=client, online=False,
+    df, summary = distributed.build_events(settings, client=client, online=False, fast=True,
                                            input_path=str(tmp_path / "*"))
     pd.testing.assert_frame_equal(df, expected)
     assert [p.path for p in summary.rejected] == [str(tmp_path / "c.jsonl")]
@@ -92,7 +93,8 @@ def test_jsonl_and_parquet_files_give_the_same_events(client, synth, tmp_path):
 def test_parquet_dataset_holds_the_same_rows_and_daily_counts(client, synth, tmp_path):
     settings, expected = synth
     root = str(tmp_path / "store")
-    df, summary = distributed.build_events(settings, client=client, online=False, parquet=root)
+    df, summary = distributed.build_events(settings, client=client, online=False, fast=True,
+                                           parquet=root)
     assert df is None and summary.mentions == len(expected)
     months = sorted(p.name for p in (tmp_path / "store" / "events").iterdir())
     assert months == sorted({f"month={d:%Y-%m}" for d in expected["published"]})
@@ -119,7 +121,8 @@ def test_a_worker_killed_mid_build_costs_only_its_tasks(client, synth):
                 os.kill(victim, signal.SIGKILL)
                 killed.append(victim)
 
-    df, _ = distributed.build_events(settings, client=client, online=False, progress=kill_after_first)
+    df, _ = distributed.build_events(settings, client=client, online=False, fast=True,
+                                     progress=kill_after_first)
     assert killed
     pd.testing.assert_frame_equal(df, expected)
     client.wait_for_workers(2, timeout=120)  # the nanny restarts it for the next test

@@ -4,7 +4,8 @@ Each launch starts a new server process on a free 127.0.0.1 port (empty caches) 
 data/ (editing off) and a new browser context (empty browser cache) in Debian's headless
 Chromium, routed by the browser-test harness so nothing leaves the machine. The clock starts
 just before the process is spawned and stops when the map holds its first point.
-The browser is launched once, before the first clock starts.
+The browser is launched once, before the first clock starts. The server's CPU time until the
+first points is printed too: on a shared machine it moves far less than the wall time.
 
     python tests/benchmarks/bench_coldstart.py              # median of 3 launches
     python tests/benchmarks/bench_coldstart.py --launches 5
@@ -55,6 +56,16 @@ def wait_healthy(proc: subprocess.Popen, url: str, log: Path) -> float:
     raise RuntimeError(f"streamlit did not answer on {url} within 60 s; see {log}")
 
 
+def server_cpu(proc: subprocess.Popen) -> float | None:
+    """CPU seconds (user + system) the server process has used so far; a figure that a machine
+    shared with other jobs disturbs far less than wall time. Linux only (/proc)."""
+    try:
+        fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def stop(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         proc.terminate()
@@ -73,7 +84,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-coldstart-"))
     data = tmp / "data"
     shutil.copytree(ROOT / "data", data)
-    totals, healthy = [], []
+    totals, healthy, cpu = [], [], []
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
@@ -89,6 +100,7 @@ def main() -> None:
                     page.goto(url, wait_until="commit", timeout=60_000)
                     page.wait_for_selector(POINTS, timeout=60_000)
                     totals.append(time.perf_counter() - t)
+                    cpu.append(server_cpu(proc))
                 finally:
                     context.close()
                     stop(proc)
@@ -98,6 +110,9 @@ def main() -> None:
     print(f"cold start, `streamlit run` -> first map points ({len(totals)} launches): "
           f"median {statistics.median(totals):.2f} s (all: {', '.join(f'{x:.2f}' for x in totals)}); "
           f"server answering health checks after a median {statistics.median(healthy):.2f} s")
+    if None not in cpu:
+        print(f"server process CPU time until the first points: median {statistics.median(cpu):.2f} s "
+              f"(all: {', '.join(f'{x:.2f}' for x in cpu)})")
 
 
 if __name__ == "__main__":

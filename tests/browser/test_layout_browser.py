@@ -87,3 +87,11 @@ def test_clicking_a_timeline_bar_moves_the_date(page, bundled_app, artifacts):
     picked = dt.datetime.strptime(slider_text(page), "%a %d %b %Y").date()
     page.screenshot(path=artifacts / "timeline-click.png")
     assert picked in days_with_bars, picked
+    # The slider still works from there: the kept selection does not pull the date back.
+    page.locator(SLIDER).first.focus()
+    page.keyboard.press("ArrowRight")
+    after = picked + dt.timedelta(days=1)
+    page.wait_for_function(f"document.querySelector('{SLIDER}').getAttribute('aria-valuetext')"
+                           f".includes('{after.day} {after:%b %Y}')", timeout=WAIT_MS)
+    page.wait_for_timeout(1500)  # a rerun that re-applied the selection would land by now
+    assert f"{after.day} {after:%b %Y}" in slider_text(page)
