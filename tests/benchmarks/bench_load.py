@@ -165,6 +165,9 @@ def main() -> None:
     finally:
         stop_chromium(chromium)
         app.stop()
+    server_errors = (tmp / "streamlit.log").read_text(errors="replace").count("Traceback")
+    if server_errors:
+        results.error(-1, f"{server_errors} tracebacks in the server log")
     times = results.times
     print(f"{args.sessions} sessions, {args.seconds:g} s of slider presses, "
           f"{args.events:,} events / {args.places:,} places; all pages loaded in {loaded:.0f} s")
