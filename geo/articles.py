@@ -328,8 +328,8 @@ def save_article(article: Article, folder: Path, *, editor: str, root: Path | No
     folder = Path(folder)
     root = Path(root) if root is not None else folder
     folder.mkdir(parents=True, exist_ok=True)
-    slug = re.sub(r"[^\w\-]+", "-", article.id).strip("-_.") or article.published.isoformat()
-    slug = _shorten(slug, MAX_NAME_BYTES).strip("-_.") or article.published.isoformat()
+    slug = _shorten(re.sub(r"[^\w\-]+", "-", article.id), MAX_NAME_BYTES).strip("-_.") \
+        or article.published.isoformat()
     if slug.lower() == "readme":
         slug += "-article"  # the loader skips README.md
     content = _front_matter_text(article, editor)
