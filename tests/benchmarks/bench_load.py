@@ -31,8 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.benchmarks.bench_browser import (MAP_IFRAME, POINTS, SLIDER, WATCH,  # noqa: E402
-                                            make_data, peak_rss_mb, press_and_settle)
+from tests.benchmarks.bench_browser import make_data, peak_rss_mb  # noqa: E402
+from tests.browser.mapprobe import SLIDER, WATCH, open_map, press_and_settle  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, App, _free_port, _route  # noqa: E402
 
 STEPS_EACH_WAY = 8  # presses left, then as many right: the day stays inside the data
@@ -62,14 +62,11 @@ def open_page(pw, port: int, url: str, who: int, results: Results):
     # of the app through their threads overloaded the 2 cores); the server is reached directly.
     page.route(lambda u: not u.startswith("http://127.0.0.1:"), lambda route: _route(route, blocked))
     page.on("pageerror", lambda exc: results.error(who, f"page error: {exc}"))
-    page.goto(url, wait_until="domcontentloaded", timeout=180_000)
-    frame = page.wait_for_selector(MAP_IFRAME, timeout=180_000).content_frame()
-    frame.wait_for_selector(POINTS, timeout=180_000)
-    frame.evaluate(WATCH)
-    page.evaluate("document.addEventListener('keydown', () => { window.__pressed = Date.now(); }, true)")
+    open_map(page, url, timeout=180_000)
+    page.evaluate(WATCH)
     slider = page.locator(SLIDER).first
     slider.focus()
-    return page, frame, slider
+    return page, slider
 
 
 def session(who: int, port: int, url: str, ready: threading.Barrier, stop_at: list[float],
@@ -78,7 +75,7 @@ def session(who: int, port: int, url: str, ready: threading.Barrier, stop_at: li
     with sync_playwright() as pw:
         try:
             with LOADING:
-                page, frame, slider = open_page(pw, port, url, who, results)
+                page, slider = open_page(pw, port, url, who, results)
         except Exception as exc:  # noqa: BLE001 - counted and reported, the others go on
             results.error(who, f"page did not load: {str(exc).splitlines()[0]}")
             ready.abort()
@@ -91,7 +88,7 @@ def session(who: int, port: int, url: str, ready: threading.Barrier, stop_at: li
         while time.monotonic() < stop_at[0]:
             key = "ArrowLeft" if (presses // STEPS_EACH_WAY) % 2 == 0 else "ArrowRight"
             try:
-                ms, _ = press_and_settle(page, frame, slider, key, quiet)
+                ms, _ = press_and_settle(page, slider, key, quiet)
                 with results.lock:
                     results.times.append(ms)
             except Exception as exc:  # noqa: BLE001
