@@ -11,10 +11,10 @@ import json
 import os
 import re
 import stat
-import tempfile
 from pathlib import Path
 
 from geo.config import MAX_UPLOAD_ARTICLES
+from geo.files import atomic_write
 from geo.models import Article, Problem
 from geo.textin import FORMATS, ISO_DATE, BadInput, clean_text, decode, make_title, parse_date
 
@@ -359,16 +359,8 @@ def _front_matter_text(article: Article, editor: str) -> str:
 
 def _write_reserved(target: Path, content: str, slug: str) -> None:
     """Fill the reserved (empty) `target` atomically; on failure remove it, leave nothing."""
-    tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{slug}.", suffix=".tmp", dir=target.parent)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
+        atomic_write(target, content)
     except BaseException:
-        if tmp:
-            Path(tmp).unlink(missing_ok=True)
         target.unlink(missing_ok=True)
         raise

@@ -10,9 +10,7 @@ import dataclasses
 import datetime as dt
 import json
 import logging
-import os
 import sqlite3
-import tempfile
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -20,6 +18,8 @@ from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
 from geo.models import Candidate, Problem
+
+from .files import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -168,15 +168,7 @@ class GeocodeCache:
             obj = dataclasses.asdict(entry)
             obj["key"] = normalise_query(entry.query)
             lines.append(json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":")))
-        # Temp file in the same directory then os.replace: a reader never sees half a file.
-        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-                out.write("".join(line + "\n" for line in lines))
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write(path, "".join(line + "\n" for line in lines))
         log.info("exported %d cache entries to %s", len(lines), path)
         return len(lines)
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
-import tempfile
-from dataclasses import dataclass, asdict, fields
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
+from .files import atomic_write
 from .models import KINDS, Problem
 from .names import name_key
 from .textin import keep_copy
@@ -114,11 +113,7 @@ class Corrections:
         w.writeheader()
         for c in rows:
             w.writerow({k: "" if v is None else v for k, v in asdict(c).items()})
-        path.parent.mkdir(parents=True, exist_ok=True)
         if self.incomplete and path.exists():
             keep_copy(path)  # the rows that did not load are not lost with the rewrite
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".corrections-")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(buf.getvalue())
-        os.replace(tmp, path)
+        atomic_write(path, buf.getvalue())
         return Corrections(rows)

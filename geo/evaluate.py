@@ -17,25 +17,17 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import statistics
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
+from .geometry import haversine_km
+
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_KM = 161.0  # 100 miles: the usual "accuracy@161" of geoparsing papers
 CLOSE_KM = 5.0
-EARTH_RADIUS_KM = 6371.0088
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km between two points in decimal degrees."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 def read_jsonl(path: str | Path) -> list[dict]:

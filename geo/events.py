@@ -4,9 +4,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .event_types import classify
+from .files import atomic_write
 from .models import EVENT_COLUMNS, Article, Mention, Place
 from .names import name_key
 
@@ -113,11 +112,7 @@ def events_csv(df: pd.DataFrame, cell=None) -> str:
 
 def write_events(df: pd.DataFrame, path: Path) -> None:
     """Atomic: a reader sees the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".events-", suffix=".csv")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-        fh.write(events_csv(df))
-    os.replace(tmp, path)
+    atomic_write(path, events_csv(df))
 
 
 def read_events(path: Path) -> pd.DataFrame:

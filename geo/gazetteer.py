@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
 import logging
-import os
 import pickle
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
@@ -23,8 +20,18 @@ from pathlib import Path
 import marisa_trie
 import numpy as np
 
+from .files import atomic_write
 from .models import Candidate
-from .names import COUNTRY_ALIASES, EXTRA_DEMONYMS, UK_NATIONS, name_key, strip_article
+from .names import (
+    COMMON_NAME_ZIPF,
+    COUNTRY_ALIASES,
+    EVERYDAY_ZIPF,
+    EXTRA_DEMONYMS,
+    UK_NATIONS,
+    name_key,
+    strip_article,
+    zipf,
+)
 from .sources import admin1_regions, natural_features
 
 log = logging.getLogger(__name__)
@@ -140,8 +147,7 @@ def _latin(name: str) -> bool:
 
 @lru_cache(maxsize=None)
 def _everyday(word: str) -> bool:
-    from wordfreq import zipf_frequency
-    return zipf_frequency(word, "en") >= 4.0
+    return zipf(word) >= EVERYDAY_ZIPF
 
 
 def _useful_alias(name: str) -> bool:
@@ -256,8 +262,7 @@ def _add_countries(b: _Builder) -> dict[str, str]:
 
 
 def _common_words(keys) -> frozenset[str]:
-    from wordfreq import zipf_frequency
-    return frozenset(k for k in keys if " " not in k and zipf_frequency(k, "en") >= 3.9)
+    return frozenset(k for k in keys if " " not in k and zipf(k) >= COMMON_NAME_ZIPF)
 
 
 def build(campaign_csv: Path, min_population: int = 500) -> Gazetteer:
@@ -312,10 +317,7 @@ def load_or_build(campaign_csv: Path, index_dir: Path, min_population: int = 500
     for path, write in ((rec_path, lambda p: p.write_bytes(pickle.dumps(
             (gaz.records, gaz._offsets, gaz._rows, gaz.common_words), protocol=5))),
                         (trie_path, lambda p: gaz.trie.save(str(p)))):
-        fd, tmp = tempfile.mkstemp(dir=index_dir, prefix=".tmp-")
-        os.close(fd)
-        write(Path(tmp))
-        os.replace(tmp, path)
+        atomic_write(path, write)
     return gaz
 
 

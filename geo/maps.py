@@ -8,7 +8,6 @@ milliseconds for thousands of places.
 from __future__ import annotations
 
 import html
-import json
 from urllib.parse import urlparse
 
 import numpy as np

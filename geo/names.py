@@ -10,8 +10,29 @@ import re
 import unicodedata
 from functools import lru_cache
 
-# Arabic article prefixes as the press writes them ("al-Susah", "as-Sousah", "el-Bab").
-ARTICLE_PREFIX = re.compile(r"^(?:al|el|as|ash|ad|ar|at|az|an|ad-d)[ -]", re.IGNORECASE)
+# Arabic article prefixes as the press writes them ("al-Susah", "as-Sousah", "el-Bab"): the
+# one list; the sun letters assimilate "al" into as-, ash-, ad-, ar-, at-, az-, an-.
+ARTICLES = ("al", "el", "as", "ash", "ad", "ar", "at", "az", "an")
+ARTICLE_PREFIX = re.compile(r"^(?:" + "|".join(ARTICLES) + r")[ -]", re.IGNORECASE)
+_HYPHENATED = tuple(a + "-" for a in ARTICLES)
+
+
+def article_at(text: str, i: int) -> bool:
+    """Whether a hyphenated Arabic article ("al-", "ash-") starts at text[i]."""
+    return text[i:i + 4].lower().startswith(_HYPHENATED)
+# Word frequencies on wordfreq's Zipf scale (English; 3 = once per million words, 4 = ten
+# times): how common a word must be before it stops being taken for a name.
+EVERYDAY_ZIPF = 4.0  # a GeoNames alias this common is an everyday phrase ("The camp")
+COMMON_NAME_ZIPF = 3.9  # a one-word place name this common needs more than a capital letter
+CUE_NAME_ZIPF = 3.5  # after "the village of", a word this common is not part of a name
+
+
+@lru_cache(maxsize=65536)
+def zipf(word: str) -> float:
+    from wordfreq import zipf_frequency  # loads its tables on first use: only builds pay
+    return zipf_frequency(word, "en")
+
+
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2212-"
 _APOSTROPHES = "\u2018\u2019\u02bc\u02bb\u00b4`\u02bf\u02be"
 

@@ -18,8 +18,14 @@ import time
 from typing import Callable
 
 from geopy.adapters import AdapterHTTPError, RequestsAdapter
-from geopy.exc import (GeocoderParseError, GeocoderQueryError, GeocoderRateLimited,
-                       GeocoderServiceError, GeocoderTimedOut, GeocoderUnavailable)
+from geopy.exc import (
+    GeocoderParseError,
+    GeocoderQueryError,
+    GeocoderRateLimited,
+    GeocoderServiceError,
+    GeocoderTimedOut,
+    GeocoderUnavailable,
+)
 from geopy.geocoders import Nominatim
 
 from geo.cache import GeocodeCache

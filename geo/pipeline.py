@@ -25,11 +25,11 @@ from .dates import EventDate, date_mentions
 from .events import article_rows, mention_contexts, to_frame
 from .geocoding import Resolver, search_context
 from .models import AREA_KINDS, Article, Mention, Place, Problem
-from .nominatim import NominatimClient
 from .ner import Entity
+from .nominatim import NominatimClient
 from .places import Recogniser
-from .textin import keep_copy
 from .ranking import rank
+from .textin import keep_copy
 from .toponyms import Toponyms
 
 log = logging.getLogger(__name__)

@@ -11,11 +11,10 @@ Names the gazetteer lacks but the text marks as places ("the village of X",
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from .gazetteer import Gazetteer
 from .models import Candidate, Mention
-from .names import area_name, fold_text, name_key
+from .names import CUE_NAME_ZIPF, area_name, article_at, fold_text, name_key, zipf
 from .roles import ACTOR_SUFFIX, associative_after, bare_word, person_speaks
 
 MAX_NAME = 48  # characters; longer gazetteer names do not occur in running text
@@ -136,12 +135,6 @@ def _cue_matches(pattern: re.Pattern, text: str, windows) -> list[re.Match]:
     return out
 
 
-@lru_cache(maxsize=65536)
-def _zipf(word: str) -> float:
-    from wordfreq import zipf_frequency
-    return zipf_frequency(word, "en")
-
-
 def _acronym(surface: str, cands: tuple[Candidate, ...]) -> bool:
     letters = surface.replace(".", "")
     return len(letters) >= 2 and letters.isupper() and letters.isalpha() and not any(
@@ -222,8 +215,7 @@ class Recogniser:
     # -- matching
     def _match_at(self, text: str, folded: str, i: int) -> tuple[int, int, int] | None:
         first = text[i]
-        if not (first.isupper() or "\u0600" <= first <= "\u06ff" or text[i:i + 3].lower() in
-                {"al-", "el-", "as-", "ad-", "ar-", "at-", "az-", "an-"} or text[i:i + 4].lower() == "ash-"):
+        if not (first.isupper() or "\u0600" <= first <= "\u06ff" or article_at(text, i)):
             return None
         if text[i:i + 3] in ("Al ", "El ") and text[i + 3:i + 4].isupper():
             found = self._match_at(text, folded, i + 3)
@@ -341,7 +333,7 @@ class Recogniser:
                 words = re.split(r"[ -]", m.group("name"))
                 if taken.find(1, s, e) >= 0:
                     continue
-                if any(_zipf(w.lower()) >= 3.5 for w in words if w.lower() not in {"al", "el"}):
+                if any(zipf(w.lower()) >= CUE_NAME_ZIPF for w in words if w.lower() not in {"al", "el"}):
                     continue  # "the Islamic State camp", "The town of Many"
                 cue = m.group("cue").lower()
                 extra.append(Mention(start=s, end=e, surface=text[s:e], key=name_key(text[s:e]),

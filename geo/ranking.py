@@ -18,20 +18,13 @@ from collections import Counter
 
 import numpy as np
 
+from .geometry import EARTH_RADIUS_KM, haversine_km
 from .models import Candidate, Mention
 
 KIND_PRIOR = {"country": 1.6, "region": 1.0, "natural feature": 0.8, "city": 0.6, "town": 0.3,
               "village": 0.0, "camp": 0.4, "site": 0.2}
-EARTH_KM = 6371.0
 KEEP = 12  # ranked alternatives kept per mention: enough for the editor, cheap to carry
 _NUMPY_FROM = 24  # candidates; below this, scoring in plain Python is cheaper than numpy calls
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 def in_box(c: Candidate, box) -> bool:
@@ -77,7 +70,7 @@ class _Facts:
         if hit is None:
             a, b = self.cands[i], self.cands[j]
             hit = self.twins[(i, j)] = (a.country == b.country and a.has_point and b.has_point
-                                        and distance_km(a.lat, a.lon, b.lat, b.lon) < 10)
+                                        and haversine_km(a.lat, a.lon, b.lat, b.lon) < 10)
         return hit
 
 
@@ -126,7 +119,7 @@ def _nearest_km(todo: list[_Facts], anchors: np.ndarray | None) -> list[np.ndarr
     lon = np.concatenate([f.near_lon for _, f in with_points])[:, None]
     alat, alon = anchors[:, 0][None, :], anchors[:, 1][None, :]
     a = np.sin((alat - lat) / 2) ** 2 + np.cos(lat) * np.cos(alat) * np.sin((alon - lon) / 2) ** 2
-    near = (2 * EARTH_KM * np.arcsin(np.sqrt(np.minimum(1.0, a)))).min(axis=1)
+    near = (2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(1.0, a)))).min(axis=1)
     at = 0
     for n, f in with_points:
         out[n][f.near_idx] = near[at:at + len(f.near_idx)]
@@ -214,7 +207,7 @@ def _inside_bonus(f: _Facts, inside) -> list[float]:
     out = []
     for c in f.cands:
         b = 3.0 if c.country == cc else 0.0
-        if b and point is not None and c.has_point and distance_km(c.lat, c.lon, *point) < REGION_KM:
+        if b and point is not None and c.has_point and haversine_km(c.lat, c.lon, *point) < REGION_KM:
             b += 2.0
         out.append(b)
     return out

@@ -18,8 +18,8 @@ from dataclasses import replace
 from functools import lru_cache
 
 from .models import Candidate, Mention
-from .ner import PLACE_LABELS, Entity
 from .names import name_key
+from .ner import PLACE_LABELS, Entity
 from .places import PLACE_WORDS, Recogniser
 from .roles import ACTOR_SUFFIX, associative_after, bare_word
 

@@ -14,9 +14,9 @@ import pytest
 
 from geo.config import ROOT, Settings
 from geo.events import events_csv, read_events
+from geo.geometry import haversine_km
 from geo.nominatim import NominatimClient
 from geo.pipeline import build_events
-from geo.ranking import distance_km
 from tests.datadir import copy_data
 from tests.fake_nominatim import PLACES, FakeNominatim, _place
 
@@ -57,7 +57,7 @@ def test_bundled_build_offline(bundled):
     assert summary.articles >= 51 and not summary.rejected
     assert summary.requests == 0
     baghouz = df[df["surface"] == "Baghouz"].iloc[0]
-    assert distance_km(baghouz.lat, baghouz.lon, 34.4586, 40.9506) <= 5
+    assert haversine_km(baghouz.lat, baghouz.lon, 34.4586, 40.9506) <= 5
     for name in ("Bolton", "Bali", "Trump", "CNN"):
         assert not df["surface"].str.contains(name).any(), name
         assert not df["place"].str.contains(name).any(), name
@@ -69,7 +69,7 @@ def test_bundled_build_offline(bundled):
 def test_spot_checks(bundled, place, lat, lon):
     df, _ = bundled
     rows = df[df["place"] == place]
-    assert len(rows) and all(distance_km(r.lat, r.lon, lat, lon) <= 5 for r in rows.itertuples())
+    assert len(rows) and all(haversine_km(r.lat, r.lon, lat, lon) <= 5 for r in rows.itertuples())
     assert not (rows["lon"] < 10.7).any()  # never Sousse in Tunisia
 
 
@@ -81,7 +81,7 @@ def test_hajin_falls_on_14_december(bundled):
 
 def test_nothing_pinned_at_the_euphrates_mouth(bundled):
     df, _ = bundled
-    near_mouth = df[df["lat"].notna()].apply(lambda r: distance_km(r.lat, r.lon, 31.005, 47.4419) < 50, axis=1)
+    near_mouth = df[df["lat"].notna()].apply(lambda r: haversine_km(r.lat, r.lon, 31.005, 47.4419) < 50, axis=1)
     assert not near_mouth.any()
     assert df.loc[df["place"] == "Euphrates", "lat"].isna().all()
 
@@ -135,7 +135,7 @@ def test_chain_asks_nominatim_once_and_caches(tmp_path, server):
     assert all(b - a >= 0.95 for a, b in zip(times, times[1:])), times
     got = df.set_index("surface")
     assert got.loc["Tayana", "place_source"] == "nominatim"
-    assert distance_km(got.loc["Tayana", "lat"], got.loc["Tayana", "lon"], 34.7531, 40.7963) < 0.1
+    assert haversine_km(got.loc["Tayana", "lat"], got.loc["Tayana", "lon"], 34.7531, 40.7963) < 0.1
     assert got.loc["Zzyzxqa", "place_source"] == "unresolved"
     assert summary.requests == 3 and summary.unresolved["Zzyzxqa"] == 1
     # The second build asks nothing: found and not-found answers are both stored.
@@ -186,7 +186,7 @@ def test_a_name_only_the_model_finds_goes_to_nominatim_and_fast_never_asks(tmp_p
         assert asked["countrycodes"] == "sy"
         assert [round(float(v), 2) for v in asked["viewbox"].split(",")] == [39.83, 33.69, 41.83, 35.69]
         assert street["place_source"] == "nominatim" and street["role"] == "literal"
-        assert distance_km(street["lat"], street["lon"], 34.69, 40.83) < 0.1
+        assert haversine_km(street["lat"], street["lon"], 34.69, 40.83) < 0.1
 
 
 def _run_build(settings: Settings) -> subprocess.Popen:

@@ -3,7 +3,8 @@ import json
 
 import pytest
 
-from geo.evaluate import evaluate, haversine_km, match_overlap, read_jsonl
+from geo.evaluate import evaluate, match_overlap, read_jsonl
+from geo.geometry import haversine_km
 
 # "Floods hit Rio de Janeiro and Paris, Texas." (offsets by hand)
 TEXT = "Floods hit Rio de Janeiro and Paris, Texas."
