@@ -21,7 +21,7 @@ import marisa_trie
 import numpy as np
 
 from .files import atomic_write
-from .models import Candidate
+from .models import PINNED_KINDS, Candidate
 from .names import (
     COMMON_NAME_ZIPF,
     COUNTRY_ALIASES,
@@ -43,7 +43,6 @@ SOURCES = ("campaign", "geonames", "countryinfo", "features")
 GENERIC_WORDS = frozenset("""central centre center capital north south east west northern southern eastern
     western northeast northwest southeast southwest upper lower coast coastal islands island lakes river
     national federal district city border highlands lowlands plains the of and""".split())
-_PINNED_KINDS = {"city", "town", "village", "camp", "site"}
 
 
 @dataclass
@@ -115,7 +114,7 @@ class _Builder:
                            ("lon", np.nan if lon is None else lon), ("kind", KIND_CODES.index(kind)),
                            ("country", country), ("population", population),
                            ("source", SOURCES.index(source)), ("ref", ref),
-                           ("pinned", kind in _PINNED_KINDS if pinned is None else pinned)):
+                           ("pinned", kind in PINNED_KINDS if pinned is None else pinned)):
             self.cols[col].append(value)
         for n in names:
             key = name_key(n)

@@ -16,8 +16,8 @@ import pandas as pd
 from . import mapview
 from .config import Settings, Tiles
 from .event_types import DEFAULT_TYPE, EVENT_TYPES
+from .models import PINNED_KINDS
 
-PINNED_KINDS = ("city", "town", "village", "camp", "site")
 # One colour per type (ColorBrewer-like, distinguishable on the OSM base map).
 COLORS = {
     "car bomb / suicide attack": "#67001f", "air strike": "#d6604d", "shelling / mortar": "#f4a582",

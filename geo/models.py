@@ -3,11 +3,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Literal, get_args
 
 # How precise a location is, from broad to exact. "demonym" is recognised
 # ("Syrian") but never pinned; "site" is a point facility (a base, an oil field).
-KINDS = ("country", "region", "natural feature", "city", "town", "village", "camp", "site", "demonym")
-AREA_KINDS = frozenset({"country", "region", "natural feature"})
+Kind = Literal["country", "region", "natural feature", "city", "town", "village", "camp", "site",
+               "demonym"]
+KINDS: tuple[Kind, ...] = get_args(Kind)
+AREA_KINDS: frozenset[Kind] = frozenset({"country", "region", "natural feature"})  # listed, never pinned
+SETTLEMENT_KINDS: tuple[Kind, ...] = ("city", "town", "village")
+PINNED_KINDS: tuple[Kind, ...] = SETTLEMENT_KINDS + ("camp", "site")  # drawn as points on the map
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from .gazetteer import Gazetteer
-from .models import Candidate, Mention
+from .models import SETTLEMENT_KINDS, Candidate, Mention
 from .names import CUE_NAME_ZIPF, area_name, article_at, fold_text, name_key, zipf
 from .roles import ACTOR_SUFFIX, associative_after, bare_word, person_speaks
 
@@ -208,7 +208,7 @@ class Recogniser:
 
     def _small_place(self, key_id: int) -> bool:
         cands = self.gaz.candidates_for(key_id)
-        towns = tuple(c for c in cands if c.kind in ("city", "town", "village"))
+        towns = tuple(c for c in cands if c.kind in SETTLEMENT_KINDS)
         return _largest(towns) < 500_000 and not any(
             c.kind == "country" for c in cands)
 

@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Tiles
+from ..models import SETTLEMENT_KINDS
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 LEAFLET = ASSETS / "leaflet"
 CAMPAIGN_CENTER = (34.75, 40.6)
 CAMPAIGN_ZOOM = 8
-LABELLED_KINDS = ("city", "town", "village")  # gazetteer places drawn as basemap labels
 MAP_HEIGHT = 540
 
 
@@ -68,7 +68,7 @@ def read_towns(gazetteer: Path) -> list[list]:
                 lat, lon = float(row.get("lat") or ""), float(row.get("lon") or "")
             except ValueError:
                 continue  # no coordinate: nothing to label (the gazetteer check reports it)
-            if row.get("kind") in LABELLED_KINDS:
+            if row.get("kind") in SETTLEMENT_KINDS:
                 towns.append([row.get("name", ""), round(lat, 4), round(lon, 4)])
     return towns
 
