@@ -7,8 +7,9 @@ outside request aborted, so tiles fail and the offline basemap shows), then pres
 date slider's arrow key again and again. Each press is timed by
 tests/browser/mapprobe.press_and_settle: from the keydown event to the animation frame
 after the last change of the map's points, once the layer was swapped and nothing
-changed for --quiet ms (settled). Prints the median and the streamlit process's peak
-resident memory (VmHWM from /proc).
+changed for --quiet ms (settled). Prints the median, the CPU time per press of the Chromium
+processes (by type) and of the server (from /proc: less sensitive than wall time to other
+jobs on the machine), and the streamlit process's peak resident memory (VmHWM).
 
     python tests/benchmarks/bench_browser.py                      # 10k events / 2k places
     python tests/benchmarks/bench_browser.py --events 1000 --places 200 --presses 20
@@ -16,6 +17,7 @@ resident memory (VmHWM from /proc).
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -37,6 +39,41 @@ def peak_rss_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = _stat(pid)
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def chromium_cpu() -> dict[str, float]:
+    """CPU seconds used so far by the Chromium processes this script started, by process type
+    (other jobs on the machine may run their own Chromium)."""
+    children: dict[int, list[int]] = {}
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                children.setdefault(int(_stat(int(proc.name))[1]), []).append(int(proc.name))
+            except OSError:
+                continue
+    used: dict[str, float] = {}
+    todo = list(children.get(os.getpid(), []))
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:
+            # Zygote-forked children rewrite their command line as one space-separated string.
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            if "chromium" in cmdline.split(" ", 1)[0]:
+                kind = cmdline.split("--type=", 1)[1].split(" ", 1)[0] if "--type=" in cmdline else "browser"
+                used[kind] = used.get(kind, 0.0) + cpu_seconds(pid)
+        except OSError:
+            continue
+    return used
 
 
 def make_data(tmp: Path, n_events: int, n_places: int) -> Path:
@@ -74,14 +111,20 @@ def main() -> None:
             slider = page.locator(SLIDER).first
             slider.focus()
             times, counts = [], []
+            browser_before, server_before = chromium_cpu(), cpu_seconds(app.proc.pid)
             for _ in range(args.presses):
                 ms, n = press_and_settle(page, slider, "ArrowLeft", args.quiet)
                 times.append(ms)
                 counts.append(n)
+            browser_cpu = {k: (v - browser_before.get(k, 0.0)) * 1000 / args.presses
+                           for k, v in chromium_cpu().items()}
+            server_cpu = (cpu_seconds(app.proc.pid) - server_before) * 1000 / args.presses
             browser.close()
         print(f"events/places: {args.events:,}/{args.places:,}; first page with points: {first_ms:.0f} ms")
         print(f"slider key -> points settled: median {statistics.median(times):.0f} ms, "
               f"max {max(times):.0f} ms over {len(times)} presses (points per step {min(counts)}–{max(counts)})")
+        print("CPU per press: Chromium " + ", ".join(f"{k} {v:.0f} ms" for k, v in sorted(browser_cpu.items()))
+              + f"; streamlit server {server_cpu:.0f} ms")
         print(f"streamlit server peak RSS (VmHWM): {peak_rss_mb(app.proc.pid):.0f} MB")
         if blocked:
             print(f"blocked requests: {len(blocked)} (e.g. {blocked[0]})")

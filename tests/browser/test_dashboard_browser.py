@@ -193,6 +193,8 @@ def test_offline_page_shows_basemap_points_popups_and_playback(page, bundled_app
     day = dt.datetime.strptime(slider_text(page), "%a %d %b %Y").date()
     assert day > first + dt.timedelta(days=1)
     wait_points(page, expected(bundled_app, day))
+    # Up to the day, the clicked place stays on the map: its popup stayed open through playback.
+    assert page.locator(".geo-map .leaflet-popup-content h4").count() == 1
     assert page.locator(MAP).count() == 1
     assert not page.errors, page.errors
 

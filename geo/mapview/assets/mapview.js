@@ -70,7 +70,10 @@ function createMap(parent, payload) {
   points.bindTooltip((layer) => layer.feature.properties.tooltip, {sticky: true, className: "geo-tooltip"});
   points.bindPopup((layer) => layer.feature.properties.popup, {maxWidth: 420, className: "geo-popup"});
   points.addTo(map);
-  return {map, points, container, byPlace: new Map()};
+  const state = {map, points, container, byPlace: new Map(), popupOf: null};
+  points.on("popupopen", (e) => { state.popupOf = e.propagatedFrom || e.layer; });
+  points.on("popupclose", () => { state.popupOf = null; });
+  return state;
 }
 
 const STYLE_KEYS = ["radius", "color", "fillColor", "weight", "opacity", "fillOpacity", "dashArray"];
@@ -95,6 +98,7 @@ function swapPoints(state, collection) {
     }
     const before = marker.feature.properties.style;
     marker.feature = feature;  // the tooltip and popup read their (escaped) text from here
+    if (marker === state.popupOf) state.points.setPopupContent(feature.properties.popup);
     if (STYLE_KEYS.some((k) => before[k] !== style[k])) {
       marker.setStyle(style);
       marker.setRadius(style.radius);
@@ -102,6 +106,7 @@ function swapPoints(state, collection) {
   }
   for (const [id, marker] of state.byPlace) {
     if (!seen.has(id)) {
+      if (marker === state.popupOf) state.map.closePopup();
       state.points.removeLayer(marker);
       state.byPlace.delete(id);
     }
@@ -121,7 +126,8 @@ function mount(component) {
     state = undefined;
   }
   if (!state) {
-    state = {...createMap(parent, payload), key};
+    state = createMap(parent, payload);
+    state.key = key;
     MAPS.set(parent, state);
   }
   swapPoints(state, payload.points);
