@@ -23,6 +23,7 @@ from typing import Callable, Iterable
 import fsspec
 import pandas as pd
 import pyarrow.parquet as pq
+from dask.sizeof import sizeof
 from distributed import Client, LocalCluster, WorkerPlugin, as_completed
 
 from . import columnar
@@ -50,6 +51,14 @@ class Source:
 class Analysed:
     items: list = field(default_factory=list)  # (article, (mentions, dates, contexts))
     problems: list[Problem] = field(default_factory=list)
+
+
+@sizeof.register(Analysed)
+def _analysed_size(part: Analysed) -> int:
+    """Dask's default guess for an object is its shell (~50 bytes), so the scheduler would
+    move analysed partitions between workers as if free; mentions and candidates weigh
+    several times the text."""
+    return 64 + sum(8 * len(article.text) for article, _ in part.items)
 
 
 _analysers: dict[tuple, Analyser] = {}
