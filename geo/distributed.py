@@ -192,6 +192,21 @@ def build_events(settings: Settings, *, scheduler: str | None = None, input_path
         return _build(own, settings, input_path, parquet, online, progress)
 
 
+def _collect(asking: list, summary: Summary, progress) -> tuple[list[frozenset], set[str]]:
+    """Step 2's input: the partitions' ids (duplicates to skip) and the names to ask."""
+    index = {f.key: i for i, f in enumerate(asking)}
+    found, names = [None] * len(asking), set()
+    for future in progress(as_completed(asking)):
+        ids, part_problems, asked = future.result()
+        found[index[future.key]] = ids
+        summary.rejected += part_problems
+        names |= asked
+    skips, duplicate_problems = _duplicates(found)
+    summary.rejected += duplicate_problems
+    summary.articles = sum(len(ids) for ids in found) - len(duplicate_problems)
+    return skips, names
+
+
 def _build(client: Client, settings: Settings, input_path, parquet, online, progress):
     client.register_plugin(LoadIndex(settings))
     sources, problems = sources_for(settings, input_path)
@@ -200,17 +215,8 @@ def _build(client: Client, settings: Settings, input_path, parquet, online, prog
     try:
         corrections = resolver.corrections
         analysed = client.map(analyse, sources, settings=settings, pure=False)
-        asking = client.map(names_to_ask, analysed, settings=settings, corrections=corrections, pure=False)
-        index = {f.key: i for i, f in enumerate(asking)}
-        found, names = [None] * len(asking), set()
-        for future in progress(as_completed(asking)):
-            ids, part_problems, asked = future.result()
-            found[index[future.key]] = ids
-            summary.rejected += part_problems
-            names |= asked
-        skips, duplicate_problems = _duplicates(found)
-        summary.rejected += duplicate_problems
-        summary.articles = sum(len(ids) for ids in found) - len(duplicate_problems)
+        skips, names = _collect(client.map(names_to_ask, analysed, settings=settings,
+                                           corrections=corrections, pure=False), summary, progress)
         answers = {name: resolver.remote(name) for name in sorted(names)}
         summary.add_stats(resolver.stats)
         summary.network_note = resolver.network_off_reason
