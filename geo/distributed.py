@@ -23,6 +23,7 @@ from typing import Callable, Iterable
 import fsspec
 import pandas as pd
 import pyarrow.parquet as pq
+from dask.sizeof import sizeof
 from distributed import Client, LocalCluster, WorkerPlugin, as_completed
 
 from . import columnar
@@ -50,6 +51,14 @@ class Source:
 class Analysed:
     items: list = field(default_factory=list)  # (article, (mentions, dates, contexts))
     problems: list[Problem] = field(default_factory=list)
+
+
+@sizeof.register(Analysed)
+def _analysed_size(part: Analysed) -> int:
+    """Dask's default guess for an object is its shell (~50 bytes), so the scheduler would
+    move analysed partitions between workers as if free; mentions and candidates weigh
+    several times the text."""
+    return 64 + sum(8 * len(article.text) for article, _ in part.items)
 
 
 _analysers: dict[tuple, Analyser] = {}
@@ -184,6 +193,21 @@ def build_events(settings: Settings, *, scheduler: str | None = None, input_path
         return _build(own, settings, input_path, parquet, online, progress, fast)
 
 
+def _collect(asking: list, summary: Summary, progress) -> tuple[list[frozenset], set[tuple]]:
+    """Step 2's input: the partitions' ids (duplicates to skip) and the names to ask."""
+    index = {f.key: i for i, f in enumerate(asking)}
+    found, names = [None] * len(asking), set()
+    for future in progress(as_completed(asking)):
+        ids, part_problems, asked = future.result()
+        found[index[future.key]] = ids
+        summary.rejected += part_problems
+        names |= asked
+    skips, duplicate_problems = _duplicates(found)
+    summary.rejected += duplicate_problems
+    summary.articles = sum(len(ids) for ids in found) - len(duplicate_problems)
+    return skips, names
+
+
 def _build(client: Client, settings: Settings, input_path, parquet, online, progress, fast):
     client.register_plugin(LoadIndex(settings, fast))
     sources, problems = sources_for(settings, input_path)
@@ -192,17 +216,8 @@ def _build(client: Client, settings: Settings, input_path, parquet, online, prog
     try:
         corrections = resolver.corrections
         analysed = client.map(analyse, sources, settings=settings, fast=fast, pure=False)
-        asking = client.map(names_to_ask, analysed, settings=settings, corrections=corrections, pure=False)
-        index = {f.key: i for i, f in enumerate(asking)}
-        found, names = [None] * len(asking), set()
-        for future in progress(as_completed(asking)):
-            ids, part_problems, asked = future.result()
-            found[index[future.key]] = ids
-            summary.rejected += part_problems
-            names |= asked
-        skips, duplicate_problems = _duplicates(found)
-        summary.rejected += duplicate_problems
-        summary.articles = sum(len(ids) for ids in found) - len(duplicate_problems)
+        skips, names = _collect(client.map(names_to_ask, analysed, settings=settings,
+                                           corrections=corrections, pure=False), summary, progress)
         answers = {key: resolver.remote(*key) for key in sorted(names, key=repr)}
         summary.add_stats(resolver.stats)
         summary.network_note = resolver.network_off_reason
