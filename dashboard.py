@@ -13,9 +13,8 @@ import json
 import logging
 import re
 import time
-from pathlib import Path
-
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -23,7 +22,7 @@ import streamlit as st
 import streamlit.components.v2 as components
 
 from geo import events as ev
-from geo import mapview, maps
+from geo import maps, mapview
 from geo.config import ConfigError, Settings, Tiles
 from geo.corrections import Correction, Corrections
 from geo.editing import Editor, RebuildBusy, addition_refused, editor_for, rebuild_lock
@@ -356,10 +355,13 @@ def view_ui(prep: Prepared, settings: Settings, view: dict) -> None:
 
 
 def url_day(raw: str | None, first: dt.date, last: dt.date) -> dt.date | None:
-    """A permalink's day when it is a date within the data, else None."""
+    """A permalink's day when it is a date within the data, else None. Streamlit writes a day
+    that a callback or playback set as microseconds since 1970 (1536537600000000): read that too."""
+    raw = (raw or "").strip()
     try:
-        day = dt.date.fromisoformat((raw or "").strip()[:10])
-    except ValueError:
+        day = (dt.datetime.fromtimestamp(int(raw) / 1e6, dt.timezone.utc).date() if raw.isdigit()
+               else dt.date.fromisoformat(raw[:10]))
+    except (ValueError, OverflowError, OSError):
         return None
     return day if first <= day <= last else None
 

@@ -235,6 +235,16 @@ def test_day_outside_the_data_falls_back_with_a_notice(day, monkeypatch):
     assert any("not a day of this data" in c.value for c in at.caption)
 
 
+def test_a_day_written_in_microseconds_opens_that_day():
+    from streamlit.testing.v1 import AppTest
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params["day"] = "1536537600000000"  # 2018-09-10, as playback writes it
+    at = ok(at.run())
+    assert at.slider(key="day").value == dt.date(2018, 9, 10)
+    assert not any("not a day of this data" in c.value for c in at.caption)
+
+
 def test_huge_place_value_is_cut(monkeypatch):
     from streamlit.testing.v1 import AppTest
     st.cache_data.clear()
