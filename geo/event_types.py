@@ -14,7 +14,7 @@ map against it. Rules:
   sentence share its type.
 
 `explain()` returns the word that decided, for popups and for checking.
-`lexicon_markdown()` renders the table the README links to.
+`lexicon_markdown()` renders the table in docs/event-types.md.
 """
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 Each row of tests/data/corpus_expectations.csv names a mention by its surface and occurrence
 (the n-th whole-name match in the body, data/articles/README.md); geo.dates dates it from the
-article's text, and the result is compared on (event_date, event_end, precision). The README's
+article's text, and the result is compared on (event_date, event_end, precision). The expectations'
 `week` and `month` rows carry only the first day, while geo.dates also gives the last, so they
 are compared on the start date. The floor sits just under the measured score, so a regression
 fails the test.

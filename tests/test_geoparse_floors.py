@@ -1,6 +1,6 @@
 """Floors on the labelled sets, run in-process through the same steps as `geo extract --offline`.
 
-The floors sit a little under what the geoparser reaches (see the README's table),
+The floors sit a little under what the geoparser reaches (see docs/geoparser.md),
 so a change that makes recognition or resolution worse fails here.
 """
 from __future__ import annotations
