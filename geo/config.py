@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_USER_AGENT = "baghouz-timeline/1.0 (+set GEO_USER_AGENT to name your contact)"
@@ -86,6 +86,57 @@ def _tiles(name: str, raw: str) -> Tiles | None:
     return Tiles(url, attribution)
 
 
+def _path(name: str, raw: str) -> Path:
+    return Path(raw).expanduser()
+
+
+def _text(name: str, raw: str) -> str:
+    return raw.strip()
+
+
+def _scheme(name: str, raw: str) -> str:
+    scheme = raw.strip().lower()
+    if scheme not in {"http", "https"}:
+        raise ConfigError(f"{name}={scheme!r}: use http or https")
+    return scheme
+
+
+def _country_codes(name: str, raw: str) -> tuple[str, ...]:
+    codes = tuple(c.strip().lower() for c in raw.split(",") if c.strip())
+    bad = [c for c in codes if len(c) != 2 or not c.isalpha()]
+    if bad:
+        raise ConfigError(f"{name}: {bad} are not two-letter ISO codes (e.g. sy,iq)")
+    return codes
+
+
+def _between(low: float, high: float, kind: type = float) -> Callable[[str, str], float]:
+    return lambda name, raw: kind(_number(name, raw, low, high))
+
+
+# Every variable: (name, Settings field, parser, whether an empty value keeps the default).
+# Parsers take (name, raw text) and raise ConfigError naming the variable.
+VARIABLES: tuple[tuple[str, str, Callable[[str, str], object], bool], ...] = (
+    ("GEO_DATA_DIR", "data_dir", _path, False),
+    ("GEO_INDEX_DIR", "index_dir", _path, True),
+    ("GEO_NOMINATIM", "nominatim_enabled", _flag, False),
+    ("GEO_NOMINATIM_DOMAIN", "nominatim_domain", _text, True),
+    ("GEO_NOMINATIM_SCHEME", "nominatim_scheme", _scheme, False),
+    ("GEO_USER_AGENT", "user_agent", _text, True),
+    ("GEO_TIMEOUT", "timeout", _between(0.1, 120), False),
+    ("GEO_MIN_DELAY", "min_delay", _between(0, 60), False),
+    ("GEO_MAX_RETRIES", "max_retries", _between(0, 10, int), False),
+    ("GEO_COUNTRY_CODES", "country_codes", _country_codes, False),
+    ("GEO_VIEWBOX", "viewbox", _viewbox, False),
+    ("GEO_EDITING", "editing", _flag, False),
+    ("GEO_EDITORS", "editors", _emails, False),
+    ("GEO_MAX_UPLOAD_BYTES", "max_upload_bytes", _between(1, 1e9, int), False),
+    ("GEO_MAX_ARTICLES_PER_UPLOAD", "max_articles_per_upload", _between(1, 1e6, int), False),
+    ("GEO_MAX_ARTICLES_PER_HOUR", "max_articles_per_hour", _between(1, 1e6, int), False),
+    ("GEO_MAX_ADDED_BYTES", "max_added_bytes", _between(1, 1e12, int), False),
+    ("GEO_TILES", "tiles", _tiles, False),
+)
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = ROOT / "data"
@@ -151,50 +202,9 @@ class Settings:
                 env[str(key)] = str(value).lower() if isinstance(value, bool) else str(value)
             elif key == "GEO_EDITORS" and isinstance(value, (list, tuple)):
                 env[key] = ",".join(str(v) for v in value)
-        s = cls()
-        changes: dict[str, object] = {}
-        if "GEO_DATA_DIR" in env:
-            changes["data_dir"] = Path(env["GEO_DATA_DIR"]).expanduser()
-        if env.get("GEO_INDEX_DIR"):
-            changes["index_dir"] = Path(env["GEO_INDEX_DIR"]).expanduser()
-        if "GEO_NOMINATIM" in env:
-            changes["nominatim_enabled"] = _flag("GEO_NOMINATIM", env["GEO_NOMINATIM"])
-        if env.get("GEO_NOMINATIM_DOMAIN"):
-            changes["nominatim_domain"] = env["GEO_NOMINATIM_DOMAIN"].strip()
-        if "GEO_NOMINATIM_SCHEME" in env:
-            scheme = env["GEO_NOMINATIM_SCHEME"].strip().lower()
-            if scheme not in {"http", "https"}:
-                raise ConfigError(f"GEO_NOMINATIM_SCHEME={scheme!r}: use http or https")
-            changes["nominatim_scheme"] = scheme
-        if env.get("GEO_USER_AGENT"):
-            changes["user_agent"] = env["GEO_USER_AGENT"].strip()
-        if "GEO_TIMEOUT" in env:
-            changes["timeout"] = _number("GEO_TIMEOUT", env["GEO_TIMEOUT"], 0.1, 120)
-        if "GEO_MIN_DELAY" in env:
-            changes["min_delay"] = _number("GEO_MIN_DELAY", env["GEO_MIN_DELAY"], 0, 60)
-        if "GEO_MAX_RETRIES" in env:
-            changes["max_retries"] = int(_number("GEO_MAX_RETRIES", env["GEO_MAX_RETRIES"], 0, 10))
-        if "GEO_COUNTRY_CODES" in env:
-            codes = tuple(c.strip().lower() for c in env["GEO_COUNTRY_CODES"].split(",") if c.strip())
-            bad = [c for c in codes if len(c) != 2 or not c.isalpha()]
-            if bad:
-                raise ConfigError(f"GEO_COUNTRY_CODES: {bad} are not two-letter ISO codes (e.g. sy,iq)")
-            changes["country_codes"] = codes
-        if "GEO_VIEWBOX" in env:
-            changes["viewbox"] = _viewbox("GEO_VIEWBOX", env["GEO_VIEWBOX"])
-        if "GEO_EDITING" in env:
-            changes["editing"] = _flag("GEO_EDITING", env["GEO_EDITING"])
-        if "GEO_EDITORS" in env:
-            changes["editors"] = _emails("GEO_EDITORS", env["GEO_EDITORS"])
-        for name, field_name, high in (("GEO_MAX_UPLOAD_BYTES", "max_upload_bytes", 1e9),
-                                       ("GEO_MAX_ARTICLES_PER_UPLOAD", "max_articles_per_upload", 1e6),
-                                       ("GEO_MAX_ARTICLES_PER_HOUR", "max_articles_per_hour", 1e6),
-                                       ("GEO_MAX_ADDED_BYTES", "max_added_bytes", 1e12)):
-            if name in env:
-                changes[field_name] = int(_number(name, env[name], 1, high))
-        if "GEO_TILES" in env:
-            changes["tiles"] = _tiles("GEO_TILES", env["GEO_TILES"])
-        s = replace(s, **changes)
+        changes = {field_name: parse(name, env[name]) for name, field_name, parse, keep_if_empty
+                   in VARIABLES if name in env and (env[name] or not keep_if_empty)}
+        s = replace(cls(), **changes)
         if s.nominatim_enabled and s.nominatim_domain == "nominatim.openstreetmap.org" \
                 and s.user_agent == DEFAULT_USER_AGENT:
             raise ConfigError(

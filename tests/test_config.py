@@ -52,3 +52,11 @@ def test_tiles_default_to_openstreetmap_and_can_be_switched_off():
 def test_public_server_needs_an_identifying_agent():
     with pytest.raises(ConfigError, match="GEO_USER_AGENT"):
         Settings.from_env({"GEO_NOMINATIM": "on"})
+
+
+def test_every_variable_sets_a_field_of_its_own():
+    from dataclasses import fields
+
+    from geo.config import VARIABLES
+    names = [field_name for _, field_name, _, _ in VARIABLES]
+    assert len(names) == len(set(names)) and set(names) <= {f.name for f in fields(Settings)}
