@@ -13,7 +13,7 @@ import json
 import logging
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -117,10 +117,11 @@ def prepare(path: str, stamp: tuple[int, int], gazetteer: str, gaz_stamp: tuple[
     groups = load_variants(gazetteer, gaz_stamp)
     table = ev.filter_events(df, types, sources, place, groups)
     first, last = ev.day_range(df)
-    return Prepared(table, ev.DayIndex(table), maps.PointIndex(table),
-                    {c: ev.per_day(table, c) for c in CLOCKS.values()},
-                    np.flatnonzero(~table["kind"].isin(maps.PINNED_KINDS).to_numpy()), maps.bounds(df),
-                    first, last, int(df["article_id"].nunique()), len(df))
+    return Prepared(table=table, days=ev.DayIndex(table), points=maps.PointIndex(table),
+                    counts={c: ev.per_day(table, c) for c in CLOCKS.values()},
+                    area_rows=np.flatnonzero(~table["kind"].isin(maps.PINNED_KINDS).to_numpy()),
+                    fit=maps.bounds(df), first=first, last=last,
+                    n_articles=int(df["article_id"].nunique()), n_rows=len(df))
 
 
 @st.cache_data
@@ -148,7 +149,7 @@ def show_flash() -> None:
         getattr(st, kind)(message)
 
 
-def controls_ui(outlets: list[str]) -> dict:
+def controls_ui(outlets: list[str]) -> ev.View:
     with st.sidebar:
         st.header("Time")
         clock = st.radio("Place events on the day they", list(CLOCKS), key="clock",
@@ -171,8 +172,8 @@ def controls_ui(outlets: list[str]) -> dict:
             st.caption(f"The place filter was cut to its first {MAX_PLACE_CHARS} characters.")
         st.header("Legend")
         st.html(maps.legend_html())
-    return {"clock": CLOCKS[clock], "mode": mode, "window": int(window), "types": types,
-            "place": place[:MAX_PLACE_CHARS].strip(), "sources": sources, "speed": SPEEDS[speed]}
+    return ev.View(clock=CLOCKS[clock], mode=mode, window=int(window), types=tuple(types),
+                   place=place[:MAX_PLACE_CHARS].strip(), sources=tuple(sources), speed=SPEEDS[speed])
 
 
 def toggle_play() -> None:
@@ -251,11 +252,11 @@ def timeline_spec() -> dict:
                         {"field": "mentions", "type": "quantitative"}]}}]}
 
 
-def timeline_ui(counts: pd.DataFrame, day: dt.date, view: dict, first: dt.date) -> None:
+def timeline_ui(counts: pd.DataFrame, day: dt.date, view: ev.View, first: dt.date) -> None:
     if counts.empty:
         return
     start = {"cumulative": first, "day": day,
-             "window": day - dt.timedelta(days=view["window"] - 1)}[view["mode"]]
+             "window": day - dt.timedelta(days=view.window - 1)}[view.mode]
     band = pd.DataFrame({"start": [pd.Timestamp(start).isoformat() + "Z"],
                          "end": [(pd.Timestamp(day) + pd.Timedelta(hours=23)).isoformat() + "Z"]})
     st.vega_lite_chart(pd.concat([counts, band], ignore_index=True), timeline_spec(), height=100,
@@ -291,7 +292,7 @@ def brief_ui(brief: pd.DataFrame) -> None:
             st.caption(f"… {len(brief) - BRIEF_LIMIT} more: narrow the date or the filters, or export CSV.")
 
 
-def exports_ui(prep: Prepared, mask: np.ndarray, settings: Settings, view: dict) -> None:
+def exports_ui(prep: Prepared, mask: np.ndarray, settings: Settings, view: ev.View) -> None:
     """Download buttons whose files are made only when clicked (Streamlit runs the callable
     then): building CSV, GeoJSON and a standalone map on every slider move cost seconds at 10k."""
     stamp = version(settings.events_path)[0]
@@ -310,14 +311,14 @@ def exports_ui(prep: Prepared, mask: np.ndarray, settings: Settings, view: dict)
         towns = load_towns(str(settings.gazetteer_path), version(settings.gazetteer_path))
         return maps.standalone_map(points.features(mask), manifest, fit, settings.tiles, towns)
 
-    stem = f"baghouz-{view['day']}-{view['mode']}"
+    stem = f"baghouz-{view.day}-{view.mode}"
     c1, c2, c3 = st.columns(3)
     c1.download_button("CSV", csv_file, f"{stem}.csv", "text/csv", key="dl_csv")
     c2.download_button("GeoJSON", geojson_file, f"{stem}.geojson", "application/geo+json", key="dl_geojson")
     c3.download_button("HTML map", html_file, f"{stem}.html", "text/html", key="dl_html")
 
 
-def view_ui(prep: Prepared, settings: Settings, view: dict) -> None:
+def view_ui(prep: Prepared, settings: Settings, view: ev.View) -> None:
     """Everything that depends on the date: reruns alone on a slider move or a playback tick."""
     first, last = prep.first, prep.last
     st.session_state["first_day"], st.session_state["last_day"] = first, last
@@ -330,22 +331,22 @@ def view_ui(prep: Prepared, settings: Settings, view: dict) -> None:
         st.session_state["day"] = day or last
     elif "day" in st.session_state and not first <= st.session_state["day"] <= last:
         st.session_state["day"] = min(max(st.session_state["day"], first), last)
-    step_playback(first, last, view["speed"])
+    step_playback(first, last, view.speed)
     day = st.slider("Date", min_value=first, max_value=last, step=dt.timedelta(days=1),
                     format="ddd D MMM YYYY", key="day", bind="query-params", on_change=pause,
                     help="Arrow keys step one day.")
-    view = {**view, "day": day.isoformat()}
+    view = replace(view, day=day.isoformat())
     # The timeline sits above the map but is drawn after it: the browser applies updates in the
     # order they are sent, and redrawing the chart (~180 ms) would otherwise hold the points back.
     timeline_slot = st.container()
-    mask = prep.days.mask(day, view["mode"], view["window"], view["clock"])
+    mask = prep.days.mask(day, view.mode, view.window, view.clock)
     collection = prep.points.features(mask)
     map_col, side_col = st.columns([3, 1])
     with map_col:
         map_ui(prep.fit, collection, settings)
         st.caption("Click a point for the sentences behind it.")
     with timeline_slot:
-        timeline_ui(prep.counts[view["clock"]], day, view, first)
+        timeline_ui(prep.counts[view.clock], day, view, first)
     with side_col:
         st.subheader("Countries and regions")
         st.caption("Named in the reports, too broad to pin.")
@@ -526,10 +527,9 @@ def main() -> None:
     stamp = version(settings.events_path)
     view = controls_ui(load_sources(str(settings.events_path), stamp))
     prep = prepare(str(settings.events_path), stamp, str(settings.gazetteer_path),
-                   version(settings.gazetteer_path), tuple(view["types"]), tuple(view["sources"]),
-                   view["place"])
+                   version(settings.gazetteer_path), view.types, view.sources, view.place)
     playing = st.session_state.get("playing", False)
-    st.fragment(view_ui, run_every=view["speed"] if playing else None)(prep, settings, view)
+    st.fragment(view_ui, run_every=view.speed if playing else None)(prep, settings, view)
     if editor:
         editing_ui(df, settings, editor)
 

@@ -5,6 +5,7 @@ import bisect
 import datetime as dt
 import json
 import re
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,20 @@ if TYPE_CHECKING:  # the dashboard imports this module; dateparser is only neede
 
 _SENTENCE_END = re.compile(r"(?<=[.!?\u201d\"])\s+(?=[A-Z\u201c\"“#])|\n\s*\n|\n")
 MODES = ("cumulative", "day", "window")
+
+
+@dataclass(frozen=True)
+class View:
+    """What a reader chose: the dates shown and the filters. The dashboard's controls make it,
+    the slider adds the day; exports name their files after it and record it in their manifest."""
+    clock: str  # "event" (the day it happened) or "published"
+    mode: str  # one of MODES
+    window: int  # days, for mode "window"
+    types: tuple[str, ...] = ()
+    place: str = ""
+    sources: tuple[str, ...] = ()
+    speed: float = 1.0  # playback: seconds a day
+    day: str = ""  # ISO date, once the slider has its value
 
 
 class Sentences:
@@ -293,12 +308,12 @@ def to_csv_text(df: pd.DataFrame) -> str:
     return events_csv(df, _inert)
 
 
-def provenance(df: pd.DataFrame, settings, view: dict, corrections=(),
+def provenance(df: pd.DataFrame, settings, view: View, corrections=(),
                built: dt.datetime | None = None) -> dict:
     """What an export was made from: its articles, the geocoder settings, corrections, build date."""
     arts = df.drop_duplicates("article_id")
     return {
-        "view": view,
+        "view": asdict(view),
         "events": int(len(df)),
         "articles": [{"id": r.article_id, "title": r.title, "source": r.source, "url": r.url,
                       "link_note": r.link_note,

@@ -11,7 +11,7 @@ import multiprocessing
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 import pandas as pd
 
@@ -71,6 +71,13 @@ class Summary:
         return out
 
 
+class Analysis(NamedTuple):
+    """One analysed article, as workers hand it back for resolution."""
+    mentions: list[Mention]
+    dates: list[EventDate] | None  # None when the article has no publication date
+    contexts: list[tuple[str, str]]  # (sentence, event type) per mention
+
+
 class Analyser:
     """Recognise, rank and date one article's places; needs no network and no cache.
 
@@ -98,11 +105,10 @@ class Analyser:
         dates = date_mentions(text, published, [(m.start, m.end) for m in mentions]) if published else None
         return mentions, dates
 
-    def article(self, article: Article, ents: list[Entity] | None = None):
-        """(mentions, dates, (sentence, event type) per mention): all of an article's work
-        that needs neither the cache nor the network."""
+    def article(self, article: Article, ents: list[Entity] | None = None) -> Analysis:
+        """All of an article's work that needs neither the cache nor the network."""
         mentions, dates = self(article.text, article.published, ents)
-        return mentions, dates, mention_contexts(article.text, mentions)
+        return Analysis(mentions, dates, mention_contexts(article.text, mentions))
 
 
 _worker: Analyser | None = None
@@ -163,7 +169,8 @@ def open_resolver(settings: Settings, online: bool | None = None) -> tuple[Resol
     return Resolver(settings, corrections, cache, client), cache, problems
 
 
-def article_events(resolver: Resolver, article: Article, analysed, unresolved: Counter) -> list[dict]:
+def article_events(resolver: Resolver, article: Article, analysed: Analysis,
+                   unresolved: Counter) -> list[dict]:
     """An analysed article's event rows: each mention resolved to a place (or dropped when an
     editor rejected it); names left without a point are counted in `unresolved`."""
     mentions, dates, contexts = analysed
