@@ -450,13 +450,14 @@ def corrections_ui(df: pd.DataFrame, settings: Settings, editor: Editor) -> None
                                    "reject": "not a place"}.get)
     fix = {}
     if action == "pick":
-        alts = [a for a in json.loads(rows["alternatives"].iloc[0] or "[]") if a[0] != place]
+        alts = [a for a in ev.read_alternatives(rows["alternatives"].iloc[0]) if a["name"] != place]
         if not alts:
             st.info("No other candidates were found for this name: enter coordinates instead.")
         else:
             alt_ = st.selectbox("Candidate", alts, key="fix_alt",
-                                format_func=lambda a: f"{a[0]} ({a[3]}, {a[4]}, {a[5]}) {a[1]}, {a[2]}")
-            fix = {"name": alt_[0], "ref": str(alt_[6] or "")}
+                                format_func=lambda a: f"{a['name']} ({a['kind']}, {a['country']}, "
+                                                      f"{a['source']}) {a['lat']}, {a['lon']}")
+            fix = {"name": alt_["name"], "ref": str(alt_["ref"] or "")}
     elif action == "coords":
         lat = st.number_input("Latitude", -90.0, 90.0, float(rows["lat"].iloc[0] or 34.45), format="%.5f", key="fix_lat")
         lon = st.number_input("Longitude", -180.0, 180.0, float(rows["lon"].iloc[0] or 40.95), format="%.5f", key="fix_lon")

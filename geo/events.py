@@ -95,13 +95,24 @@ def article_rows(article: Article, mentions: list[Mention], places: list[Place |
     return rows
 
 
+# The fields of each candidate in the `alternatives` column, written as named JSON objects.
+ALTERNATIVE_FIELDS = ("name", "lat", "lon", "kind", "country", "source", "ref", "score")
+
+
 def _alternatives_json(alts: tuple, memo: dict[tuple, str]) -> str:
     key = tuple(map(id, alts))
     text = memo.get(key)
     if text is None:
-        text = memo[key] = json.dumps([[c.name, c.lat, c.lon, c.kind, c.country, c.source, c.ref, c.score]
-                                       for c in alts], ensure_ascii=False)
+        text = memo[key] = json.dumps([{f: getattr(c, f) for f in ALTERNATIVE_FIELDS} for c in alts],
+                                      ensure_ascii=False)
     return text
+
+
+def read_alternatives(text: str) -> list[dict]:
+    """An `alternatives` cell as a list of named candidates; events files written before the
+    names (positional lists in ALTERNATIVE_FIELDS order) read the same."""
+    return [a if isinstance(a, dict) else dict(zip(ALTERNATIVE_FIELDS, a))
+            for a in json.loads(text or "[]")]
 
 
 def to_frame(rows: list[dict]) -> pd.DataFrame:

@@ -354,3 +354,23 @@ def test_map_component_gets_the_layer_as_data_and_its_code_from_the_app(app, bun
     st.cache_resource.clear()
     at = ok(AppTest.from_file(APP, default_timeout=30).run())
     assert payload(at)["tiles"] is None and payload(at)["towns"] == towns
+
+
+def test_pick_another_candidate_saves_it_by_name(tmp_path, monkeypatch):
+    data = copy_data(tmp_path, build=True)
+    df = ev.read_events(data / "events.csv")
+    row = next(r for r in df.itertuples()
+               if any(a["name"] != r.place for a in ev.read_alternatives(r.alternatives)))
+    other = next(a for a in ev.read_alternatives(row.alternatives) if a["name"] != row.place)
+    at = ok(editor_app(monkeypatch, data).run())
+    at.selectbox(key="fix_place").set_value((row.surface, row.place))
+    at = ok(at.run())
+    at.radio(key="fix_action").set_value("pick")
+    at = ok(at.run())
+    assert at.selectbox(key="fix_alt").value["name"] == other["name"]
+    at.text_input(key="fix_reason").set_value("test: the other candidate")
+    at.button(key="fix_save").click()
+    at = ok(at.run())
+    saved = list(csv.DictReader((data / "corrections.csv").open(encoding="utf-8")))[-1]
+    assert (saved["action"], saved["name"], saved["surface"]) == ("pick", other["name"], row.surface)
+    st.cache_data.clear()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pandas as pd
 import pytest
@@ -79,3 +80,11 @@ def test_sentence_bounds():
 ])
 def test_picked_day_reads_the_timeline_selection(state, want):
     assert ev.picked_day(state) == want
+
+
+def test_alternatives_are_named_and_old_positional_files_read_the_same():
+    named = [{"name": "Sousse", "lat": 35.8, "lon": 10.6, "kind": "city", "country": "TN",
+              "source": "geonames", "ref": "2464915", "score": 0.1}]
+    old = json.dumps([[a[f] for f in ev.ALTERNATIVE_FIELDS] for a in named])
+    assert ev.read_alternatives(json.dumps(named)) == ev.read_alternatives(old) == named
+    assert ev.read_alternatives("") == []
