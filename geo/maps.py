@@ -164,16 +164,11 @@ class PointIndex:
         for k, (gk, s, n) in enumerate(zip(groups.tolist(), starts.tolist(), counts.tolist())):
             place, etype, arts, vague = self.places[gk], EVENT_TYPES[etypes[k]], int(n_articles[k]), bool(imprecise[k])
             precision = "day" if any_day[k] else str(self.precision[order[s]])
-            popup = (f"<h4>{html.escape(place)}</h4>"
-                     + ("<p><i>approximate location</i></p>" if vague else "")
-                     + "".join([self.snippets[j] for j in order[s:s + min(n, per_popup)]])
-                     + (f"<p>… and {n - per_popup} more in the day brief and the CSV export.</p>"
-                        if n > per_popup else ""))
             props = {
-                "place": html.escape(place),
-                "tooltip": html.escape(f"{place} — {n} mention{'s' * (n != 1)}, "
-                                       f"{arts} article{'s' * (arts != 1)} · {etype}"),
-                "popup": popup, "count": n, "articles": arts, "type": etype,
+                "place": html.escape(place), "tooltip": tooltip_html(place, n, arts, etype),
+                "popup": popup_html(place, vague,
+                                    [self.snippets[j] for j in order[s:s + min(n, per_popup)]], n),
+                "count": n, "articles": arts, "type": etype,
                 "precision": precision, "imprecise": vague,
                 "color": COLORS.get(etype, COLORS[DEFAULT_TYPE]),
                 "radius": min(6 + 3 * (arts - 1), 22), "opacity": PRECISION_OPACITY.get(precision, 0.3),
@@ -183,6 +178,20 @@ class PointIndex:
             props["style"] = _style(feature)
             feats.append(feature)
         return {"type": "FeatureCollection", "features": feats}
+
+
+def popup_html(place: str, vague: bool, snippets: list[str], n: int) -> str:
+    """A point's popup: its name, the newest events' (already escaped) snippets, how many more."""
+    return (f"<h4>{html.escape(place)}</h4>"
+            + ("<p><i>approximate location</i></p>" if vague else "")
+            + "".join(snippets)
+            + (f"<p>… and {n - len(snippets)} more in the day brief and the CSV export.</p>"
+               if n > len(snippets) else ""))
+
+
+def tooltip_html(place: str, n: int, articles: int, etype: str) -> str:
+    return html.escape(f"{place} — {n} mention{'s' * (n != 1)}, "
+                       f"{articles} article{'s' * (articles != 1)} · {etype}")
 
 
 def features(df: pd.DataFrame) -> dict:
