@@ -14,6 +14,7 @@ from tqdm import tqdm
 from .articles import MAX_TEXT_CHARS
 from .config import ConfigError, Settings
 from .events import events_csv, write_events
+from .textin import not_utf8
 
 
 def _build(args, settings: Settings) -> int:
@@ -105,8 +106,7 @@ def _document(raw: bytes | None, number: int) -> tuple[object, str, dt.date | No
     try:
         doc = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as e:
-        raise BadLine(f"not UTF-8 (byte 0x{raw[e.start]:02x} at column {e.start + 1}): "
-                      "save the input as UTF-8") from None
+        raise BadLine(f"{not_utf8(raw, e)}: save the input as UTF-8") from None
     except ValueError as e:
         raise BadLine(f"not valid JSON ({getattr(e, 'msg', e)}): each line must be one object "
                       '{"id": ..., "text": "...", "date": "YYYY-MM-DD"}') from None

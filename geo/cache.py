@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
-from geo.models import Candidate, Problem
+from geo.models import BadRecord, Candidate, Problem
 
 from .files import atomic_write
+from .textin import not_utf8
 
 log = logging.getLogger(__name__)
 
@@ -62,28 +63,28 @@ class CacheEntry:
 
 def _candidate_from_dict(data: object, where: str) -> Candidate:
     if not isinstance(data, dict) or "name" not in data or "kind" not in data:
-        raise ValueError(f"{where}: each candidate must be an object with at least "
+        raise BadRecord(where, "each candidate must be an object with at least "
                          "'name' and 'kind'")
     unknown = set(data) - set(_CANDIDATE_FIELDS)
     if unknown:
-        raise ValueError(f"{where}: unknown candidate fields {sorted(unknown)}; "
+        raise BadRecord(where, f"unknown candidate fields {sorted(unknown)}; "
                          f"allowed are {list(_CANDIDATE_FIELDS)}")
     numbers = [k for k in ("lat", "lon", "population", "score") if data.get(k) is not None
                and (isinstance(data[k], bool) or not isinstance(data[k], (int, float)))]
     texts = [k for k in ("name", "kind", "country", "source", "ref") if k in data
              and not isinstance(data[k], str)]
     if numbers or texts:
-        raise ValueError(f"{where}: candidate fields of the wrong type: {numbers + texts}; "
+        raise BadRecord(where, f"candidate fields of the wrong type: {numbers + texts}; "
                          "lat, lon, population and score are numbers, the others strings")
     return Candidate(**data)
 
 
 def _check(status: str, candidates: tuple[Candidate, ...], where: str) -> None:
     if status not in STATUSES:
-        raise ValueError(f"{where}: status {status!r} cannot be cached; use one of {STATUSES} "
+        raise BadRecord(where, f"status {status!r} cannot be cached; use one of {STATUSES} "
                          "(errors are never stored)")
     if (status == "found") != bool(candidates):
-        raise ValueError(f"{where}: status {status!r} with {len(candidates)} candidates; "
+        raise BadRecord(where, f"status {status!r} with {len(candidates)} candidates; "
                          "'found' needs at least one candidate and 'not_found' none")
 
 
@@ -188,10 +189,10 @@ class GeocodeCache:
                     if line.strip():
                         rows.append(self._row_from_line(line, f"{path}:{number}"))
                 except UnicodeDecodeError as e:
-                    problems.append(Problem(str(path), f"not UTF-8 (byte 0x{raw[e.start]:02x} at "
-                                            f"column {e.start + 1}): the line was skipped", number))
-                except ValueError as e:
-                    problems.append(Problem(str(path), str(e).split(": ", 1)[1], number))
+                    problems.append(Problem(str(path), f"{not_utf8(raw, e)}: the line was skipped",
+                                            number))
+                except BadRecord as e:
+                    problems.append(Problem(str(path), e.reason, number))
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -213,23 +214,23 @@ class GeocodeCache:
         try:
             obj = json.loads(line)
         except ValueError as error:
-            raise ValueError(f"{where}: not valid JSON ({error}); each line must be one "
+            raise BadRecord(where, f"not valid JSON ({error}); each line must be one "
                              "object as written by export_jsonl") from None
         required = ("query", "params", "status", "candidates", "raw", "asked_at")
         missing = [k for k in required if not isinstance(obj, dict) or k not in obj]
         if missing:
-            raise ValueError(f"{where}: missing fields {missing}; expected {list(required)}")
+            raise BadRecord(where, f"missing fields {missing}; expected {list(required)}")
         if not isinstance(obj["query"], str) or not isinstance(obj["params"], dict) \
                 or not isinstance(obj["raw"], str) or not isinstance(obj["asked_at"], str) \
                 or not isinstance(obj["candidates"], list):
-            raise ValueError(f"{where}: wrong types; query, raw and asked_at must be strings, "
+            raise BadRecord(where, "wrong types; query, raw and asked_at must be strings, "
                              "params an object and candidates a list")
         candidates = tuple(_candidate_from_dict(c, where) for c in obj["candidates"])
         _check(obj["status"], candidates, where)
         try:
             dt.datetime.fromisoformat(obj["asked_at"])
         except ValueError:
-            raise ValueError(f"{where}: asked_at {obj['asked_at']!r} is not an ISO 8601 "
+            raise BadRecord(where, f"asked_at {obj['asked_at']!r} is not an ISO 8601 "
                              "timestamp (e.g. 2019-03-23T12:00:00+00:00)") from None
         return (normalise_query(obj["query"]), canonical_params(obj["params"]), obj["query"],
                 obj["status"], json.dumps([dataclasses.asdict(c) for c in candidates],

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from .files import atomic_write
-from .models import KINDS, Problem
+from .models import KINDS, BadRecord, Problem
 from .names import name_key
 from .textin import keep_copy
 
@@ -39,33 +39,25 @@ class Correction:
 FIELDS = [f.name for f in fields(Correction)]
 
 
-class BadCorrection(ValueError):
-    """A row that cannot be used: `where` names the file and line, `reason` says why."""
-
-    def __init__(self, where: str, reason: str):
-        super().__init__(f"{where}: {reason}")
-        self.where, self.reason = where, reason
-
-
 def _parse_row(row: dict, where: str) -> Correction:
     action = (row.get("action") or "").strip()
     if action not in ACTIONS:
-        raise BadCorrection(where, f"action {action!r} is not one of {', '.join(ACTIONS)}")
+        raise BadRecord(where, f"action {action!r} is not one of {', '.join(ACTIONS)}")
     if not (row.get("surface") or "").strip():
-        raise BadCorrection(where, "surface is empty; write the place name as the article spells it")
+        raise BadRecord(where, "surface is empty; write the place name as the article spells it")
     lat = lon = None
     if action == "coords":
         try:
             lat, lon = float(row["lat"]), float(row["lon"])
         except (TypeError, ValueError, KeyError):
-            raise BadCorrection(where, "coords needs decimal lat and lon (e.g. 34.4586, 40.9506)") from None
+            raise BadRecord(where, "coords needs decimal lat and lon (e.g. 34.4586, 40.9506)") from None
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise BadCorrection(where, f"lat {lat} / lon {lon} out of range")
+            raise BadRecord(where, f"lat {lat} / lon {lon} out of range")
     kind = (row.get("kind") or "").strip()
     if kind and kind not in KINDS:
-        raise BadCorrection(where, f"kind {kind!r} is not one of {', '.join(KINDS)}")
+        raise BadRecord(where, f"kind {kind!r} is not one of {', '.join(KINDS)}")
     if action == "pick" and not ((row.get("ref") or "").strip() or (row.get("name") or "").strip()):
-        raise BadCorrection(where, "pick needs the candidate's ref or name")
+        raise BadRecord(where, "pick needs the candidate's ref or name")
     return Correction(article_id=(row.get("article_id") or "*").strip() or "*",
                       surface=row["surface"].strip(), action=action,
                       name=(row.get("name") or "").strip(), ref=(row.get("ref") or "").strip(),
@@ -106,7 +98,7 @@ class Corrections:
         for n, row in enumerate(csv.DictReader(io.StringIO(text, newline="")), start=2):
             try:
                 rows.append(_parse_row(row, f"{path.name}:{n}"))
-            except BadCorrection as exc:
+            except BadRecord as exc:
                 problems.append(Problem(str(path), exc.reason, n))
         return cls(rows, incomplete=bool(problems)), problems
 

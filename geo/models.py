@@ -27,6 +27,15 @@ class Article:
     path: str = ""  # the file it came from, for messages
 
 
+class BadRecord(ValueError):
+    """One stored record (a line, a row) that cannot be used: `where` names the file and line,
+    `reason` says why in plain words; the loader turns it into a Problem and goes on."""
+
+    def __init__(self, where: str, reason: str):
+        super().__init__(f"{where}: {reason}")
+        self.where, self.reason = where, reason
+
+
 @dataclass(frozen=True)
 class Problem:
     """Bad input, reported and skipped: names the file (and line) and how to fix it."""

@@ -120,6 +120,11 @@ def decode(data: bytes, label: str) -> str:
                        f"{shlex.quote(label)} > fixed.txt and replace the file", line) from None
 
 
+def not_utf8(line: bytes, e: UnicodeDecodeError) -> str:
+    """Why one line of input is not text, in words that point at the byte."""
+    return f"not UTF-8 (byte 0x{line[e.start]:02x} at column {e.start + 1})"
+
+
 def keep_copy(path: Path) -> Path:
     """Copy `path` to `<name>.bad-<UTC time>` beside it (never over another copy), for the
     operator to repair, before the file is rewritten without the lines that did not load."""
