@@ -13,7 +13,8 @@ from functools import lru_cache
 # Arabic article prefixes as the press writes them ("al-Susah", "as-Sousah", "el-Bab"): the
 # one list; the sun letters assimilate "al" into as-, ash-, ad-, ar-, at-, az-, an-.
 ARTICLES = ("al", "el", "as", "ash", "ad", "ar", "at", "az", "an")
-ARTICLE_PREFIX = re.compile(r"^(?:" + "|".join(ARTICLES) + r")[ -]", re.IGNORECASE)
+ARTICLE = "(?:" + "|".join(ARTICLES) + ")"  # for regular expressions that need one
+ARTICLE_PREFIX = re.compile(rf"^{ARTICLE}[ -]", re.IGNORECASE)
 _HYPHENATED = tuple(a + "-" for a in ARTICLES)
 
 

@@ -14,7 +14,7 @@ import re
 
 from .gazetteer import Gazetteer
 from .models import SETTLEMENT_KINDS, Candidate, Mention
-from .names import CUE_NAME_ZIPF, area_name, article_at, fold_text, name_key, zipf
+from .names import ARTICLE, CUE_NAME_ZIPF, area_name, article_at, fold_text, name_key, zipf
 from .roles import ACTOR_SUFFIX, associative_after, bare_word, person_speaks
 
 MAX_NAME = 48  # characters; longer gazetteer names do not occur in running text
@@ -45,9 +45,8 @@ CALENDAR = frozenset("""january february march april may june july august septem
 DIRECTION = re.compile(r"(?:(?:north|south)[- ]?(?:east|west)(?:ern)?|north(?:ern)?|south(?:ern)?|"
                        r"east(?:ern)?|west(?:ern)?|central)\s+$", re.IGNORECASE)
 # Where a name can start: a capital, an Arabic article, Arabic script, or after a hashtag.
-_START = re.compile(r"(?<![\w@])(?:[A-Z\u00c0-\u00de\u0100-\u024f\u0600-\u06ff]|"
-                    r"(?:al|el|as|ash|ad|ar|at|az|an)-)")
-_ARTICLE_BEFORE = re.compile(r"(?<![\w-])(?:al|el|as|ash|ad|ar|at|az|an)-$", re.IGNORECASE)
+_START = re.compile(rf"(?<![\w@])(?:[A-Z\u00c0-\u00de\u0100-\u024f\u0600-\u06ff]|{ARTICLE}-)")
+_ARTICLE_BEFORE = re.compile(rf"(?<![\w-]){ARTICLE}-$", re.IGNORECASE)
 LOCATIVE = re.compile(r"\b(?:in|at|to|from|near|into|outside|across|around|towards?|via|"
                        r"(?:island|town|city|village|province|state) of)\s+$", re.IGNORECASE)
 # After a sentence-initial word: a verb says the word is a subject ("Mobile was hit"), not an adjective.
@@ -58,9 +57,9 @@ _WORD_AFTER = re.compile(r"^\s([^\W\d_][\w'’]*)")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|[\n\"“‘(]\s*|\s[-–—]\s)$")
 _CONTEXT_CUES = (
     re.compile(r"\b(?:the\s+)?(?P<cue>village|town|city|hamlet|camp|district|province|governorate|"
-               r"area|neighbourhood|neighborhood)\s+of\s+(?P<name>(?:(?:al|el|as|ash|ad|ar|at|az)-)?"
-               r"[A-Z][\w'’]+(?:[ -](?:(?:al|el)-)?[A-Z][\w'’]+){0,2})"),
-    re.compile(r"(?P<name>(?:(?:al|el|as|ash|ad|ar|at|az)-)?[A-Z][\w'’]+(?:[ -][A-Z][\w'’]+){0,1})"
+               rf"area|neighbourhood|neighborhood)\s+of\s+(?P<name>(?:{ARTICLE}-)?"
+               rf"[A-Z][\w'’]+(?:[ -](?:{ARTICLE}-)?[A-Z][\w'’]+){{0,2}})"),
+    re.compile(rf"(?P<name>(?:{ARTICLE}-)?[A-Z][\w'’]+(?:[ -][A-Z][\w'’]+){{0,1}})"
                r"\s+(?P<cue>camp|village|refugee camp|oil field|hill|crossing|border crossing)\b"),
 )
 
