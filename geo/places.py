@@ -15,7 +15,7 @@ import re
 from .gazetteer import Gazetteer
 from .models import SETTLEMENT_KINDS, Candidate, Mention
 from .names import ARTICLE, CUE_NAME_ZIPF, area_name, article_at, fold_text, name_key, zipf
-from .roles import ACTOR_SUFFIX, associative_after, bare_word, person_speaks
+from .roles import ACTOR_SUFFIX, associative_after, bare_word, largest_population, person_speaks
 
 MAX_NAME = 48  # characters; longer gazetteer names do not occur in running text
 
@@ -144,10 +144,6 @@ def _is_sentence_start(text: str, start: int) -> bool:
     return start == 0 or bool(_SENTENCE_START.search(text[max(0, start - 4):start]))
 
 
-def _largest(cands: tuple[Candidate, ...]) -> int:
-    return max((c.population for c in cands), default=0)
-
-
 class Recogniser:
     """Finds place-name mentions in text; holds only the read-only gazetteer."""
 
@@ -208,7 +204,7 @@ class Recogniser:
     def _small_place(self, key_id: int) -> bool:
         cands = self.gaz.candidates_for(key_id)
         towns = tuple(c for c in cands if c.kind in SETTLEMENT_KINDS)
-        return _largest(towns) < 500_000 and not any(
+        return largest_population(towns) < 500_000 and not any(
             c.kind == "country" for c in cands)
 
     # -- matching
@@ -316,7 +312,7 @@ class Recogniser:
         need = 1_000_000 if _is_sentence_start(text, start) else 100_000
         if _VERB_AFTER.match(text, start + len(key)):
             need = 50_000
-        return _largest(cands) >= need
+        return largest_population(cands) >= need
 
     # -- names the text marks as places
     def _context_mentions(self, text: str, mentions: list[Mention]) -> list[Mention]:

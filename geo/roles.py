@@ -34,7 +34,7 @@ def bare_word(word: str) -> str:
     return low[:-1] if low.endswith("s") else low
 
 
-def _largest(cands: tuple[Candidate, ...]) -> int:
+def largest_population(cands: tuple[Candidate, ...]) -> int:
     return max((c.population for c in cands), default=0)
 
 
@@ -45,11 +45,11 @@ def associative_after(word: str, cands: tuple[Candidate, ...], before: str = "")
     if word in ACTOR_NOUNS and country or word in LOCAL_ACTOR_NOUNS or word in DISEASE_WORDS:
         return True
     # "Officials in Bangkok said": the officials speak, Bangkok is where they are.
-    return word in SPEECH_VERBS and (country or _largest(cands) >= CAPITAL_SIZE) \
+    return word in SPEECH_VERBS and (country or largest_population(cands) >= CAPITAL_SIZE) \
         and not _PREPOSITION_BEFORE.search(before)
 
 
 def person_speaks(word: str, cands: tuple[Candidate, ...], before: str = "") -> bool:
     """"Hartl said": a small town's name that speaks is a person's (campaign places excepted)."""
-    return word in SPEECH_VERBS and _largest(cands) < CAPITAL_SIZE and not _PREPOSITION_BEFORE.search(before) \
+    return word in SPEECH_VERBS and largest_population(cands) < CAPITAL_SIZE and not _PREPOSITION_BEFORE.search(before) \
         and not any(c.source == "campaign" for c in cands)
