@@ -33,7 +33,7 @@ from .corrections import Corrections
 from .events import to_frame
 from .geocoding import Resolver, SearchContext, search_context
 from .models import Article, Problem
-from .pipeline import Analyser, Summary, article_events, open_resolver
+from .pipeline import Analyser, Analysis, Summary, article_events, open_resolver
 
 log = logging.getLogger(__name__)
 PARTITION_ARTICLES = 100  # ~0.4 s of analysis: big enough to amortise a task, small to balance
@@ -49,7 +49,7 @@ class Source:
 
 @dataclass
 class Analysed:
-    items: list = field(default_factory=list)  # (article, (mentions, dates, contexts))
+    items: list[tuple[Article, Analysis]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
 

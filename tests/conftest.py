@@ -24,3 +24,20 @@ def recognise(gaz, request):
     from geo.toponyms import Toponyms
     both = Toponyms(Recogniser(gaz))
     return lambda text: both(text, ner.entities([text])[0])
+
+
+@pytest.fixture
+def media(monkeypatch):
+    """The media managers AppTest creates, so deferred downloads (exports) can be run as the
+    server would run them on a click."""
+    import streamlit.testing.v1.app_test as app_test_mod
+    from streamlit.runtime.media_file_manager import MediaFileManager
+    managers = []
+
+    def recording(storage):
+        manager = MediaFileManager(storage)
+        managers.append(manager)
+        return manager
+
+    monkeypatch.setattr(app_test_mod, "MediaFileManager", recording)
+    return managers

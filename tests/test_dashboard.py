@@ -18,7 +18,6 @@ import pytest
 import streamlit as st
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
-import streamlit.testing.v1.app_test as app_test_mod
 
 from geo import events as ev
 from geo import maps
@@ -76,20 +75,6 @@ def editor_app(monkeypatch, data: Path, timeout: float = 60) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=timeout)
     at.user = dict(EDITOR)
     return at
-
-
-@pytest.fixture
-def media(monkeypatch) -> list[MediaFileManager]:
-    """The media managers AppTest creates, so deferred downloads can be run as the server would."""
-    managers = []
-
-    def recording(storage):
-        manager = MediaFileManager(storage)
-        managers.append(manager)
-        return manager
-
-    monkeypatch.setattr(app_test_mod, "MediaFileManager", recording)
-    return managers
 
 
 def downloads(at: AppTest, manager: MediaFileManager) -> dict[str, str]:

@@ -17,8 +17,7 @@ import streamlit as st
 from geo import editing, maps
 from geo.config import MAX_UPLOAD_ARTICLES, ROOT, ConfigError, Settings
 from tests.datadir import copy_data
-from tests.test_dashboard import (EDITOR, app_test_mod, downloads, editor_app, layer, media,  # noqa: F401
-                                  ok, provenance_of)
+from tests.test_dashboard import EDITOR, downloads, editor_app, layer, ok, provenance_of
 
 PROBES = ("{{ 7*7 }}", "{% if true %}X{% endif %}", "{# ")
 PROBE_ARTICLE = """---

@@ -20,7 +20,7 @@ from geo import mapview
 from tests.datadir import HOSTILE_ARTICLE as HOSTILE, copy_data
 
 from .conftest import ROOT, App, outside_hosts
-from .mapprobe import MAP, POINTS, SLIDER, WAIT_MS, count, open_map, wait_points
+from .mapprobe import MAP, POINTS, SLIDER, WAIT_MS, open_map, wait_points
 
 
 def expected(app: App, day: dt.date, mode: str = "cumulative", clock: str = "event") -> int:
