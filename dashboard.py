@@ -447,7 +447,8 @@ def scale_view_ui(store, facts: tuple, settings: Settings, view: ev.View,
     view = replace(view, day=day.isoformat())
     sel = Selection(day, view.mode, view.window, view.clock, view.types, view.sources, places)
     timeline_slot = st.container()  # drawn after the map, as in view_ui
-    points = store.points(sel)
+    counts = store.counts(sel)
+    points = counts.points
     collection = maps.aggregate_features(points)
     opened = popup_of(store, sel, points)
     if opened:
@@ -460,8 +461,8 @@ def scale_view_ui(store, facts: tuple, settings: Settings, view: ev.View,
         timeline_ui(store_timeline(root, stamp, sel.types, sel.sources, places, sel.clock),
                     day, view, store.first)
     with side_col:
-        areas_ui(store.areas(sel))
-    shown = store.shown(sel)
+        areas_ui(counts.areas)
+    shown = counts.shown
     st.caption(f"{n_articles} articles · {store.n_mentions} place mentions · {shown} shown for "
                f"this date · {len(collection['features'])} places on the map")
     brief_ui(store.rows(sel, limit=BRIEF_LIMIT, distinct=True), total=shown)

@@ -104,6 +104,39 @@ def count_of(types: tuple[str, ...]) -> str:
     return " + ".join(_quoted(columnar.TYPE_PREFIX + t) for t in types if t in EVENT_TYPES) or "0"
 
 
+@dataclass(frozen=True)
+class Counts:
+    """What a slider position shows, as counts.
+
+    points: one row per point shown: pid, place, lat, lon, mentions, articles (an article
+    counts once per day it reports the place on), the most frequent event type (a tie: the
+    first in EVENT_TYPES), precision ('day' if any mention is dated to the day, else the
+    coarsest other), best ranking score and whether any mention is unresolved.
+    areas: countries, regions and rivers, as geo.maps.areas. shown: every mention shown."""
+    points: pd.DataFrame
+    areas: pd.DataFrame
+    shown: int
+
+
+def _points(df: pd.DataFrame, types: tuple[str, ...]) -> pd.DataFrame:
+    type_columns = [f"t{i}" for i in range(len(types))]
+    df = df[df["pinned"] & (df["mentions"] > 0)].reset_index(drop=True)
+    counts = df[type_columns].fillna(0).to_numpy()
+    df["event_type"] = np.asarray(types, dtype=object)[counts.argmax(axis=1)] if len(df) else []
+    df["precision"] = np.where(df["any_day"], "day", df["coarse"].fillna("published"))
+    return df[["pid", "place", "lat", "lon", "mentions", "articles", "event_type", "precision",
+               "best_score", "unresolved"]]
+
+
+def _areas(df: pd.DataFrame) -> pd.DataFrame:
+    a = df.loc[~df["kind"].isin(PINNED_KINDS) & (df["all_mentions"] > 0),
+               ["place", "kind", "all_mentions", "all_articles"]]
+    a = a.rename(columns={"all_mentions": "mentions", "all_articles": "articles"})
+    return (a.groupby(["place", "kind"], as_index=False)[["mentions", "articles"]].sum()
+            .sort_values(["mentions", "place"], ascending=[False, True], kind="stable")
+            .reset_index(drop=True))
+
+
 class Store:
     """One Parquet store (a folder or fsspec URL) opened for queries. Safe to share between
     sessions: each query runs on a cursor of its own."""
@@ -184,43 +217,26 @@ class Store:
         s, w, n, e = row
         return [[round(s - pad, 2), round(w - pad, 2)], [round(n + pad, 2), round(e + pad, 2)]]
 
-    def points(self, sel: Selection) -> pd.DataFrame:
-        """One row per point shown: pid, place, lat, lon, mentions, articles (an article
-        counts once per day it reports the place on), the most frequent event type (a tie:
-        the first in EVENT_TYPES), precision ('day' if any mention is dated to the day, else
-        the coarsest other), best ranking score and whether any mention is unresolved."""
+    def counts(self, sel: Selection) -> Counts:
+        """The view's points, areas and mentions, from one pass over daily's cells."""
         types = sel.types or tuple(EVENT_TYPES)
-        cells, params = self._cells(sel, f"literal AND kind IN ({_PINNED_KINDS}) AND lat IS NOT "
-                                         "NULL AND lon IS NOT NULL")
-        sums = ", ".join(f"sum({_quoted(columnar.TYPE_PREFIX + t)}) AS t{i}"
+        cells, params = self._cells(sel)
+        n = count_of(sel.types)
+        pin = "FILTER (literal AND pinned)"
+        sums = ", ".join(f"sum({_quoted(columnar.TYPE_PREFIX + t)}) {pin} AS t{i}"
                          for i, t in enumerate(types))
         df = self._df(f"""
             SELECT pid, any_value(place) AS place, any_value(lat) AS lat, any_value(lon) AS lon,
-                   sum({count_of(sel.types)})::BIGINT AS mentions, sum(articles)::BIGINT AS articles,
-                   sum(day_mentions) > 0 AS any_day, max(coarse) AS coarse,
-                   max(best_score) AS best_score, bool_or(unresolved) AS unresolved, {sums}
-            FROM {cells} GROUP BY pid HAVING sum({count_of(sel.types)}) > 0 ORDER BY pid""",
-                      params)
-        counts = df[[f"t{i}" for i in range(len(types))]].to_numpy()
-        df["event_type"] = np.asarray(types, dtype=object)[counts.argmax(axis=1)] if len(df) else []
-        df["precision"] = np.where(df["any_day"], "day", df["coarse"].fillna("published"))
-        return df.drop(columns=[f"t{i}" for i in range(len(types))] + ["any_day", "coarse"])
-
-    def shown(self, sel: Selection) -> int:
-        """Mentions in the view (every row, pinned or not)."""
-        cells, params = self._cells(sel)
-        return int(self._one(f"SELECT coalesce(sum({count_of(sel.types)}), 0) FROM {cells}",
-                             params)[0])
-
-    def areas(self, sel: Selection) -> pd.DataFrame:
-        """Countries, regions and rivers of the view, as geo.maps.areas (articles as in points)."""
-        cells, params = self._cells(sel, f"kind NOT IN ({_PINNED_KINDS})")
-        n = count_of(sel.types)
-        return self._df(f"""
-            SELECT place, any_value(kind) AS kind, sum({n})::BIGINT AS mentions,
-                   sum(articles)::BIGINT AS articles
-            FROM {cells} GROUP BY place HAVING sum({n}) > 0 ORDER BY mentions DESC, place""",
-                        params)
+                   any_value(kind) AS kind, bool_or(pinned) AS pinned,
+                   coalesce(sum({n}) {pin}, 0)::BIGINT AS mentions,
+                   coalesce(sum(articles) {pin}, 0)::BIGINT AS articles,
+                   coalesce(sum(day_mentions) {pin}, 0) > 0 AS any_day, max(coarse) {pin} AS coarse,
+                   max(best_score) {pin} AS best_score, coalesce(bool_or(unresolved) {pin}, FALSE)
+                   AS unresolved, sum({n})::BIGINT AS all_mentions,
+                   sum(articles)::BIGINT AS all_articles, {sums}
+            FROM (SELECT *, kind IN ({_PINNED_KINDS}) AND lat IS NOT NULL AND lon IS NOT NULL
+                  AS pinned FROM {cells}) GROUP BY pid ORDER BY pid""", params)
+        return Counts(_points(df, types), _areas(df), int(df["all_mentions"].sum()))
 
     def per_day(self, sel: Selection) -> pd.DataFrame:
         """Mentions per day and event type on sel's clock over every day (a span counts on its
