@@ -70,15 +70,14 @@ def _cells(df: pd.DataFrame, clock: str) -> pd.DataFrame:
         "other": other.astype("datetime64[s]")})[lambda t: t["day"].notna()]
     if rows.empty:
         return pd.DataFrame(columns=[*DAILY_KEYS, *COMBINE])
+    for t, column in zip(EVENT_TYPES, TYPE_COLUMNS):  # one groupby: the types as 0/1 columns
+        rows[column] = rows["event_type"].eq(t).fillna(False).astype(int)
     grouped = rows.groupby(DAILY_KEYS, dropna=False, sort=False)
-    cells = grouped.agg(mentions=("article_id", "size"), articles=("article_id", "nunique"),
-                        day_mentions=("is_day", "sum"), coarse=("coarse", "min"),
-                        best_score=("score", "max"), unresolved=("unresolved", "max"),
-                        other_min=("other", "min"), other_max=("other", "max"))
-    types = rows.groupby([*DAILY_KEYS, "event_type"], dropna=False, sort=False).size().unstack(
-        "event_type", fill_value=0)
-    types = types.reindex(columns=list(EVENT_TYPES), fill_value=0).add_prefix(TYPE_PREFIX)
-    return cells.join(types).reset_index()
+    return grouped.agg(mentions=("article_id", "size"), articles=("article_id", "nunique"),
+                       day_mentions=("is_day", "sum"), coarse=("coarse", "min"),
+                       best_score=("score", "max"), unresolved=("unresolved", "max"),
+                       other_min=("other", "min"), other_max=("other", "max"),
+                       **{c: (c, "sum") for c in TYPE_COLUMNS}).reset_index()
 
 
 def write_daily(parts: list[pd.DataFrame], root: str) -> pd.DataFrame:

@@ -118,9 +118,10 @@ class Counts:
     shown: int
 
 
-def _points(df: pd.DataFrame, types: tuple[str, ...]) -> pd.DataFrame:
+def _points(df: pd.DataFrame, places: pd.DataFrame, types: tuple[str, ...]) -> pd.DataFrame:
     type_columns = [f"t{i}" for i in range(len(types))]
-    df = df[df["pinned"] & (df["mentions"] > 0)].reset_index(drop=True)
+    df = df[df["literal"] & (df["mentions"] > 0)].join(places, on="pid")
+    df = df[df["pinned"]].sort_values("pid").reset_index(drop=True)
     counts = df[type_columns].fillna(0).to_numpy()
     df["event_type"] = np.asarray(types, dtype=object)[counts.argmax(axis=1)] if len(df) else []
     df["precision"] = np.where(df["any_day"], "day", df["coarse"].fillna("published"))
@@ -128,10 +129,9 @@ def _points(df: pd.DataFrame, types: tuple[str, ...]) -> pd.DataFrame:
                "best_score", "unresolved"]]
 
 
-def _areas(df: pd.DataFrame) -> pd.DataFrame:
-    a = df.loc[~df["kind"].isin(PINNED_KINDS) & (df["all_mentions"] > 0),
-               ["place", "kind", "all_mentions", "all_articles"]]
-    a = a.rename(columns={"all_mentions": "mentions", "all_articles": "articles"})
+def _areas(df: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
+    df = df[["pid", "mentions", "articles"]].join(places[["place", "kind"]], on="pid")
+    a = df[~df["kind"].isin(PINNED_KINDS) & (df["mentions"] > 0)]
     return (a.groupby(["place", "kind"], as_index=False)[["mentions", "articles"]].sum()
             .sort_values(["mentions", "place"], ascending=[False, True], kind="stable")
             .reset_index(drop=True))
@@ -152,6 +152,7 @@ class Store:
         daily = self._url(posixpath.join(base, columnar.DAILY_FILE))
         self.daily = "read_parquet('" + daily.replace("'", "''") + "')"
         self.last_sql = ""  # the last query that read the month files (for tests and logs)
+        self._places_df: pd.DataFrame | None = None
         first, last, self.n_mentions = self._one(
             f"SELECT min(day), max(\"end\"), coalesce(sum(mentions) FILTER (clock = 'published'), 0)"
             f" FROM {self.daily}")
@@ -166,15 +167,39 @@ class Store:
         with self.con.cursor() as cur:
             return cur.execute(sql, params or []).df()
 
-    def _cells(self, sel: Selection, extra: str = "TRUE") -> tuple[str, list]:
+    def _cells(self, sel: Selection, extra: str = "TRUE",
+               prefix: bool = False) -> tuple[str, list]:
         """FROM-clause of daily's cells in `sel` on its clock, and the parameters. daily has
-        no outlets: with an outlet filter, each event row of those outlets is a cell."""
+        no outlets: with an outlet filter, each event row of those outlets is a cell. With
+        `prefix`, a cumulative view reads whole months before the day's month as one cell
+        per place and month (the monthly table: only the columns of Counts)."""
         days, p1 = days_condition(sel, "day", '"end"')
         filters, p2 = filters_condition(sel, with_sources=False)
-        source, p0 = ((self._row_cells(sel), [sel.clock, list(sel.sources)]) if sel.sources
-                      else (self.daily, []))
+        if sel.sources:
+            source, p0 = self._row_cells(sel), [sel.clock, list(sel.sources)]
+        elif prefix and sel.mode == "cumulative":
+            month, cols = sel.day.replace(day=1), ", ".join(self._monthly())
+            source = (f"(SELECT {cols} FROM monthly WHERE clock = ? AND month < ? UNION ALL "
+                      f"SELECT {cols} FROM {self.daily} WHERE clock = ? AND day >= ?)")
+            p0 = [sel.clock, month, sel.clock, month]
+        else:
+            source, p0 = self.daily, []
         return (f"{source} WHERE clock = ? AND {days} AND {filters} AND {extra}",
                 [*p0, sel.clock, *p1, *p2])
+
+    def _monthly(self) -> list[str]:
+        """Make the monthly table the first time it is needed; its columns."""
+        types = [_quoted(c) for c in columnar.TYPE_COLUMNS]
+        sums = ["mentions", "articles", "day_mentions", *types]
+        with self.con.cursor() as cur:
+            cur.execute(f"""CREATE TABLE IF NOT EXISTS monthly AS SELECT clock, pid, literal,
+                any_value(place) AS place, CAST(date_trunc('month', day) AS DATE) AS month,
+                max(day) AS day, max("end") AS "end", {", ".join(f"sum({c}) AS {c}" for c in sums)},
+                max(coarse) AS coarse, max(best_score) AS best_score,
+                bool_or(unresolved) AS unresolved
+                FROM {self.daily} GROUP BY clock, pid, literal, month""")
+        return ["clock", "pid", "literal", "place", "day", '"end"', *sums, "coarse", "best_score",
+                "unresolved"]
 
     def _row_cells(self, sel: Selection) -> str:
         """The event rows of sel's outlets as one-row cells of daily.parquet's layout (the
@@ -195,10 +220,13 @@ class Store:
             WHERE e.source IN (SELECT unnest(?::VARCHAR[])) AND e.{day} IS NOT NULL)"""
 
     def _places(self) -> str:
-        """A table of daily's place numbers, made the first time it is needed."""
+        """A table of daily's places by number, made the first time it is needed."""
         with self.con.cursor() as cur:
-            cur.execute(f"CREATE TABLE IF NOT EXISTS places AS SELECT DISTINCT pid, place, lat, lon "
-                        f"FROM {self.daily}")
+            cur.execute(f"""CREATE TABLE IF NOT EXISTS places AS SELECT pid, any_value(place) AS place,
+                any_value(lat) AS lat, any_value(lon) AS lon, any_value(kind) AS kind,
+                any_value(kind) IN ({_PINNED_KINDS}) AND any_value(lat) IS NOT NULL
+                    AND any_value(lon) IS NOT NULL AS pinned
+                FROM {self.daily} GROUP BY pid""")
         return "places"
 
     def sources(self) -> list[str]:
@@ -218,25 +246,25 @@ class Store:
         return [[round(s - pad, 2), round(w - pad, 2)], [round(n + pad, 2), round(e + pad, 2)]]
 
     def counts(self, sel: Selection) -> Counts:
-        """The view's points, areas and mentions, from one pass over daily's cells."""
+        """The view's points, areas and mentions, from one pass over daily's cells (numbers
+        only: names join the few thousand places afterwards)."""
         types = sel.types or tuple(EVENT_TYPES)
-        cells, params = self._cells(sel)
-        n = count_of(sel.types)
-        pin = "FILTER (literal AND pinned)"
-        sums = ", ".join(f"sum({_quoted(columnar.TYPE_PREFIX + t)}) {pin} AS t{i}"
+        cells, params = self._cells(sel, prefix=True)
+        sums = ", ".join(f"sum({_quoted(columnar.TYPE_PREFIX + t)}) AS t{i}"
                          for i, t in enumerate(types))
         df = self._df(f"""
-            SELECT pid, any_value(place) AS place, any_value(lat) AS lat, any_value(lon) AS lon,
-                   any_value(kind) AS kind, bool_or(pinned) AS pinned,
-                   coalesce(sum({n}) {pin}, 0)::BIGINT AS mentions,
-                   coalesce(sum(articles) {pin}, 0)::BIGINT AS articles,
-                   coalesce(sum(day_mentions) {pin}, 0) > 0 AS any_day, max(coarse) {pin} AS coarse,
-                   max(best_score) {pin} AS best_score, coalesce(bool_or(unresolved) {pin}, FALSE)
-                   AS unresolved, sum({n})::BIGINT AS all_mentions,
-                   sum(articles)::BIGINT AS all_articles, {sums}
-            FROM (SELECT *, kind IN ({_PINNED_KINDS}) AND lat IS NOT NULL AND lon IS NOT NULL
-                  AS pinned FROM {cells}) GROUP BY pid ORDER BY pid""", params)
-        return Counts(_points(df, types), _areas(df), int(df["all_mentions"].sum()))
+            SELECT pid, literal, sum({count_of(sel.types)})::BIGINT AS mentions,
+                   sum(articles)::BIGINT AS articles, sum(day_mentions) > 0 AS any_day,
+                   max(coarse) AS coarse, max(best_score) AS best_score,
+                   bool_or(unresolved) AS unresolved, {sums}
+            FROM {cells} GROUP BY pid, literal""", params)
+        places = self._place_table()
+        return Counts(_points(df, places, types), _areas(df, places), int(df["mentions"].sum()))
+
+    def _place_table(self) -> pd.DataFrame:
+        if self._places_df is None:
+            self._places_df = self._df(f"SELECT * FROM {self._places()} ORDER BY pid").set_index("pid")
+        return self._places_df
 
     def per_day(self, sel: Selection) -> pd.DataFrame:
         """Mentions per day and event type on sel's clock over every day (a span counts on its

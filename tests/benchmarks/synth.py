@@ -85,32 +85,36 @@ def _store_part(rnd: np.random.Generator, first_article: int, n_articles: int, d
     published = np.repeat(days, per_article)
     p = np.minimum((rnd.pareto(1.2, n) * len(places) / 20).astype(np.int64), len(places) - 1)
     p = rnd.permutation(len(places))[p]  # the busy places are spread over the map
-    precision = STORE_PRECISIONS[rnd.integers(0, len(STORE_PRECISIONS), n)]
+    precision_i = rnd.integers(0, len(STORE_PRECISIONS), n)
     back = rnd.integers(0, 4, n)
-    start = published - np.where(precision == "published", 0, back)
-    end = np.where(precision == "span", np.minimum(start + rnd.integers(1, 4, n), published), -1)
+    start = published - np.where(STORE_PRECISIONS[precision_i] == "published", 0, back)
+    end = np.where(STORE_PRECISIONS[precision_i] == "span",
+                   np.minimum(start + rnd.integers(1, 4, n), published), -1)
     start = np.where(rnd.random(n) < 0.03, -1, start)  # background: no event date
     epoch = np.datetime64("1970-01-01", "s")
     as_time = lambda d: np.where(d >= 0, epoch + d.astype("timedelta64[D]"),  # noqa: E731
                                  np.datetime64("NaT", "s"))
-    ids = pa.array(art.astype(str))
-    name = pa.array(places["place"].to_numpy()[p])
-    verb = pa.array(np.array(VERBS)[rnd.integers(0, len(VERBS), n)])
+    ids = pc.cast(pa.array(art), pa.string())
+    name = pa.array(places["place"].tolist()).take(pa.array(p))
+    pick = lambda values, k: pa.array(values).take(pa.array(k))  # noqa: E731
+    const = lambda text: pa.array([text]).take(pa.array(np.zeros(n, dtype=np.int64)))  # noqa: E731
+    precision = pick(STORE_PRECISIONS, precision_i)
     cols = {
         "article_id": _text("synth/", ids), "title": _text("Synthetic report ", ids),
-        "source": pa.array(np.array(OUTLETS)[art % len(OUTLETS)]),
-        "url": _text("https://example.org/", ids), "link_note": pa.array([""] * n),
+        "source": pick(OUTLETS, art % len(OUTLETS)),
+        "url": _text("https://example.org/", ids), "link_note": const(""),
         "published": as_time(published), "event_date": as_time(start), "event_end": as_time(end),
-        "date_precision": pa.array(precision),
-        "date_rule": _text("synthetic rule ", pa.array(precision)), "surface": name, "place": name,
+        "date_precision": precision,
+        "date_rule": _text("synthetic rule ", precision), "surface": name, "place": name,
         "lat": places["lat"].to_numpy()[p], "lon": places["lon"].to_numpy()[p],
-        "kind": pa.array(places["kind"].to_numpy()[p]),
-        "place_source": pa.array(np.where(rnd.random(n) < 0.01, "unresolved", "campaign")),
-        "score": np.round(rnd.uniform(0.3, 1.0, n), 3), "alternatives": pa.array(["[]"] * n),
+        "kind": pick(places["kind"].tolist(), p),
+        "place_source": pick(["campaign", "unresolved"], (rnd.random(n) < 0.01).astype(np.int64)),
+        "score": np.round(rnd.uniform(0.3, 1.0, n), 3), "alternatives": const("[]"),
         "start": np.zeros(n, dtype=np.int64), "end": np.asarray(pc.utf8_length(name), np.int64),
-        "sentence": _text("Fighters ", verb, " ", name, " on the day, officials said."),
-        "event_type": pa.array(np.array(EVENT_TYPES)[rnd.integers(0, len(EVENT_TYPES), n)]),
-        "role": pa.array(np.where(rnd.random(n) < 0.1, "associative", "literal")),
+        "sentence": _text("Fighters ", pick(VERBS, rnd.integers(0, len(VERBS), n)), " ", name,
+                          " on the day, officials said."),
+        "event_type": pick(EVENT_TYPES, rnd.integers(0, len(EVENT_TYPES), n)),
+        "role": pick(["literal", "associative"], (rnd.random(n) < 0.1).astype(np.int64)),
     }
     strings = {t: pd.StringDtype() for t in (pa.string(), pa.large_string())}
     df = pa.table(cols).to_pandas(types_mapper=strings.get)
