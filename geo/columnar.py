@@ -6,11 +6,13 @@ Layout under a root (a local folder or any fsspec URL):
     daily.parquet                             per place, clock and day: counts by event type,
                                               no text (what the dashboard's map and timeline
                                               read: geo/duckview.py)
+    monthly.parquet                           the same per month
 
 The month of publication is always known (an event date may be missing), and an
 article's rows stay in one file. File names come from the partition number, so a
 task that runs again after a lost worker overwrites its own files and nothing else.
-daily.parquet is written last: when it exists, the dataset is complete.
+monthly.parquet (daily's cells summed per month) and then daily.parquet are written last:
+when daily.parquet exists, the dataset is complete.
 """
 from __future__ import annotations
 
@@ -24,6 +26,8 @@ from .models import EVENT_COLUMNS
 
 EVENTS_DIR = "events"
 DAILY_FILE = "daily.parquet"
+MONTHLY_FILE = "monthly.parquet"
+ROW_GROUP = 20_000
 CLOCKS = ("event", "published")
 # One cell per place, clock, day (and last day, for a span) and literal/associative role:
 # what the slider, the map's points and the timeline need; the text stays in the events.
@@ -35,7 +39,7 @@ TYPE_COLUMNS = [TYPE_PREFIX + t for t in EVENT_TYPES]
 # per-partition article counts add up). other_min/other_max: the other clock's days of the
 # cell's rows (publication months for the event clock), to find a view's text quickly.
 COMBINE = {**{c: "sum" for c in TYPE_COLUMNS}, "mentions": "sum", "articles": "sum",
-           "day_mentions": "sum", "coarse": "min", "best_score": "max", "unresolved": "max",
+           "day_mentions": "sum", "coarse": "max", "best_score": "max", "unresolved": "max",
            "other_min": "min", "other_max": "max"}
 
 
@@ -47,7 +51,8 @@ def write_partition(df: pd.DataFrame, root: str, part: int) -> None:
         folder = posixpath.join(base, EVENTS_DIR, f"month={month}")
         fs.makedirs(folder, exist_ok=True)
         with fs.open(posixpath.join(folder, f"part-{part:05d}.parquet"), "wb") as fh:
-            rows.to_parquet(fh, index=False)
+            # Small row groups: a reader asking for recent days skips the others by their stats.
+            rows.to_parquet(fh, index=False, row_group_size=ROW_GROUP)
 
 
 def daily_counts(df: pd.DataFrame) -> pd.DataFrame:
@@ -74,7 +79,7 @@ def _cells(df: pd.DataFrame, clock: str) -> pd.DataFrame:
         rows[column] = rows["event_type"].eq(t).fillna(False).astype(int)
     grouped = rows.groupby(DAILY_KEYS, dropna=False, sort=False)
     return grouped.agg(mentions=("article_id", "size"), articles=("article_id", "nunique"),
-                       day_mentions=("is_day", "sum"), coarse=("coarse", "min"),
+                       day_mentions=("is_day", "sum"), coarse=("coarse", "max"),
                        best_score=("score", "max"), unresolved=("unresolved", "max"),
                        other_min=("other", "min"), other_max=("other", "max"),
                        **{c: (c, "sum") for c in TYPE_COLUMNS}).reset_index()
@@ -94,9 +99,23 @@ def write_daily(parts: list[pd.DataFrame], root: str) -> pd.DataFrame:
     table["end"] = table["end"].astype("datetime64[s]")
     fs, base = fsspec.core.url_to_fs(root)
     fs.makedirs(base, exist_ok=True)
+    with fs.open(posixpath.join(base, MONTHLY_FILE), "wb") as fh:
+        monthly(table).to_parquet(fh, index=False)
     with fs.open(posixpath.join(base, DAILY_FILE), "wb") as fh:
         table.to_parquet(fh, index=False, row_group_size=100_000)
     return table
+
+
+def monthly(daily: pd.DataFrame) -> pd.DataFrame:
+    """daily's cells summed per place, clock, role and month (monthly.parquet): a cumulative
+    view reads the months before its day's month from here, a few rows per place each."""
+    month = daily["day"].dt.to_period("M").dt.start_time.astype("datetime64[s]")
+    combine = {**COMBINE, "place": "first", "day": "max", "end": "max"}
+    for column in ("articles", "other_min", "other_max"):
+        combine.pop(column)
+    combine["articles"] = "sum"
+    return (daily.groupby(["clock", "pid", "literal", month.rename("month")], sort=True)
+            .agg(combine).reset_index())
 
 
 def _no_events() -> pd.DataFrame:

@@ -24,6 +24,7 @@ from .events import MODES
 from .models import EVENT_COLUMNS, PINNED_KINDS
 
 NO_DAY = dt.date(1, 1, 1)  # a missing event date: after every dated row, newest first
+MONTH = dt.timedelta(days=31)
 _PINNED_KINDS = ", ".join(f"'{k}'" for k in PINNED_KINDS)
 # An event row's days on each clock (a missing end is the first day), and whether the map
 # pins it, as daily.parquet has them.
@@ -151,6 +152,8 @@ class Store:
         self._url = (lambda p: p) if local else fs.unstrip_protocol
         daily = self._url(posixpath.join(base, columnar.DAILY_FILE))
         self.daily = "read_parquet('" + daily.replace("'", "''") + "')"
+        monthly = self._url(posixpath.join(base, columnar.MONTHLY_FILE))
+        self.monthly = "read_parquet('" + monthly.replace("'", "''") + "')"
         self.last_sql = ""  # the last query that read the month files (for tests and logs)
         self._places_df: pd.DataFrame | None = None
         first, last, self.n_mentions = self._one(
@@ -179,7 +182,7 @@ class Store:
             source, p0 = self._row_cells(sel), [sel.clock, list(sel.sources)]
         elif prefix and sel.mode == "cumulative":
             month, cols = sel.day.replace(day=1), ", ".join(self._monthly())
-            source = (f"(SELECT {cols} FROM monthly WHERE clock = ? AND month < ? UNION ALL "
+            source = (f"(SELECT {cols} FROM {self.monthly} WHERE clock = ? AND month < ? UNION ALL "
                       f"SELECT {cols} FROM {self.daily} WHERE clock = ? AND day >= ?)")
             p0 = [sel.clock, month, sel.clock, month]
         else:
@@ -188,18 +191,10 @@ class Store:
                 [*p0, sel.clock, *p1, *p2])
 
     def _monthly(self) -> list[str]:
-        """Make the monthly table the first time it is needed; its columns."""
+        """The columns a cumulative view reads from monthly.parquet and daily.parquet."""
         types = [_quoted(c) for c in columnar.TYPE_COLUMNS]
-        sums = ["mentions", "articles", "day_mentions", *types]
-        with self.con.cursor() as cur:
-            cur.execute(f"""CREATE TABLE IF NOT EXISTS monthly AS SELECT clock, pid, literal,
-                any_value(place) AS place, CAST(date_trunc('month', day) AS DATE) AS month,
-                max(day) AS day, max("end") AS "end", {", ".join(f"sum({c}) AS {c}" for c in sums)},
-                max(coarse) AS coarse, max(best_score) AS best_score,
-                bool_or(unresolved) AS unresolved
-                FROM {self.daily} GROUP BY clock, pid, literal, month""")
-        return ["clock", "pid", "literal", "place", "day", '"end"', *sums, "coarse", "best_score",
-                "unresolved"]
+        return ["clock", "pid", "literal", "place", "day", '"end"', "mentions", "articles",
+                "day_mentions", *types, "coarse", "best_score", "unresolved"]
 
     def _row_cells(self, sel: Selection) -> str:
         """The event rows of sel's outlets as one-row cells of daily.parquet's layout (the
@@ -303,21 +298,36 @@ class Store:
         files = self._events_files(months)
         if not files:
             return pd.DataFrame({c: pd.Series(dtype=t) for c, t in EVENT_COLUMNS.items()})
+        # On the raw column, so that DuckDB skips row groups by their statistics.
+        recent = "AND event_date >= CAST(? AS TIMESTAMP)" if since > NO_DAY else ""
         dedupe = ("QUALIFY row_number() OVER (PARTITION BY article_id, place, sentence "
                   "ORDER BY published, article_id, start) = 1" if distinct else "")
         self.last_sql = f"""
             SELECT * EXCLUDE (d_start, d_end, d_pub, pinned) FROM (
                 SELECT *, {_EVENT_DAYS} FROM {files})
-            WHERE {cond} AND coalesce(d_start, ?) >= ? {dedupe}
+            WHERE {cond} AND coalesce(d_start, ?) >= ? {recent} {dedupe}
             ORDER BY d_start DESC NULLS LAST, place, published, article_id, start LIMIT ?"""
-        return self._df(self.last_sql, [*params, NO_DAY, since, limit])
+        return self._df(self.last_sql, [*params, NO_DAY, since,
+                                         *([since] if since > NO_DAY else []), limit])
 
     def _plan(self, sel: Selection, place: Place | None, wanted: int) -> tuple[dt.date, list[str]]:
         """How far back (in event days) the newest `wanted` rows of a view reach, and the
         months of publication that can hold rows that recent: the text is read from those
         files only. Approximate counts (outlet filter, cells of other types) only widen it."""
-        types = f"({count_of(sel.types)}) > 0"
-        extra = f"{types} AND literal AND pid = {int(place.pid)}" if place else types
+        extra = f"({count_of(sel.types)}) > 0"
+        if place is not None:
+            extra += f" AND literal AND pid = {int(place.pid)}"
+        if sel.clock == "event":  # the last month first: enough for most views, and exact
+            recent = self._plan_cells(sel, f"{extra} AND day >= DATE '{sel.day - MONTH}'", wanted,
+                                      partial=True)
+            if recent is not None:
+                return recent
+        return self._plan_cells(sel, extra, wanted, partial=False) or (NO_DAY, [])
+
+    def _plan_cells(self, sel: Selection, extra: str, wanted: int,
+                    partial: bool) -> tuple[dt.date, list[str]] | None:
+        """_plan over the cells meeting `extra`; None if there are none, or if they are only
+        some (`partial`) and hold fewer than `wanted` rows."""
         cells, params = self._cells(sel, extra)
         # Event clock: a cell is one event day, its publication days are other_min..other_max.
         # Published clock: a cell's event days are other_min..other_max (NULL: undated rows).
@@ -325,17 +335,22 @@ class Store:
             ("day", "day", "other_min", "other_max") if sel.clock == "event" else
             (f"coalesce(other_max, DATE '{NO_DAY}')", f"coalesce(other_min, DATE '{NO_DAY}')",
              "day", "day"))
-        per = self._df(f"""
-            SELECT {newest} AS newest, min({oldest}) AS oldest, sum(mentions) AS n,
-                   min({pub_lo}) AS pub_lo, max({pub_hi}) AS pub_hi
-            FROM {cells} GROUP BY 1 ORDER BY 1 DESC""", params)
-        if per.empty:
-            return NO_DAY, []
-        enough = np.flatnonzero(per["n"].cumsum().to_numpy() >= wanted)
-        since = min(per["oldest"].iloc[:(int(enough[0]) if len(enough) else len(per) - 1) + 1])
-        reach = per[per["newest"] >= since]
-        lo, hi = pd.Timestamp(reach["pub_lo"].min()), pd.Timestamp(reach["pub_hi"].max())
-        return since, [m.strftime("%Y-%m") for m in pd.period_range(lo, hi, freq="M")]
+        with self.con.cursor() as cur:
+            per = cur.execute(f"""
+                SELECT CAST({newest} AS DATE), CAST(min({oldest}) AS DATE), sum(mentions),
+                       CAST(min({pub_lo}) AS DATE), CAST(max({pub_hi}) AS DATE)
+                FROM {cells} GROUP BY 1 ORDER BY 1 DESC""", params).fetchall()
+        total, since = 0, None
+        for _, oldest_day, n, _, _ in per:
+            since = oldest_day if since is None else min(since, oldest_day)
+            total += n
+            if total >= wanted:
+                break
+        if since is None or (partial and total < wanted):
+            return None
+        reach = [(lo, hi) for newest_day, _, _, lo, hi in per if newest_day >= since]
+        months = pd.period_range(min(lo for lo, _ in reach), max(hi for _, hi in reach), freq="M")
+        return since, [m.strftime("%Y-%m") for m in months]
 
     def _events_files(self, months: list[str] | None = None) -> str:
         """A read_parquet() of the month files (all with None), or '' when there are none."""
