@@ -385,10 +385,16 @@ def open_store(root: str, stamp: str):
 
 
 @st.cache_data(max_entries=2)
-def store_facts(root: str, stamp: str) -> tuple[list[str], list | None, int]:
-    """Outlets, the map's bounds and the number of articles: once per store version."""
+def store_facts(root: str, stamp: str) -> tuple[list[str], list | None]:
+    """Outlets and the map's bounds: once per store version."""
     store = open_store(root, stamp)
-    return store.sources(), store.bounds(), store.n_articles()
+    return store.sources(), store.bounds()
+
+
+@st.cache_data(max_entries=2)
+def store_articles(root: str, stamp: str) -> int:
+    """Counted over the month files (a second at 10 M rows): once, after the first points."""
+    return open_store(root, stamp).n_articles()
 
 
 @st.cache_data(max_entries=16)
@@ -425,14 +431,14 @@ def store_or_stop(root: str):
 def scale_main(settings: Settings, editor: Editor | None) -> None:
     store, stamp = store_or_stop(settings.events_store)
     root = settings.events_store
-    outlets, fit, n_articles = store_facts(root, stamp)
+    outlets, fit = store_facts(root, stamp)
     view = controls_ui(outlets)
     gazetteer = settings.gazetteer_path
     places = (store_places(root, stamp, view.place, str(gazetteer), version(gazetteer))
               if view.place else None)
     playing = st.session_state.get("playing", False)
     st.fragment(scale_view_ui, run_every=view.speed if playing else None)(
-        store, (root, stamp, fit, n_articles), settings, view, places)
+        store, (root, stamp, fit), settings, view, places)
     if editor:
         st.caption("Editing changes data/events.csv; these events come from a Parquet store "
                    "(GEO_EVENTS): rebuild it with the Dask build instead.")
@@ -442,7 +448,7 @@ def scale_view_ui(store, facts: tuple, settings: Settings, view: ev.View,
                   places: tuple[str, ...] | None) -> None:
     """view_ui for a Parquet store: counts per slider move, text for what is shown only."""
     from geo.duckview import Selection
-    root, stamp, fit, n_articles = facts
+    root, stamp, fit = facts
     day = day_ui(store.first, store.last, view)
     view = replace(view, day=day.isoformat())
     sel = Selection(day, view.mode, view.window, view.clock, view.types, view.sources, places)
@@ -463,7 +469,7 @@ def scale_view_ui(store, facts: tuple, settings: Settings, view: ev.View,
     with side_col:
         areas_ui(counts.areas)
     shown = counts.shown
-    st.caption(f"{n_articles} articles · {store.n_mentions} place mentions · {shown} shown for "
+    st.caption(f"{store_articles(root, stamp)} articles · {store.n_mentions} place mentions · {shown} shown for "
                f"this date · {len(collection['features'])} places on the map")
     brief_ui(store.rows(sel, limit=BRIEF_LIMIT, distinct=True), total=shown)
     st.markdown("**Export this view**")
