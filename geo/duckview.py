@@ -283,32 +283,37 @@ class Store:
              distinct: bool = False) -> pd.DataFrame:
         """The newest `limit` event rows of the view (one point's pinned rows with `place`),
         newest event first as the popups and the day brief list them; `distinct`: one row
-        per article, place and sentence, as the day brief."""
+        per article, place and sentence, as the day brief (among the newest 2 x `limit`)."""
         start, end = ("d_pub", "d_pub") if sel.clock == "published" else ("d_start", "d_end")
         days, params = days_condition(sel, start, end)
         filters, p2 = filters_condition(sel)
-        cond, params = f"{days} AND {filters}", [*params, *p2]
+        # The same bounds on the raw columns, so that DuckDB skips row groups by their stats.
+        after = sel.day + dt.timedelta(days=1)
+        cond = (f"{days} AND {filters} AND "
+                f"{'published' if sel.clock == 'published' else 'event_date'} < CAST(? AS TIMESTAMP)")
+        params = [*params, *p2, after]
         if sel.types:
             cond += " AND event_type IN (SELECT unnest(?::VARCHAR[]))"
             params.append(list(sel.types))
         if place is not None:
             cond += " AND pinned AND place = ? AND lat = ? AND lon = ?"
             params += [place.name, place.lat, place.lon]
-        since, months = self._plan(sel, place, limit * (2 if distinct else 1))
+        wanted = limit * (2 if distinct else 1)
+        since, months = self._plan(sel, place, wanted)
         files = self._events_files(months)
         if not files:
             return pd.DataFrame({c: pd.Series(dtype=t) for c, t in EVENT_COLUMNS.items()})
-        # On the raw column, so that DuckDB skips row groups by their statistics.
-        recent = "AND event_date >= CAST(? AS TIMESTAMP)" if since > NO_DAY else ""
-        dedupe = ("QUALIFY row_number() OVER (PARTITION BY article_id, place, sentence "
-                  "ORDER BY published, article_id, start) = 1" if distinct else "")
+        if since > NO_DAY:
+            cond += " AND d_start >= ? AND event_date >= CAST(? AS TIMESTAMP)"
+            params += [since, since]
         self.last_sql = f"""
             SELECT * EXCLUDE (d_start, d_end, d_pub, pinned) FROM (
-                SELECT *, {_EVENT_DAYS} FROM {files})
-            WHERE {cond} AND coalesce(d_start, ?) >= ? {recent} {dedupe}
+                SELECT *, {_EVENT_DAYS} FROM {files}) WHERE {cond}
             ORDER BY d_start DESC NULLS LAST, place, published, article_id, start LIMIT ?"""
-        return self._df(self.last_sql, [*params, NO_DAY, since,
-                                         *([since] if since > NO_DAY else []), limit])
+        out = self._df(self.last_sql, [*params, wanted])
+        if distinct:
+            out = out.drop_duplicates(["article_id", "place", "sentence"])
+        return out.head(limit).reset_index(drop=True)
 
     def _plan(self, sel: Selection, place: Place | None, wanted: int) -> tuple[dt.date, list[str]]:
         """How far back (in event days) the newest `wanted` rows of a view reach, and the
