@@ -469,8 +469,8 @@ def scale_view_ui(store, facts: tuple, settings: Settings, view: ev.View,
     with side_col:
         areas_ui(counts.areas)
     shown = counts.shown
-    st.caption(f"{store_articles(root, stamp)} articles · {store.n_mentions} place mentions · {shown} shown for "
-               f"this date · {len(collection['features'])} places on the map")
+    st.caption(f"{store_articles(root, stamp)} articles · {store.n_mentions} place mentions · "
+               f"{shown} shown for this date · {len(collection['features'])} places on the map")
     brief_ui(store.rows(sel, limit=BRIEF_LIMIT, distinct=True), total=shown)
     st.markdown("**Export this view**")
     scale_exports_ui(store, sel, points, fit, settings, view)
@@ -494,13 +494,15 @@ def scale_exports_ui(store, sel, points: pd.DataFrame, fit, settings: Settings,
                      view: ev.View) -> None:
     """exports_ui for a Parquet store: the files hold the view's newest EXPORT_LIMIT rows,
     queried when a button is clicked."""
-    corrections = load_corrections(str(settings.corrections_path), version(settings.corrections_path))
+    corrections = load_corrections(str(settings.corrections_path),
+                                   version(settings.corrections_path))
 
     def csv_file() -> str:
         return ev.to_csv_text(store.rows(sel, limit=EXPORT_LIMIT))
 
     def geojson_file() -> str:
-        return json.dumps(maps.export_geojson(store.rows(sel, limit=EXPORT_LIMIT)), ensure_ascii=False)
+        return json.dumps(maps.export_geojson(store.rows(sel, limit=EXPORT_LIMIT)),
+                          ensure_ascii=False)
 
     def html_file() -> str:
         manifest = ev.provenance(store.rows(sel, limit=EXPORT_LIMIT), settings, view, corrections)
@@ -511,7 +513,8 @@ def scale_exports_ui(store, sel, points: pd.DataFrame, fit, settings: Settings,
     stem = f"baghouz-{view.day}-{view.mode}"
     c1, c2, c3 = st.columns(3)
     c1.download_button("CSV", csv_file, f"{stem}.csv", "text/csv", key="dl_csv")
-    c2.download_button("GeoJSON", geojson_file, f"{stem}.geojson", "application/geo+json", key="dl_geojson")
+    c2.download_button("GeoJSON", geojson_file, f"{stem}.geojson", "application/geo+json",
+                       key="dl_geojson")
     c3.download_button("HTML map", html_file, f"{stem}.html", "text/html", key="dl_html")
     st.caption(f"From a large store, exports hold the newest {EXPORT_LIMIT:,} rows of the view.")
 

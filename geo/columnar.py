@@ -62,7 +62,8 @@ def daily_counts(df: pd.DataFrame) -> pd.DataFrame:
 
 def _cells(df: pd.DataFrame, clock: str) -> pd.DataFrame:
     if clock == "event":  # an undated row is never on the event clock's slider or timeline
-        day, end, other = df["event_date"], df["event_end"].fillna(df["event_date"]), df["published"]
+        day, other = df["event_date"], df["published"]
+        end = df["event_end"].fillna(df["event_date"])
     else:
         day, end, other = df["published"], df["published"], df["event_date"]
     rows = pd.DataFrame({
@@ -75,7 +76,8 @@ def _cells(df: pd.DataFrame, clock: str) -> pd.DataFrame:
         "other": other.astype("datetime64[s]")})[lambda t: t["day"].notna()]
     if rows.empty:
         return pd.DataFrame(columns=[*DAILY_KEYS, *COMBINE])
-    for t, column in zip(EVENT_TYPES, TYPE_COLUMNS):  # one groupby: the types as 0/1 columns
+    # One groupby: the types as 0/1 columns.
+    for t, column in zip(EVENT_TYPES, TYPE_COLUMNS, strict=True):
         rows[column] = rows["event_type"].eq(t).fillna(False).astype(int)
     grouped = rows.groupby(DAILY_KEYS, dropna=False, sort=False)
     return grouped.agg(mentions=("article_id", "size"), articles=("article_id", "nunique"),

@@ -146,7 +146,8 @@ class Store:
         fs, base = fsspec.core.url_to_fs(root)
         self.root, self._fs, self._base = root, fs, base
         self.con = duckdb.connect()
-        local = (fs.protocol if isinstance(fs.protocol, str) else fs.protocol[0]) in ("file", "local")
+        protocol = fs.protocol if isinstance(fs.protocol, str) else fs.protocol[0]
+        local = protocol in ("file", "local")
         if not local:
             self.con.register_filesystem(fs)
         self._url = (lambda p: p) if local else fs.unstrip_protocol
@@ -157,7 +158,8 @@ class Store:
         self.last_sql = ""  # the last query that read the month files (for tests and logs)
         self._places_df: pd.DataFrame | None = None
         first, last, self.n_mentions = self._one(
-            f"SELECT min(day), max(\"end\"), coalesce(sum(mentions) FILTER (clock = 'published'), 0)"
+            "SELECT min(day), max(\"end\"), "
+            f"coalesce(sum(mentions) FILTER (clock = 'published'), 0)"
             f" FROM {self.daily}")
         self.first, self.last = _date(first), _date(last)
 
@@ -178,6 +180,7 @@ class Store:
         per place and month (the monthly table: only the columns of Counts)."""
         days, p1 = days_condition(sel, "day", '"end"')
         filters, p2 = filters_condition(sel, with_sources=False)
+        p0: list[object]
         if sel.sources:
             source, p0 = self._row_cells(sel), [sel.clock, list(sel.sources)]
         elif prefix and sel.mode == "cumulative":
@@ -209,7 +212,8 @@ class Store:
                    1 AS mentions, 1 AS articles, (e.date_precision = 'day')::INT AS day_mentions,
                    CASE WHEN e.date_precision <> 'day' THEN e.date_precision END AS coarse,
                    e.score AS best_score, e.place_source = 'unresolved' AS unresolved,
-                   CAST(e.{other} AS DATE) AS other_min, CAST(e.{other} AS DATE) AS other_max, {types}
+                   CAST(e.{other} AS DATE) AS other_min, CAST(e.{other} AS DATE) AS other_max,
+                   {types}
             FROM {self._events_files()} e JOIN {self._places()} p ON e.place = p.place
                  AND e.lat IS NOT DISTINCT FROM p.lat AND e.lon IS NOT DISTINCT FROM p.lon
             WHERE e.source IN (SELECT unnest(?::VARCHAR[])) AND e.{day} IS NOT NULL)"""
@@ -217,7 +221,8 @@ class Store:
     def _places(self) -> str:
         """A table of daily's places by number, made the first time it is needed."""
         with self.con.cursor() as cur:
-            cur.execute(f"""CREATE TABLE IF NOT EXISTS places AS SELECT pid, any_value(place) AS place,
+            cur.execute(f"""CREATE TABLE IF NOT EXISTS places AS SELECT pid,
+                any_value(place) AS place,
                 any_value(lat) AS lat, any_value(lon) AS lon, any_value(kind) AS kind,
                 any_value(kind) IN ({_PINNED_KINDS}) AND any_value(lat) IS NOT NULL
                     AND any_value(lon) IS NOT NULL AS pinned
@@ -258,7 +263,8 @@ class Store:
 
     def _place_table(self) -> pd.DataFrame:
         if self._places_df is None:
-            self._places_df = self._df(f"SELECT * FROM {self._places()} ORDER BY pid").set_index("pid")
+            places = self._df(f"SELECT * FROM {self._places()} ORDER BY pid")
+            self._places_df = places.set_index("pid")
         return self._places_df
 
     def per_day(self, sel: Selection) -> pd.DataFrame:
@@ -289,8 +295,8 @@ class Store:
         filters, p2 = filters_condition(sel)
         # The same bounds on the raw columns, so that DuckDB skips row groups by their stats.
         after = sel.day + dt.timedelta(days=1)
-        cond = (f"{days} AND {filters} AND "
-                f"{'published' if sel.clock == 'published' else 'event_date'} < CAST(? AS TIMESTAMP)")
+        raw = "published" if sel.clock == "published" else "event_date"
+        cond = f"{days} AND {filters} AND {raw} < CAST(? AS TIMESTAMP)"
         params = [*params, *p2, after]
         if sel.types:
             cond += " AND event_type IN (SELECT unnest(?::VARCHAR[]))"

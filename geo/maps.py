@@ -164,7 +164,8 @@ class PointIndex:
         for k, (gk, s, n) in enumerate(zip(groups.tolist(), starts.tolist(), counts.tolist())):
             place, etype, arts, vague = self.places[gk], EVENT_TYPES[etypes[k]], int(n_articles[k]), bool(imprecise[k])
             precision = "day" if any_day[k] else str(self.precision[order[s]])
-            popup = popup_html(place, vague, [self.snippets[j] for j in order[s:s + min(n, per_popup)]], n)
+            snippets = [self.snippets[j] for j in order[s:s + min(n, per_popup)]]
+            popup = popup_html(place, vague, snippets, n)
             feats.append(point_feature(place, self.coords[gk], n, arts, etype, precision, vague,
                                        {"popup": popup}))
         return {"type": "FeatureCollection", "features": feats}

@@ -66,13 +66,13 @@ def test_points_and_counts_are_those_of_the_pandas_path(which, request):
     df, store = request.getfixturevalue(which)
     for sel in views():
         counts = store.counts(sel)
-        got = dict(zip(counts.points["place"], counts.points["mentions"]))
+        got = dict(zip(counts.points["place"], counts.points["mentions"], strict=True))
         assert got == expected_points(df, sel), sel
         mask = ev.DayIndex(df).mask(sel.day, sel.mode, sel.window, sel.clock)
         assert counts.shown == int(mask.sum()), sel
         areas = maps.areas(df[mask])
-        assert dict(zip(counts.areas["place"], counts.areas["mentions"])) == \
-            dict(zip(areas["place"], areas["mentions"])), sel
+        assert dict(zip(counts.areas["place"], counts.areas["mentions"], strict=True)) == \
+            dict(zip(areas["place"], areas["mentions"], strict=True)), sel
 
 
 def test_type_and_outlet_filters(synthetic):
@@ -82,7 +82,8 @@ def test_type_and_outlet_filters(synthetic):
                 Selection(day, mode="window", window=9, types=("air strike",)),
                 Selection(day, sources=("Synthetic Wire",)), Selection(day, sources=("Nobody",))):
         got = store.counts(sel).points
-        assert dict(zip(got["place"], got["mentions"])) == expected_points(df, sel), sel
+        got_counts = dict(zip(got["place"], got["mentions"], strict=True))
+        assert got_counts == expected_points(df, sel), sel
 
 
 def test_place_filter_keeps_only_those_places(bundled):
