@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-import geo.dates as dates
-from geo.dates import EventDate, date_mentions, describe_date, find_expressions
+import geo.dating.event_dates as dates
+from geo.dating.event_dates import EventDate, date_mentions, describe_date, find_expressions
 
 D = dt.date
 GOLD = Path(__file__).parent / "data" / "dates_gold.jsonl"

@@ -10,8 +10,8 @@ import sys
 import pytest
 
 from geo import __main__ as cli
-from geo import dates
-from geo.articles import MAX_TEXT_CHARS
+from geo.dating import event_dates as dates
+from geo.ingest.articles import MAX_TEXT_CHARS
 from tests.datadir import copy_data
 
 GOOD = {"id": "ok", "text": "SDF fighters entered Hajin on Friday.", "date": "2019-03-04"}

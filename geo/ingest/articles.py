@@ -15,8 +15,8 @@ from pathlib import Path
 
 from geo.config import MAX_UPLOAD_ARTICLES
 from geo.files import atomic_write
+from geo.ingest.clean import FORMATS, ISO_DATE, BadInput, clean_text, decode, make_title, parse_date
 from geo.models import Article, Problem
-from geo.textin import FORMATS, ISO_DATE, BadInput, clean_text, decode, make_title, parse_date
 
 SUPPORTED = (".txt", ".md", ".csv", ".jsonl")
 MAX_FILE_BYTES = 20_000_000

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-from .geometry import haversine_km
+from geo.geometry import haversine_km
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
-"""The temporal-expression table and how each match becomes dates, for geo.dates.
+"""The temporal-expression table and how each match becomes dates, for geo.dating.event_dates.
 
-geo.dates finds the trigger words (TRIGGERS) in one pass; a pattern then runs only in a small
+geo.dating.event_dates finds the trigger words (TRIGGERS) in one pass; a pattern then runs only in a small
 window around a trigger it needs (expressions_near). dateparser reads explicit date strings
 only (cached); weekdays, "the 10th", year-less dates and spans follow our own rules, where
 dateparser is wrong or silent (DESIGN.md section 5).
@@ -25,7 +25,7 @@ DAY = dt.timedelta(days=1)
 @dataclass(frozen=True)
 class Expr:
     """One temporal expression. kind is a precision ("day", "span", "week", "month",
-    "background") or one that geo.dates settles from context: "future" (clamped), "duration"
+    "background") or one that geo.dating.event_dates settles from context: "future" (clamped), "duration"
     (a stretch of `days` ending at the sentence's date) and "since" (from `first` to it)."""
     start: int
     end: int
@@ -78,7 +78,7 @@ def _weekday_pair(m: re.Match, pub: dt.date) -> tuple:
 
 
 def _since(m: re.Match, d: dt.date) -> tuple:
-    """'since Sunday' runs from that day up to its sentence's date, settled in geo.dates."""
+    """'since Sunday' runs from that day up to its sentence's date, settled in geo.dating.event_dates."""
     return (d, None, "since") if m["since"] else (d, None, "day")
 
 

@@ -6,7 +6,7 @@ A place mention takes the expression that governs it in its sentence's structure
 the closest expression in the clause, else in the sentence (look-aheads last). A sentence with
 none is background when it only locates places ("lies on the Euphrates", ", 100 km east of X"),
 the publication day when it describes the present ("IS still holds"), else it takes the latest
-earlier date of its paragraph, else the publication date. Patterns: geo.date_patterns.
+earlier date of its paragraph, else the publication date. Patterns: geo.dating.patterns.
 """
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from typing import Sequence
 
 import ahocorasick
 
-from geo import date_patterns
-from geo.date_patterns import DAY, Expr
+from geo.dating import patterns as date_patterns
+from geo.dating.patterns import DAY, Expr
 
 CONFIDENCE = {"clause": 1.0, "sentence": 0.8, "paragraph": 0.6, "published": 0.3}
 # Longer "sentences" are cut at a comma or space (see _capped): real ones are far shorter.
