@@ -387,7 +387,8 @@ def rebuild(settings: Settings) -> None:
 
 
 def add_article_ui(settings: Settings, editor: Editor) -> None:
-    from geo.ingest.articles import parse_upload, save_article
+    from geo.ingest.articles import parse_upload
+    from geo.ingest.save import save_article
     limit = settings.max_upload_bytes
     paste, upload = st.tabs(["Paste text", "Upload a file"])
     with paste, st.form("paste_form"):

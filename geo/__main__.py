@@ -12,8 +12,8 @@ from typing import Iterator
 from tqdm import tqdm
 
 from geo.config import ConfigError, Settings
-from geo.ingest.articles import MAX_TEXT_CHARS
 from geo.ingest.clean import not_utf8
+from geo.ingest.formats import MAX_TEXT_CHARS
 from geo.table.store import events_csv, write_events
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from geo.ingest import articles
-from geo.ingest.articles import load_articles, parse_file, parse_upload, save_article
+from geo.ingest.articles import load_articles, parse_file, parse_upload
+from geo.ingest.save import save_article
 from geo.models import Article
 
 ROOT = Path(__file__).resolve().parent.parent

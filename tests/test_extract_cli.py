@@ -11,7 +11,7 @@ import pytest
 
 from geo import __main__ as cli
 from geo.dating import event_dates as dates
-from geo.ingest.articles import MAX_TEXT_CHARS
+from geo.ingest.formats import MAX_TEXT_CHARS
 from tests.datadir import copy_data
 
 GOOD = {"id": "ok", "text": "SDF fighters entered Hajin on Friday.", "date": "2019-03-04"}

@@ -29,7 +29,8 @@ from distributed import Client, LocalCluster, WorkerPlugin, as_completed
 from geo.config import Settings
 from geo.geoparse.corrections import Corrections
 from geo.geoparse.resolve import Resolver, SearchContext, search_context
-from geo.ingest.articles import MAX_FILE_BYTES, load_articles, parse_bytes, parse_rows
+from geo.ingest.articles import load_articles
+from geo.ingest.formats import MAX_FILE_BYTES, parse_bytes, parse_rows
 from geo.models import Article, Problem
 from geo.table import columnar
 from geo.table.event_rows import to_frame
