@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from geo.dating.event_dates import date_mentions  # noqa: E402
-from geo.dating.patterns import _read_explicit
+from geo.dating.explicit import read_explicit
 from geo.geoparse.evaluate import read_jsonl  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "tests"))
@@ -104,7 +104,7 @@ def main() -> None:
     args = ap.parse_args()
     rows = read_jsonl(args.gold)
     jobs = [(r["text"], dt.date.fromisoformat(r["published"]), [place_span(r)]) for r in rows]
-    _read_explicit.cache_clear()
+    read_explicit.cache_clear()
     timed("labelled set, cold cache", jobs, 1)
     timed("labelled set, warm cache", jobs, args.repeat)
     score(rows)
