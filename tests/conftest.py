@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 
 from geo.config import Settings
-from geo.gazetteer import index as gazetteer
+from geo.gazetteer import saved as gazetteer_index
 from geo.geoparse.recognise import Recogniser
 
 
 @pytest.fixture(scope="session")
 def gaz():
     s = Settings()
-    return gazetteer.default(str(s.gazetteer_path), str(s.index_dir))
+    return gazetteer_index.load(str(s.gazetteer_path), str(s.index_dir))
 
 
 @pytest.fixture(scope="session", params=["fast", "model"])
