@@ -13,8 +13,8 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 pytest.importorskip("duckdb")
-from geo import duckview  # noqa: E402
-from geo.duckview import Selection, Store  # noqa: E402
+from geo.view import duckview  # noqa: E402
+from geo.view.duckview import Selection, Store  # noqa: E402
 from tests.benchmarks.synth import mentions_store  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -3,7 +3,7 @@
 - `events(n_events, n_places, n_days)`: an events table shaped like data/events.csv, places
   scattered over the campaign region, dates over `n_days` from 1 Sep 2018.
 - `mentions_store(root, n_mentions, n_places, n_days)`: a Parquet events store as a large
-  build writes it (geo/columnar.py: month files and daily.parquet), vectorised: 1 M mentions
+  build writes it (geo/table/columnar.py: month files and daily.parquet), vectorised: 1 M mentions
   in a few seconds, for the dashboard's DuckDB path.
 - `articles(n, words)`: news-like articles of about `words` words naming real places from the
   campaign gazetteer and GeoNames (so the build does real recognition work), with dates.
@@ -27,9 +27,10 @@ import pyarrow.compute as pc
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from geo.event_types import EVENT_TYPES  # noqa: E402
-from geo import columnar  # noqa: E402
-from geo.events import to_frame, write_events  # noqa: E402
+from geo.dating.event_types import EVENT_TYPES  # noqa: E402
+from geo.table.event_rows import to_frame  # noqa: E402
+from geo.table.store import write_events  # noqa: E402
+from geo.table import columnar  # noqa: E402
 from geo.models import EVENT_COLUMNS  # noqa: E402
 
 START = dt.date(2018, 9, 1)

@@ -1,0 +1,351 @@
+"""Recognition: which words of a text are place names. Offline, no model.
+
+A gazetteer-driven matcher: at each capitalised word the trie gives every known
+name starting there, the longest that ends on a word boundary wins, and context
+rules then reject what news text uses place names for that are not places —
+people ("John Bolton", "Mustafa Bali"), organisations ("New York Times"), actor
+modifiers ("US-led"), sentence-initial common words ("Reading the..."), demonyms.
+Names the gazetteer lacks but the text marks as places ("the village of X",
+"X camp") are kept without candidates, for Nominatim or the editor.
+"""
+from __future__ import annotations
+
+import re
+
+from geo.gazetteer.index import Gazetteer
+from geo.gazetteer.names import (
+    ARTICLE,
+    CUE_NAME_ZIPF,
+    area_name,
+    article_at,
+    fold_text,
+    name_key,
+    zipf,
+)
+from geo.geoparse.roles import (
+    ACTOR_SUFFIX,
+    associative_after,
+    bare_word,
+    largest_population,
+    person_speaks,
+)
+from geo.models import SETTLEMENT_KINDS, Candidate, Mention
+
+MAX_NAME = 48  # characters; longer gazetteer names do not occur in running text
+
+TITLES = frozenset("""mr mrs ms miss dr prof sir dame lord lady president vice general gen
+    lt col colonel maj major capt captain sgt sergeant commander cmdr admiral adm brig
+    minister secretary senator sen rep representative governor gov mayor king queen prince
+    princess sheikh sheik shaikh emir imam mullah pope cardinal bishop rabbi judge justice
+    ambassador envoy chancellor premier spokesman spokeswoman spokesperson chief coach
+    saint st abu umm""".split())
+# Capitalised words that may precede a place at the start of a sentence.
+LEADING_OK = frozenset("""in at on from to into near outside inside across around through
+    throughout toward towards of the a an and but or as by for with within beyond between
+    north south east west northern southern eastern western central upper lower greater
+    northeast northwest southeast southwest northeastern northwestern southeastern southwestern
+    rural downtown old new when while after before since until during like unlike both
+    today yesterday tonight meanwhile later earlier elsewhere nearby then there here also even
+    only including except beside besides among amid amidst despite""".split())
+PLACE_WORDS = frozenset("""province governorate district region county state city town village
+    camp river valley basin mountains mountain hills desert sea lake island islands gulf bay
+    strait canal peninsula countryside border crossing""".split())
+AREA_WORDS = frozenset({"province", "governorate", "district", "region", "county", "countryside"})
+TEAM_WORDS = frozenset("squad team side player coach manager fan".split())
+_ORG_OF = re.compile(r"\b(?:University|Bank|College|Institute|Museum|Church|Archbishop|Duke|Duchess|"
+                     r"Prince|Princess|Earl|Bishop|Mayor|Governor)\s+of\s+$")
+CALENDAR = frozenset("""january february march april may june july august september october
+    november december monday tuesday wednesday thursday friday saturday sunday""".split())
+DIRECTION = re.compile(r"(?:(?:north|south)[- ]?(?:east|west)(?:ern)?|north(?:ern)?|south(?:ern)?|"
+                       r"east(?:ern)?|west(?:ern)?|central)\s+$", re.IGNORECASE)
+# Where a name can start: a capital, an Arabic article, Arabic script, or after a hashtag.
+_START = re.compile(rf"(?<![\w@])(?:[A-Z\u00c0-\u00de\u0100-\u024f\u0600-\u06ff]|{ARTICLE}-)")
+_ARTICLE_BEFORE = re.compile(rf"(?<![\w-]){ARTICLE}-$", re.IGNORECASE)
+LOCATIVE = re.compile(r"\b(?:in|at|to|from|near|into|outside|across|around|towards?|via|"
+                       r"(?:island|town|city|village|province|state) of)\s+$", re.IGNORECASE)
+# After a sentence-initial word: a verb says the word is a subject ("Mobile was hit"), not an adjective.
+_VERB_AFTER = re.compile(r"^\s(?:was|were|is|are|has|had|have|will|would|could|said|says|and\s[A-Z]|"
+                         r"[a-z]+ed\b)")
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w.'’]*)\s$")
+_WORD_AFTER = re.compile(r"^\s([^\W\d_][\w'’]*)")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|[\n\"“‘(]\s*|\s[-–—]\s)$")
+_CONTEXT_CUES = (
+    re.compile(r"\b(?:the\s+)?(?P<cue>village|town|city|hamlet|camp|district|province|governorate|"
+               rf"area|neighbourhood|neighborhood)\s+of\s+(?P<name>(?:{ARTICLE}-)?"
+               rf"[A-Z][\w'’]+(?:[ -](?:{ARTICLE}-)?[A-Z][\w'’]+){{0,2}})"),
+    re.compile(rf"(?P<name>(?:{ARTICLE}-)?[A-Z][\w'’]+(?:[ -][A-Z][\w'’]+){{0,1}})"
+               r"\s+(?P<cue>camp|village|refugee camp|oil field|hill|crossing|border crossing)\b"),
+)
+
+
+# Scanning a whole article with the cue patterns tried a match at every character (~1 ms an
+# article). Every match holds a literal word ("of" after the cue, or the cue itself), so the
+# patterns are tried only at the few positions a match through such a word could start at.
+_OF_CUE_WORDS = ("of",)
+_AFTER_CUE_WORDS = ("camp", "village", "refugee camp", "oil field", "hill", "crossing", "border crossing")
+_AFTER_CUE = re.compile(r"(?:camp|village|refugee camp|oil field|hill|crossing|border crossing)\b")
+
+
+def _literal_hits(text: str, words) -> list[int]:
+    """Sorted positions of the words, each preceded by white space."""
+    out = set()
+    for w in words:
+        at = text.find(w, 1)
+        while at != -1:
+            if text[at - 1].isspace():
+                out.add(at)
+            at = text.find(w, at + 1)
+    return sorted(out)
+
+
+def _ws_back(text: str, i: int) -> int:
+    """Start of the run of white space that ends at i."""
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    return i
+
+
+def _of_windows(text: str):
+    """(first, last) start positions for cue pattern 0: '[the] <cue> of <Name>'."""
+    for at in _literal_hits(text, _OF_CUE_WORDS):
+        if at + 2 < len(text) and text[at + 2].isspace():
+            cue = _ws_back(text, at)
+            word = cue
+            while word > 0 and text[word - 1].isalpha():
+                word -= 1
+            yield max(0, _ws_back(text, word) - 3), cue
+
+
+def _after_windows(text: str):
+    """(first, last) start positions for cue pattern 1: '<Name> <cue>': the name holds at most
+    one white-space character, so it starts after the second one before the cue."""
+    for at in _literal_hits(text, _AFTER_CUE_WORDS):
+        if not _AFTER_CUE.match(text, at):
+            continue
+        end = _ws_back(text, at)
+        i, spaces = end, 0
+        while i > 0:
+            if text[i - 1].isspace():
+                spaces += 1
+                if spaces == 2:
+                    break
+            i -= 1
+        yield i, end
+
+
+def _cue_matches(pattern: re.Pattern, text: str, windows) -> list[re.Match]:
+    """What pattern.finditer(text) finds, trying pattern.match only inside the windows (which
+    cover every position a match can start at, in increasing order)."""
+    out, pos, tried = [], 0, -1
+    for first, last in windows:
+        for s in range(max(first, pos, tried + 1), last):
+            tried = s
+            m = pattern.match(text, s)
+            if m:
+                out.append(m)
+                pos = m.end()
+                break
+    return out
+
+
+def _acronym(surface: str, cands: tuple[Candidate, ...]) -> bool:
+    letters = surface.replace(".", "")
+    return len(letters) >= 2 and letters.isupper() and letters.isalpha() and not any(
+        c.kind in ("country", "region") or c.source == "campaign" for c in cands)
+
+
+def _is_sentence_start(text: str, start: int) -> bool:
+    return start == 0 or bool(_SENTENCE_START.search(text[max(0, start - 4):start]))
+
+
+class Recogniser:
+    """Finds place-name mentions in text; holds only the read-only gazetteer."""
+
+    def __init__(self, gazetteer: Gazetteer):
+        self.gaz = gazetteer
+        # Per key: its candidates without demonyms and facts about them, worked out once, so
+        # every article naming a place passes ranking the same candidate tuple (ranking
+        # caches what it learns per tuple).
+        self._keys: dict[int, tuple] = {}
+        self._regions: dict[tuple[int, str], tuple[Candidate, ...]] = {}
+
+    def _key_facts(self, key_id: int) -> tuple:
+        """(candidates without demonyms, only demonyms?, a country among them?, small place?)"""
+        hit = self._keys.get(key_id)
+        if hit is None:
+            cands = self.gaz.candidates_for(key_id)
+            hit = self._keys[key_id] = (tuple(c for c in cands if c.kind != "demonym"),
+                                        all(c.kind == "demonym" for c in cands),
+                                        any(c.kind == "country" for c in cands),
+                                        self._small_place(key_id))
+        return hit
+
+    def known(self, name: str) -> tuple[tuple[Candidate, ...], tuple[Candidate, ...]]:
+        """(place candidates, demonym candidates) the gazetteer holds for a name; the place
+        tuple is shared by every call for the name (ranking caches per tuple)."""
+        key_id = self.gaz.key_id(name_key(name))
+        if key_id is None:
+            return (), ()
+        places = self._key_facts(key_id)[0]
+        return places, tuple(c for c in self.gaz.candidates_for(key_id) if c.kind == "demonym")
+
+    def __call__(self, text: str) -> list[Mention]:
+        folded = fold_text(text)
+        mentions: list[Mention] = []
+        persons: set[str] = set()
+        pos = 0
+        for m in _START.finditer(text):
+            i = m.start()
+            if i < pos:
+                continue
+            found = self._match_at(text, folded, i)
+            if found is None:
+                continue
+            start, end, key_id = found
+            verdict = self._judge(text, start, end, key_id)
+            pos = end
+            if verdict == "person":
+                if self._key_facts(key_id)[3]:  # "Bolton" propagates; "Biman Bangladesh" does not
+                    persons.add(name_key(text[start:end]))
+            elif verdict is not None:
+                mentions.append(verdict)
+        # A surname seen once as a person ("John Bolton") is a person elsewhere too
+        # ("Bolton added"), unless the text uses it as a destination ("flew to London").
+        mentions = [mn for mn in mentions if mn.key not in persons
+                    or LOCATIVE.search(text[max(0, mn.start - 12):mn.start])]
+        return self._context_mentions(text, mentions)
+
+    def _small_place(self, key_id: int) -> bool:
+        cands = self.gaz.candidates_for(key_id)
+        towns = tuple(c for c in cands if c.kind in SETTLEMENT_KINDS)
+        return largest_population(towns) < 500_000 and not any(
+            c.kind == "country" for c in cands)
+
+    # -- matching
+    def _match_at(self, text: str, folded: str, i: int) -> tuple[int, int, int] | None:
+        first = text[i]
+        if not (first.isupper() or "\u0600" <= first <= "\u06ff" or article_at(text, i)):
+            return None
+        if text[i:i + 3] in ("Al ", "El ") and text[i + 3:i + 4].isupper():
+            found = self._match_at(text, folded, i + 3)
+            if found is not None:  # "Al Baghouz": the article written with a space
+                return i, found[1], found[2]
+        for key in reversed(self.gaz.prefixes(folded[i:i + MAX_NAME])):
+            end = i + len(key)
+            if end < len(folded) and (folded[end].isalnum() or folded[end] == "_"):
+                continue  # not a word boundary: "Iraqi" is not "Iraq"
+            if key.startswith(("al ", "el ", "as ", "ash ", "ad ", "ar ", "at ", "az ", "an ")) \
+                    and not any(ch.isupper() for ch in text[i + 2:end]):
+                continue  # "at least" is not the Arabic article
+            return i, end, self.gaz.key_id(key)
+        return None
+
+    # -- judging one match in its context
+    def _judge(self, text: str, start: int, end: int, key_id: int):
+        cands = self.gaz.candidates_for(key_id)
+        surface = text[start:end]
+        key = name_key(surface)
+        if key in CALENDAR or text[end:end + 1] in ("$", "/") or text[max(0, start - 1):start] in ("$", "/"):
+            return None  # months; "US$460", "$US 15" are currencies; "B/Massachusetts/2/2012" a strain
+        if _acronym(surface, cands):
+            return None  # "FAO", "EST": an acronym that is not a country or a region's short form
+        # (The cheap tests before each regex are conditions the regex needs anyway.)
+        role = "literal"
+        if text[end:end + 1] == "-" and ACTOR_SUFFIX.match(text, end):
+            role = "associative"  # "US-led"
+        tail = text[max(0, start - 20):start]
+        if "of" in tail and _ORG_OF.search(tail):
+            role = "associative"  # "University of Texas"
+        lead = start
+        before5 = text[max(0, start - 5):start]
+        article = _ARTICLE_BEFORE.search(before5) if "-" in before5 else None
+        if article:  # "al-Baghdadi": judge (and keep) the name with its Arabic article
+            lead = start - len(article.group(0))
+            start = lead
+            surface = text[start:end]
+        before = _WORD_BEFORE.search(text[max(0, lead - 40):lead])
+        if before and not before.group(1).endswith("."):  # "...blamed Iran. Tehran denied"
+            word = before.group(1).rstrip(".")
+            low = word.lower()
+            if low in TITLES:
+                return "person"
+            if word[:1].isupper() and low not in LEADING_OK and not word.isupper():
+                return "person"  # "John Bolton", "Commander Akeed", "Mazlum Kobane"
+        written = surface  # the name alone, before an area word or a direction joins it
+        after = _WORD_AFTER.match(text[end:end + 40])
+        kind_override = None
+        if after:
+            word = after.group(1)
+            low = bare_word(word)
+            if low in PLACE_WORDS:
+                if low in AREA_WORDS:
+                    kind_override = "region"
+                    end += len(after.group(0))
+                    surface = text[start:end]
+            elif word[:1].isupper() and low not in CALENDAR and not word.isupper():
+                return None  # "Paris Hilton", "Manchester United", "New York Times"
+            elif person_speaks(low, cands, text[max(0, start - 12):start]):
+                return None  # "Hartl said", "Cordova called": a small town does not speak, a person does
+            elif associative_after(low, cands, text[max(0, start - 12):start]):
+                role = "associative"  # "US troops", "Chicago police", "Washington said"
+            elif low in TEAM_WORDS and any(c.kind in ("country", "region") for c in cands) and \
+                    text[max(0, start - 4):start].lower() == "the ":
+                role = "associative"  # "the England squad"
+        cands, only_demonyms, has_country, _ = self._key_facts(key_id)
+        if only_demonyms:
+            return None
+        if not self._plausible(text, start, key, cands):
+            return None
+        region = DIRECTION.search(text[max(0, start - 20):start]) if has_country else None
+        if region:
+            start -= len(region.group(0))
+            surface = text[start:end]
+            kind_override = "region"
+        if kind_override:
+            regions = self._regions.get((key_id, surface))
+            if regions is None:
+                if len(self._regions) > 100_000:
+                    self._regions.clear()
+                regions = self._regions[(key_id, surface)] = tuple(
+                    Candidate(c.name if c.kind == "region" else
+                              area_name(surface, written, c.name if c.source == "campaign" else written),
+                              c.lat, c.lon, "region",
+                              c.country, c.population, c.source, c.ref) for c in cands)
+            cands = regions
+        return Mention(start=start, end=end, surface=surface, key=key, candidates=cands,
+                       cue="gazetteer", role=role)
+
+    def _plausible(self, text: str, start: int, key: str, cands: tuple[Candidate, ...]) -> bool:
+        """Everyday words that are also town names need a big town or a campaign place."""
+        if not cands:
+            return False
+        strong = any(c.source == "campaign" or c.kind in ("country", "region", "natural feature")
+                     for c in cands)
+        if key not in self.gaz.common_words or strong:
+            return True
+        need = 1_000_000 if _is_sentence_start(text, start) else 100_000
+        if _VERB_AFTER.match(text, start + len(key)):
+            need = 50_000
+        return largest_population(cands) >= need
+
+    # -- names the text marks as places
+    def _context_mentions(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        # Characters inside a mention: checking a name's own characters keeps this linear
+        # (comparing with every mention was quadratic on a long text).
+        taken = bytearray(len(text))
+        for mn in mentions:
+            taken[mn.start:mn.end] = b"\x01" * (mn.end - mn.start)
+        extra = []
+        for pattern, windows in zip(_CONTEXT_CUES, (_of_windows, _after_windows)):
+            for m in _cue_matches(pattern, text, windows(text)):
+                s, e = m.span("name")
+                words = re.split(r"[ -]", m.group("name"))
+                if taken.find(1, s, e) >= 0:
+                    continue
+                if any(zipf(w.lower()) >= CUE_NAME_ZIPF for w in words if w.lower() not in {"al", "el"}):
+                    continue  # "the Islamic State camp", "The town of Many"
+                cue = m.group("cue").lower()
+                extra.append(Mention(start=s, end=e, surface=text[s:e], key=name_key(text[s:e]),
+                                     candidates=(), cue=f"context:{cue}"))
+                taken[s:e] = b"\x01" * (e - s)
+        return sorted(mentions + extra, key=lambda mn: mn.start)
