@@ -106,3 +106,11 @@ def test_a_popup_is_queried_from_the_store_when_the_map_reports_it(app, store, m
                for s in newest)
     at.session_state["map"] = {"open": None}  # closed: nothing is queried or sent
     assert "popup" not in layer(ok(at.run()))
+
+
+def test_a_missing_store_is_named_with_the_fix(monkeypatch, tmp_path):
+    monkeypatch.setenv("GEO_EVENTS", str(tmp_path / "nowhere"))
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert "nowhere" in at.error[0].value and "--parquet" in at.error[0].value

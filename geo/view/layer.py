@@ -186,29 +186,34 @@ def point_feature(place: str, coords: list[float], n: int, arts: int, etype: str
 
 
 def aggregate_features(points: pd.DataFrame, popups: bool = False) -> dict:
-    """The layer from per-point aggregates (geo.view.duckview.Store.counts). Each point carries
-    its `id`, and the map asks the server for the popup of the one a reader opens; with
-    `popups` (a standalone export), each popup holds only the point's name and count."""
+    """The layer from per-point aggregates (geo.view.duckview.Counts.points). Each point
+    carries its `id`, and the map asks the server for the popup of the one a reader opens;
+    with `popups` (a standalone export), each popup holds only the point's name and count."""
     feats = []
-    for r in points.itertuples(index=False):
-        vague = _vague(r)
-        extra = {"popup": popup_html(str(r.place), vague, [], int(r.mentions))} if popups else {}
-        feats.append(point_feature(str(r.place), [round(float(r.lon), 5), round(float(r.lat), 5)],
-                                   int(r.mentions), int(r.articles), str(r.event_type),
-                                   str(r.precision), vague, {**extra, "id": int(r.pid)}))
+    columns = ("pid", "place", "lat", "lon", "mentions", "articles", "event_type", "precision",
+               "best_score", "unresolved")
+    # Plain lists: iterating over the frame's rows cost as much as building the features.
+    for pid, place, lat, lon, n, arts, etype, precision, best, unresolved in zip(
+            *(points[c].tolist() for c in columns), strict=True):
+        vague = _vague(best, unresolved)
+        extra = {"popup": popup_html(str(place), vague, [], int(n))} if popups else {}
+        feats.append(point_feature(str(place), [round(float(lon), 5), round(float(lat), 5)],
+                                   int(n), int(arts), str(etype), str(precision), vague,
+                                   {**extra, "id": int(pid)}))
     return {"type": "FeatureCollection", "features": feats}
 
 
-def _vague(point) -> bool:
-    return bool(point.best_score < IMPRECISE_SCORE or point.unresolved)
+def _vague(best_score: float, unresolved: bool) -> bool:
+    return bool(best_score < IMPRECISE_SCORE or unresolved)
 
 
 def fetched_popup(point, rows: pd.DataFrame) -> dict:
-    """The popup a reader opened, for the map to show: `point` a row of Store.points, `rows`
+    """The popup a reader opened, for the map to show: `point` a row of Counts.points, `rows`
     its newest event rows (Store.rows); every text escaped by event_snippet."""
     snippets = [event_snippet(r) for r in rows.itertuples(index=False)]
+    vague = _vague(point.best_score, point.unresolved)
     return {"id": int(point.pid),
-            "html": popup_html(str(point.place), _vague(point), snippets, int(point.mentions))}
+            "html": popup_html(str(point.place), vague, snippets, int(point.mentions))}
 
 
 def popup_html(place: str, vague: bool, snippets: list[str], n: int) -> str:
