@@ -119,10 +119,10 @@ class Counts:
     shown: int
 
 
-def _points(df: pd.DataFrame, places: pd.DataFrame, types: tuple[str, ...]) -> pd.DataFrame:
+def _points(df: pd.DataFrame, types: tuple[str, ...]) -> pd.DataFrame:
     type_columns = [f"t{i}" for i in range(len(types))]
-    df = df[df["literal"] & (df["mentions"] > 0)].join(places, on="pid")
-    df = df[df["pinned"]].sort_values("pid").reset_index(drop=True)
+    df = df[(df["literal"] & df["pinned"] & (df["mentions"] > 0)).to_numpy()]
+    df = df.sort_values("pid").reset_index(drop=True)
     counts = df[type_columns].fillna(0).to_numpy()
     df["event_type"] = np.asarray(types, dtype=object)[counts.argmax(axis=1)] if len(df) else []
     df["precision"] = np.where(df["any_day"], "day", df["coarse"].fillna("published"))
@@ -130,9 +130,9 @@ def _points(df: pd.DataFrame, places: pd.DataFrame, types: tuple[str, ...]) -> p
                "best_score", "unresolved"]]
 
 
-def _areas(df: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
-    df = df[["pid", "mentions", "articles"]].join(places[["place", "kind"]], on="pid")
-    a = df[~df["kind"].isin(PINNED_KINDS) & (df["mentions"] > 0)]
+def _areas(df: pd.DataFrame) -> pd.DataFrame:
+    a = df.loc[(~df["kind"].isin(PINNED_KINDS) & (df["mentions"] > 0)).to_numpy(),
+               ["place", "kind", "mentions", "articles"]]
     return (a.groupby(["place", "kind"], as_index=False)[["mentions", "articles"]].sum()
             .sort_values(["mentions", "place"], ascending=[False, True], kind="stable")
             .reset_index(drop=True))
@@ -156,7 +156,7 @@ class Store:
         monthly = self._url(posixpath.join(base, columnar.MONTHLY_FILE))
         self.monthly = "read_parquet('" + monthly.replace("'", "''") + "')"
         self.last_sql = ""  # the last query that read the month files (for tests and logs)
-        self._places_df: pd.DataFrame | None = None
+        self._places_made = False
         first, last, self.n_mentions = self._one(
             "SELECT min(day), max(\"end\"), "
             f"coalesce(sum(mentions) FILTER (clock = 'published'), 0)"
@@ -220,6 +220,8 @@ class Store:
 
     def _places(self) -> str:
         """A table of daily's places by number, made the first time it is needed."""
+        if self._places_made:
+            return "places"
         with self.con.cursor() as cur:
             cur.execute(f"""CREATE TABLE IF NOT EXISTS places AS SELECT pid,
                 any_value(place) AS place,
@@ -227,6 +229,7 @@ class Store:
                 any_value(kind) IN ({_PINNED_KINDS}) AND any_value(lat) IS NOT NULL
                     AND any_value(lon) IS NOT NULL AS pinned
                 FROM {self.daily} GROUP BY pid""")
+        self._places_made = True
         return "places"
 
     def sources(self) -> list[str]:
@@ -253,19 +256,14 @@ class Store:
         sums = ", ".join(f"sum({_quoted(columnar.TYPE_PREFIX + t)}) AS t{i}"
                          for i, t in enumerate(types))
         df = self._df(f"""
-            SELECT pid, literal, sum({count_of(sel.types)})::BIGINT AS mentions,
-                   sum(articles)::BIGINT AS articles, sum(day_mentions) > 0 AS any_day,
-                   max(coarse) AS coarse, max(best_score) AS best_score,
-                   bool_or(unresolved) AS unresolved, {sums}
-            FROM {cells} GROUP BY pid, literal""", params)
-        places = self._place_table()
-        return Counts(_points(df, places, types), _areas(df, places), int(df["mentions"].sum()))
-
-    def _place_table(self) -> pd.DataFrame:
-        if self._places_df is None:
-            places = self._df(f"SELECT * FROM {self._places()} ORDER BY pid")
-            self._places_df = places.set_index("pid")
-        return self._places_df
+            SELECT c.*, p.place, p.lat, p.lon, p.kind, p.pinned FROM (
+                SELECT pid, literal, sum({count_of(sel.types)})::BIGINT AS mentions,
+                       sum(articles)::BIGINT AS articles, sum(day_mentions) > 0 AS any_day,
+                       max(coarse) AS coarse, max(best_score) AS best_score,
+                       bool_or(unresolved) AS unresolved, {sums}
+                FROM {cells} GROUP BY pid, literal) c JOIN {self._places()} p USING (pid)""",
+                      params)
+        return Counts(_points(df, types), _areas(df), int(df["mentions"].sum()))
 
     def per_day(self, sel: Selection) -> pd.DataFrame:
         """Mentions per day and event type on sel's clock over every day (a span counts on its
