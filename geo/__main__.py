@@ -7,7 +7,7 @@ import itertools
 import json
 import logging
 import sys
-from typing import Iterator
+from collections.abc import Iterator
 
 from tqdm import tqdm
 
@@ -58,7 +58,7 @@ def _build_dask(args, settings: Settings, online):
     try:
         from .distributed import build_events
     except ImportError as exc:
-        raise SystemExit(f"--engine dask needs Dask ({exc}): pip install -r requirements-cluster.txt")
+        raise SystemExit(f"--engine dask needs Dask ({exc}): pip install -r requirements-cluster.txt") from None
     if args.check and args.parquet:
         raise SystemExit("--check compares data/events.csv; it cannot be combined with --parquet")
     logging.getLogger("distributed").setLevel(logging.WARNING)  # its INFO lines drown the summary

@@ -137,7 +137,7 @@ def _csv_rows(text: str):
                     yield start, BadInput(f"the row has {len(cells)} fields but the header has "
                                           f"{len(header)}: put quotes around fields with commas", start)
                 else:
-                    yield start, dict(zip(header, cells))
+                    yield start, dict(zip(header, cells, strict=True))
             start = reader.line_num + 1
     except csv.Error as e:
         yield start, BadInput(f"CSV syntax error ({e}): check the quotes; rows from here on were skipped", start)

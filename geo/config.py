@@ -6,9 +6,9 @@ an operator switches it on (GEO_NOMINATIM=on) and names a contact in the user ag
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Mapping
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_USER_AGENT = "baghouz-timeline/1.0 (+set GEO_USER_AGENT to name your contact)"
@@ -186,12 +186,12 @@ class Settings:
     def corrections_path(self) -> Path:
         return self.data_dir / "corrections.csv"
 
-    def with_(self, **changes) -> "Settings":
+    def with_(self, **changes) -> Settings:
         return replace(self, **changes)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None,
-                 secrets: Mapping[str, object] | None = None) -> "Settings":
+                 secrets: Mapping[str, object] | None = None) -> Settings:
         """Build settings from GEO_* variables; Streamlit secrets override them.
 
         Secrets may use the same GEO_* names at the root of secrets.toml.

@@ -82,7 +82,7 @@ class Corrections:
         return len(self.rows)
 
     @classmethod
-    def load(cls, path: Path) -> tuple["Corrections", list[Problem]]:
+    def load(cls, path: Path) -> tuple[Corrections, list[Problem]]:
         if not path.exists():
             return cls(), []
         data = path.read_bytes()
@@ -102,7 +102,7 @@ class Corrections:
                 problems.append(Problem(str(path), exc.reason, n))
         return cls(rows, incomplete=bool(problems)), problems
 
-    def added(self, correction: Correction, path: Path) -> "Corrections":
+    def added(self, correction: Correction, path: Path) -> Corrections:
         """Validate, append to the file atomically, and return the new set."""
         _parse_row({k: "" if v is None else str(v) for k, v in asdict(correction).items()}, path.name)
         if not correction.decided:

@@ -14,8 +14,8 @@ import bisect
 import datetime as dt
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import ahocorasick
 
@@ -179,7 +179,7 @@ def _capped(sents: list[int], phrases: list[int], text: str) -> list[int]:
     full stops, a pasted table) that made the work quadratic in the text's size. Cuts fall
     on the last phrase mark (a comma...) in the second half of the window, else a space."""
     out, half = [], MAX_SENTENCE_CHARS // 2
-    for lo, hi in zip(sents, sents[1:] + [len(text)]):
+    for lo, hi in zip(sents, sents[1:] + [len(text)], strict=True):
         out.append(lo)
         while hi - lo > MAX_SENTENCE_CHARS:
             i = bisect.bisect_right(phrases, lo + MAX_SENTENCE_CHARS) - 1
@@ -231,7 +231,7 @@ def _asides(lay: _Layout, s_lo: int, s_hi: int) -> list[tuple[int, int]]:
     j = bisect.bisect_left(lay.phrases, s_hi, i)  # not a scan of every later phrase: quadratic
     bounds = [s_lo, *lay.phrases[i:j], s_hi]
     out = []
-    for plo, lo, hi in zip(bounds, bounds[1:], bounds[2:]):
+    for plo, lo, hi in zip(bounds, bounds[1:], bounds[2:], strict=False):
         closed = hi < s_hi and lay.text[hi - 1] in ",(—–)"
         opener = lay.text[lo:hi].lstrip()[:6].lower()
         if lay.text[lo - 1] in ",(—–" and _ASIDE.match(lay.text, lo) \
@@ -277,7 +277,7 @@ def _govern(pub: dt.date, lay: _Layout, start: int, end: int) -> EventDate:
         chosen = min(same or pool, key=lambda e: _distance(e, start, end))
     else:
         main = "".join(lay.text[lo:hi] for lo, hi in  # the sentence without its asides
-                       zip([s_lo] + [b for _, b in asides], [a for a, _ in asides] + [s_hi]))
+                       zip([s_lo] + [b for _, b in asides], [a for a, _ in asides] + [s_hi], strict=True))
         quiet = _undated(main, pub)
         if quiet:
             return quiet

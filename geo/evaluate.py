@@ -18,9 +18,9 @@ from __future__ import annotations
 import json
 import logging
 import statistics
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
 from .geometry import haversine_km
 

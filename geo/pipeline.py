@@ -9,14 +9,14 @@ from __future__ import annotations
 import logging
 import multiprocessing
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, NamedTuple
+from typing import NamedTuple
 
 import pandas as pd
 
-from . import gazetteer as gazetteer_mod
-from . import ner
+from . import gazetteer as gazetteer_mod, ner
 from .articles import load_articles
 from .cache import GeocodeCache
 from .config import Settings
@@ -143,7 +143,7 @@ def analyse_all(articles: list[Article], settings: Settings, workers: int = 1, f
     if workers <= 1 or len(articles) < 20:
         for at in range(0, len(articles), ner.BATCH):  # the model runs faster on batches
             batch = articles[at:at + ner.BATCH]
-            for a, ents in zip(batch, analyser.entities([a.text for a in batch])):
+            for a, ents in zip(batch, analyser.entities([a.text for a in batch]), strict=True):
                 yield analyser.article(a, ents)
         return
     # Chunks big enough to keep pickling overhead low, small enough to balance the workers.
@@ -176,7 +176,7 @@ def article_events(resolver: Resolver, article: Article, analysed: Analysis,
     mentions, dates, contexts = analysed
     context = search_context(mentions)
     places: list[Place | None] = [resolver.resolve(article.id, m, context) for m in mentions]
-    for m, p in zip(mentions, places):
+    for m, p in zip(mentions, places, strict=True):
         if p is not None and not p.resolved and p.kind not in AREA_KINDS and m.role == "literal":
             unresolved[m.surface] += 1
     return article_rows(article, mentions, places, dates, contexts)
@@ -190,7 +190,7 @@ def build_events(settings: Settings, *, workers: int = 1, online: bool | None = 
     rows: list[dict] = []
     try:
         analysed = analyse_all(articles, settings, workers, fast)
-        for article, result in progress(zip(articles, analysed)):
+        for article, result in progress(zip(articles, analysed, strict=True)):
             rows += article_events(resolver, article, result, summary.unresolved)
         summary.mentions = len(rows)
         summary.resolved = sum(1 for r in rows if r["lat"] is not None)

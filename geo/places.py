@@ -322,7 +322,7 @@ class Recogniser:
         for mn in mentions:
             taken[mn.start:mn.end] = b"\x01" * (mn.end - mn.start)
         extra = []
-        for pattern, windows in zip(_CONTEXT_CUES, (_of_windows, _after_windows)):
+        for pattern, windows in zip(_CONTEXT_CUES, (_of_windows, _after_windows), strict=True):
             for m in _cue_matches(pattern, text, windows(text)):
                 s, e = m.span("name")
                 words = re.split(r"[ -]", m.group("name"))

@@ -92,7 +92,7 @@ def _context(facts: list[_Facts | None], mentions: list[Mention]) -> tuple[Count
     countries: Counter = Counter()
     anchors: list[tuple[float, float]] = []
     campaign: set[str] = set()
-    for f, mn in zip(facts, mentions):
+    for f, mn in zip(facts, mentions, strict=True):
         if f is None:
             continue
         if f.votes:
@@ -171,7 +171,7 @@ def _ranked(f: _Facts, raw: list[float]) -> tuple[Candidate, ...]:
     top = raw[order[0]]
     weights = [math.exp(2.0 * (raw[i] - top)) for i in order]
     norm = sum(weights)
-    return _dedupe(f, [(i, round(w / norm, 3)) for i, w in zip(order[:KEEP], weights)])
+    return _dedupe(f, [(i, round(w / norm, 3)) for i, w in zip(order[:KEEP], weights, strict=False)])
 
 
 def _ranked_np(f: _Facts, raw: np.ndarray) -> tuple[Candidate, ...]:
@@ -180,14 +180,14 @@ def _ranked_np(f: _Facts, raw: np.ndarray) -> tuple[Candidate, ...]:
     top = ordered[0]
     weights = [math.exp(2.0 * (s - top)) for s in ordered]
     norm = sum(weights)
-    return _dedupe(f, [(i, round(w / norm, 3)) for i, w in zip(order[:KEEP], weights)])
+    return _dedupe(f, [(i, round(w / norm, 3)) for i, w in zip(order[:KEEP], weights, strict=False)])
 
 
 def _containers(mentions: list[Mention]) -> dict[int, tuple]:
     """'Paris, Texas' / 'Hajin, Syria': the area a name is placed in by the next name, as
     (country, point of a first-level region or None)."""
     out = {}
-    for i, (mn, nxt) in enumerate(zip(mentions, mentions[1:])):
+    for i, (mn, nxt) in enumerate(zip(mentions, mentions[1:], strict=False)):
         if nxt.start - mn.end == 2:
             areas = [c for c in nxt.candidates if c.kind in ("country", "region") and c.country]
             if areas:
@@ -228,7 +228,7 @@ def rank(mentions: list[Mention], campaign_box=None) -> list[Mention]:
             todo[memo] = (facts[n], memo[1])
     anchor_arr = np.radians(np.array(anchors, dtype=np.float64)) if anchors else None
     many = [f for f, _ in todo.values() if len(f.cands) > 1]
-    nears = dict(zip(map(id, many), _nearest_km(many, anchor_arr)))
+    nears = dict(zip(map(id, many), _nearest_km(many, anchor_arr), strict=True))
     done: dict[tuple, tuple[Candidate, ...]] = {}
     for memo, (f, inside) in todo.items():
         if len(f.cands) == 1:  # one candidate: its weight is the whole sum, score 1.0
@@ -241,7 +241,7 @@ def rank(mentions: list[Mention], campaign_box=None) -> list[Mention]:
                                                   campaign_box, inside))
     return [mn if memo is None else
             Mention(mn.start, mn.end, mn.surface, mn.key, done[memo], mn.cue, mn.role)
-            for mn, memo in zip(mentions, memos)]
+            for mn, memo in zip(mentions, memos, strict=True)]
 
 
 def _scored(c: Candidate, score: float) -> Candidate:

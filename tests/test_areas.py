@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from geo import events as ev
-from geo import maps
+from geo import events as ev, maps
 from geo.names import AREA_SUFFIXES, area_name, name_key
 from geo.ranking import rank
 

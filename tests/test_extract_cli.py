@@ -9,8 +9,7 @@ import sys
 
 import pytest
 
-from geo import __main__ as cli
-from geo import dates
+from geo import __main__ as cli, dates
 from geo.articles import MAX_TEXT_CHARS
 from tests.datadir import copy_data
 

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from geo import events as ev
-from geo import maps
+from geo import events as ev, maps
 from geo.articles import load_articles
 from geo.ranking import rank
 

@@ -8,8 +8,7 @@ import re
 import pandas as pd
 import pytest
 
-from geo import events as ev
-from geo import mapview, maps
+from geo import events as ev, maps, mapview
 from geo.config import Tiles
 from geo.event_types import EVENT_TYPES
 from geo.models import EVENT_COLUMNS
@@ -131,7 +130,7 @@ def reference_points(df):
     """The layer's rules written the slow, obvious way (one pandas group per point)."""
     out = {}
     pts = maps.pinned(df)
-    for (place, lat, lon), g in pts.groupby(["place", "lat", "lon"]):
+    for (place, _lat, _lon), g in pts.groupby(["place", "lat", "lon"]):
         g = g.assign(_d=g["event_date"].fillna(pd.Timestamp.min)).sort_values("_d", ascending=False, kind="stable")
         counts = g["event_type"].value_counts()
         top = counts[counts == counts.max()].index

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from geo import events as ev
-from geo import maps, ner
+from geo import events as ev, maps, ner
 from geo.config import ROOT, Settings
 from geo.models import EVENT_COLUMNS
 from geo.pipeline import Analyser

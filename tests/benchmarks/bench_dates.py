@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from geo.date_patterns import _read_explicit
+from geo.date_patterns import _read_explicit  # noqa: E402
 from geo.dates import date_mentions  # noqa: E402
 from geo.evaluate import read_jsonl  # noqa: E402
 

@@ -52,7 +52,7 @@ def cost_split(settings: Settings, out: Path) -> dict[str, float]:
     t1 = cpu()
     resolver, cache, _ = open_resolver(settings, online=False)
     rows: list[dict] = []
-    for article, result in zip(articles, analysed):
+    for article, result in zip(articles, analysed, strict=True):
         rows += article_events(resolver, article, result, Counter())
     cache.close()
     t2 = cpu()
