@@ -58,7 +58,8 @@ def _build_dask(args, settings: Settings, online):
     try:
         from .distributed import build_events
     except ImportError as exc:
-        raise SystemExit(f"--engine dask needs Dask ({exc}): pip install -r requirements-cluster.txt") from None
+        raise SystemExit(f"--engine dask needs Dask ({exc}): "
+                         "pip install -r requirements-cluster.txt") from None
     if args.check and args.parquet:
         raise SystemExit("--check compares data/events.csv; it cannot be combined with --parquet")
     logging.getLogger("distributed").setLevel(logging.WARNING)  # its INFO lines drown the summary
@@ -152,7 +153,8 @@ def _extract(args, settings: Settings) -> int:
     try:
         source = _open_input(args.file)  # before the slow set-up: a typo fails at once
     except OSError as e:
-        reason = "there is no such file" if isinstance(e, FileNotFoundError) else e.strerror.lower()
+        reason = ("there is no such file" if isinstance(e, FileNotFoundError)
+                  else (e.strerror or str(e)).lower())
         print(f"{args.file}: cannot read the input ({reason}): give a JSON Lines file, "
               "or - for standard input", file=sys.stderr)
         return 2

@@ -184,10 +184,10 @@ def parse_rows(rows, label: str, stem: str) -> tuple[list[Article], list[Problem
         try:
             if isinstance(row, BadInput):
                 raise row
-            get = {k: "" if row.get(k) is None else str(row[k]) for k in ROW_KEYS}.get
-            article = _article(label, get("id").strip() or f"{stem}:{line}", get("date"),
-                               get("text"), get("title"), get("source"), get("url"), line,
-                               link_note=get("link_note"))
+            got = {k: "" if row.get(k) is None else str(row[k]) for k in ROW_KEYS}
+            article = _article(label, got["id"].strip() or f"{stem}:{line}", got["date"],
+                               got["text"], got["title"], got["source"], got["url"], line,
+                               link_note=got["link_note"])
         except BadInput as bad:
             problems.append(Problem(label, bad.reason, bad.line or line))
             continue

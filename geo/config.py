@@ -9,6 +9,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_USER_AGENT = "baghouz-timeline/1.0 (+set GEO_USER_AGENT to name your contact)"
@@ -202,8 +203,10 @@ class Settings:
                 env[str(key)] = str(value).lower() if isinstance(value, bool) else str(value)
             elif key == "GEO_EDITORS" and isinstance(value, (list, tuple)):
                 env[key] = ",".join(str(v) for v in value)
-        changes = {field_name: parse(name, env[name]) for name, field_name, parse, keep_if_empty
-                   in VARIABLES if name in env and (env[name] or not keep_if_empty)}
+        # Any: each parser returns its own field's type, which the table cannot express.
+        changes: dict[str, Any] = {
+            field_name: parse(name, env[name]) for name, field_name, parse, keep_if_empty
+            in VARIABLES if name in env and (env[name] or not keep_if_empty)}
         s = replace(cls(), **changes)
         if s.nominatim_enabled and s.nominatim_domain == "nominatim.openstreetmap.org" \
                 and s.user_agent == DEFAULT_USER_AGENT:

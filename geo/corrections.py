@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
@@ -66,7 +67,7 @@ def _parse_row(row: dict, where: str) -> Correction:
 
 
 class Corrections:
-    def __init__(self, rows: list[Correction] = (), *, incomplete: bool = False):
+    def __init__(self, rows: Iterable[Correction] = (), *, incomplete: bool = False):
         self.rows = list(rows)
         # Some of the file did not load: a rewrite must first keep the file as it was.
         self.incomplete = incomplete

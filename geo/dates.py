@@ -70,10 +70,13 @@ _REPORTED = re.compile(r"\b(?:said|told|reported|added|announced|stated|confirme
 
 def _automaton() -> ahocorasick.Automaton:
     """Trigger words of the date patterns and the punctuation marks, for one pass."""
-    entries = {key: ("mark", kind, len(key)) for kind, keys in _MARKS.items() for key in keys}
+    classes: dict[str, tuple[str, ...]] = {}
     for cls, (_, _, keys) in date_patterns.TRIGGERS.items():
         for key in keys:  # "month" wakes two classes
-            entries[key] = ("word", entries.get(key, ("", ()))[1] + (cls,), len(key))
+            classes[key] = classes.get(key, ()) + (cls,)
+    entries: dict[str, tuple[str, str | tuple[str, ...], int]] = {
+        key: ("mark", kind, len(key)) for kind, keys in _MARKS.items() for key in keys}
+    entries.update((key, ("word", got, len(key))) for key, got in classes.items())
     auto = ahocorasick.Automaton()
     for key, value in entries.items():
         auto.add_word(key, value)
@@ -117,7 +120,8 @@ def _scan(text: str, pub: dt.date) -> tuple[list[Expr], list[tuple[str, int, int
     low = text.lower()
     if len(low) != len(text):  # a few scripts change length when lowered; keep offsets true
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    size, found, marks, seen = len(text), [], [], set()
+    size, found, marks = len(text), [], []
+    seen: set[tuple[int, int, str]] = set()  # (start, end, pattern) already tried
     for last, (kind, what, width) in _AUTO.iter(low):
         begin, stop = last + 1 - width, last + 1
         if kind == "mark":
@@ -312,10 +316,12 @@ def _resolve(pub: dt.date, lay: _Layout, chosen: Expr, where: str) -> EventDate:
     first, last, kind, upto = chosen.first, chosen.last, chosen.kind, ""
     if kind in ("duration", "since"):
         anchor = _anchor(lay, chosen)
-        end_day = (anchor.last or anchor.first) if anchor else pub
+        end_day = pub
+        if anchor is not None and anchor.first is not None:  # _anchor finds dated ones only
+            end_day = anchor.last or anchor.first
         if kind == "duration":
             first = end_day - (chosen.days - 1) * DAY
-        elif end_day < first:
+        elif first is not None and end_day < first:  # a "since" always has its first day
             end_day = pub
         last, kind = end_day, "span"
         upto = f", up to '{anchor.text}'" if anchor else ""

@@ -114,7 +114,12 @@ def _offline_resolver(settings: Settings, corrections: Corrections, remote) -> R
 def names_to_ask(part: Analysed, settings: Settings, corrections: Corrections):
     """(article ids and files, problems, the names resolution would ask the cache/Nominatim for)."""
     asked: set[tuple[str, SearchContext]] = set()  # a name with the article's search context
-    resolver = _offline_resolver(settings, corrections, lambda *key: asked.add(key) or [])
+
+    def remember(*key):  # as the cache/Nominatim lookup: note the name, find nothing yet
+        asked.add(key)
+        return []
+
+    resolver = _offline_resolver(settings, corrections, remember)
     for article, (mentions, _, _) in part.items:
         context = search_context(mentions)
         for mention in mentions:
@@ -196,7 +201,8 @@ def build_events(settings: Settings, *, scheduler: str | None = None, input_path
 def _collect(asking: list, summary: Summary, progress) -> tuple[list[frozenset], set[tuple]]:
     """Step 2's input: the partitions' ids (duplicates to skip) and the names to ask."""
     index = {f.key: i for i, f in enumerate(asking)}
-    found, names = [None] * len(asking), set()
+    found: list[list[tuple[str, str]]] = [[] for _ in asking]  # each filled below
+    names: set[tuple] = set()
     for future in progress(as_completed(asking)):
         ids, part_problems, asked = future.result()
         found[index[future.key]] = ids
@@ -228,7 +234,8 @@ def _build(client: Client, settings: Settings, input_path, parquet, online, prog
     shared = client.submit(_identity, answers, pure=False)
     done = client.map(partition_events, analysed, range(len(analysed)), skips, settings=settings,
                       corrections=corrections, answers=shared, parquet=parquet, pure=False)
-    rows, daily = [], []
+    rows: list[list[dict]] = []
+    daily: list[pd.DataFrame] = []
     for part_rows, stats, unresolved in client.gather(done):
         (daily if parquet else rows).append(part_rows)
         summary.add_stats(stats)

@@ -5,6 +5,7 @@ import bisect
 import datetime as dt
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -181,7 +182,7 @@ class DayIndex:
         """Boolean row mask for a slider position (the rules of `select`)."""
         if mode not in MODES:
             raise ValueError(f"mode {mode!r} is not one of {MODES}")
-        d = (np.datetime64(pd.Timestamp(day).date(), "D") - np.datetime64(0, "D")).astype(np.int64)
+        d = np.datetime64(pd.Timestamp(day).date(), "D").astype(np.int64)  # days since 1970
         start, end = (self.published, self.published) if clock == "published" else (self.start, self.end)
         if mode == "cumulative":
             return start <= d
@@ -222,7 +223,7 @@ def read_variant_groups(path: Path) -> list[frozenset[str]]:
     return variant_groups(zip(table.get("name", []), table.get("variants", []), strict=False))
 
 
-def place_mask(df: pd.DataFrame, query: str, groups: list[frozenset[str]] = ()) -> pd.Series:
+def place_mask(df: pd.DataFrame, query: str, groups: Sequence[frozenset[str]] = ()) -> pd.Series:
     """Rows whose place or surface matches `query`, spelling variants included.
 
     The query matches a name when its folded form occurs in it ("baghu" finds
@@ -245,7 +246,7 @@ def place_mask(df: pd.DataFrame, query: str, groups: list[frozenset[str]] = ()) 
 
 
 def filter_events(df: pd.DataFrame, types=(), sources=(), place: str = "",
-                  groups: list[frozenset[str]] = ()) -> pd.DataFrame:
+                  groups: Sequence[frozenset[str]] = ()) -> pd.DataFrame:
     """Event-type, outlet and place filters; an empty filter keeps everything (the same frame)."""
     if not types and not sources and not (place and place.strip()):
         return df

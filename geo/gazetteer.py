@@ -106,7 +106,7 @@ class Gazetteer:
 
 class _Builder:
     def __init__(self):
-        self.cols = {k: [] for k in Records.__dataclass_fields__}
+        self.cols: dict[str, list] = {k: [] for k in Records.__dataclass_fields__}
         self.keys: dict[str, list[int]] = {}
 
     def add(self, names, *, name, lat, lon, kind, country="", population=0, source, ref="", pinned=None):
@@ -203,7 +203,8 @@ def _add_geonames(b: _Builder, min_population: int) -> None:
 def _add_admin1(b: _Builder, gc) -> None:
     """States and provinces (see sources.py); a bare name that is also a big city in the
     same country ("Kabul", "New York") or an everyday word is left to the city or the word."""
-    towns, big_cities = {}, set()
+    towns: dict[tuple[str, str], list[tuple[float, float, int]]] = {}
+    big_cities: set[tuple[str, str]] = set()
     for c in gc.get_cities().values():
         towns.setdefault((c["name"], c["countrycode"]), []).append(
             (float(c["latitude"]), float(c["longitude"]), int(c.get("population") or 0)))
@@ -331,7 +332,7 @@ def _prune(index_dir: Path) -> None:
             stems[path.stem] = max(stems.get(path.stem, 0.0), path.stat().st_mtime)
         except OSError:  # another process pruned it first
             continue
-    for stem in sorted(stems, key=stems.get, reverse=True)[KEEP_INDEXES:]:
+    for stem in sorted(stems, key=stems.__getitem__, reverse=True)[KEEP_INDEXES:]:
         for path in index_dir.glob(stem + ".*"):
             path.unlink(missing_ok=True)
 

@@ -38,7 +38,8 @@ def search_context(mentions: list[Mention]) -> SearchContext | None:
     countries = Counter(c.country.lower() for c in tops if c.country)
     if not countries:
         return None
-    points = [(c.lat, c.lon) for c in tops if c.has_point and c.kind not in AREA_KINDS]
+    points = [(c.lat, c.lon) for c in tops  # has_point, spelt out so that mypy narrows
+              if c.lat is not None and c.lon is not None and c.kind not in AREA_KINDS]
     box = None
     if points:
         lats, lons = [p[0] for p in points], [p[1] for p in points]

@@ -8,6 +8,7 @@ milliseconds for thousands of places.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from urllib.parse import urlparse
 
 import numpy as np
@@ -250,7 +251,7 @@ def export_geojson(df: pd.DataFrame) -> dict:
 
 
 def standalone_map(collection: dict, manifest: dict, fit: list[list[float]] | None = None,
-                   tiles: Tiles | None = Settings.tiles, towns: list[list] = ()) -> str:
+                   tiles: Tiles | None = Settings.tiles, towns: Sequence[list] = ()) -> str:
     """A self-contained HTML map of the current view, with a legend and its provenance manifest
     (as JSON data in <script type="application/json" id="provenance">). It opens offline:
     Leaflet and the basemap are inside; only `tiles` are fetched, when reachable."""

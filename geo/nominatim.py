@@ -80,7 +80,7 @@ def place_kind(raw: dict) -> str:
         if value in _VILLAGE:
             return "village"
     try:
-        rank = int(raw.get("place_rank"))
+        rank = int(raw.get("place_rank", ""))  # missing, None or junk: a site
     except (TypeError, ValueError):
         return "site"
     # Nominatim's ranks: 4 country, 5-12 regions, 13-16 cities, 17-18 towns, 19-25 villages.

@@ -120,7 +120,8 @@ def _init_worker(settings: Settings, fast: bool) -> None:
         _worker = Analyser(settings, fast)
 
 
-def _analyse(article: Article):
+def _analyse(article: Article) -> Analysis:
+    assert _worker is not None  # _init_worker set it in this process
     return _worker.article(article)
 
 
@@ -174,6 +175,7 @@ def article_events(resolver: Resolver, article: Article, analysed: Analysis,
     """An analysed article's event rows: each mention resolved to a place (or dropped when an
     editor rejected it); names left without a point are counted in `unresolved`."""
     mentions, dates, contexts = analysed
+    assert dates is not None  # None only without a publication date, which an Article has
     context = search_context(mentions)
     places: list[Place | None] = [resolver.resolve(article.id, m, context) for m in mentions]
     for m, p in zip(mentions, places, strict=True):

@@ -223,7 +223,9 @@ class Recogniser:
             if key.startswith(("al ", "el ", "as ", "ash ", "ad ", "ar ", "at ", "az ", "an ")) \
                     and not any(ch.isupper() for ch in text[i + 2:end]):
                 continue  # "at least" is not the Arabic article
-            return i, end, self.gaz.key_id(key)
+            key_id = self.gaz.key_id(key)
+            assert key_id is not None  # prefixes() returns keys of the same trie
+            return i, end, key_id
         return None
 
     # -- judging one match in its context

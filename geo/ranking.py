@@ -45,19 +45,23 @@ class _Facts:
         # A country name votes unless it is also a big place elsewhere ("Georgia" the US state).
         rival = any(c.kind != "country" and c.population >= 1_000_000 for c in cands)
         self.votes = bool(cands) and (len(codes) == 1 or (any(c.kind == "country" for c in cands) and not rival))
-        self.vote_country, self.anchor = None, None
+        self.vote_country: str | None = None
+        self.anchor: tuple[float, float] | None = None
         if self.votes:
             best = max(cands, key=lambda c: (c.kind == "country", c.population))
             self.vote_country = best.country
-            if best.has_point and best.kind not in ("country", "region", "natural feature"):
+            if best.lat is not None and best.lon is not None \
+                    and best.kind not in ("country", "region", "natural feature"):
                 self.anchor = (best.lat, best.lon)
         self.campaign_place = any(c.source == "campaign" and c.kind not in ("country", "region") for c in cands)
         self.near_idx = [i for i, c in enumerate(cands) if c.has_point and c.kind not in ("country", "region")]
-        self.near_lat = np.radians([cands[i].lat for i in self.near_idx])
-        self.near_lon = np.radians([cands[i].lon for i in self.near_idx])
+        near = [cands[i] for i in self.near_idx]
+        self.near_lat = np.radians(np.array([c.lat for c in near], dtype=np.float64))
+        self.near_lon = np.radians(np.array([c.lon for c in near], dtype=np.float64))
         self.boxes: dict = {}  # campaign box -> [in box] per candidate
         self.twins: dict[tuple[int, int], bool] = {}  # same place listed twice (see _dedupe)
-        self.arrays = None  # numpy copies for long tuples, made on first use
+        # numpy copies for long tuples (prior, country, campaign), made on first use
+        self.arrays: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def in_box(self, box) -> list[bool]:
         hit = self.boxes.get(box)
@@ -69,8 +73,10 @@ class _Facts:
         hit = self.twins.get((i, j))
         if hit is None:
             a, b = self.cands[i], self.cands[j]
-            hit = self.twins[(i, j)] = (a.country == b.country and a.has_point and b.has_point
-                                        and haversine_km(a.lat, a.lon, b.lat, b.lon) < 10)
+            hit = self.twins[(i, j)] = (
+                a.country == b.country and a.lat is not None and a.lon is not None
+                and b.lat is not None and b.lon is not None  # has_point, so that mypy narrows
+                and haversine_km(a.lat, a.lon, b.lat, b.lon) < 10)
         return hit
 
 
@@ -207,7 +213,8 @@ def _inside_bonus(f: _Facts, inside) -> list[float]:
     out = []
     for c in f.cands:
         b = 3.0 if c.country == cc else 0.0
-        if b and point is not None and c.has_point and haversine_km(c.lat, c.lon, *point) < REGION_KM:
+        if b and point is not None and c.lat is not None and c.lon is not None \
+                and haversine_km(c.lat, c.lon, *point) < REGION_KM:
             b += 2.0
         out.append(b)
     return out
@@ -222,10 +229,10 @@ def rank(mentions: list[Mention], campaign_box=None) -> list[Mention]:
     # the same name in the same context ranks the same
     memos = [(mn.key, containers.get(n), mn.candidates[0].kind, len(mn.candidates)) if mn.candidates else None
              for n, mn in enumerate(mentions)]
-    todo: dict[tuple, tuple[_Facts, str | None]] = {}
-    for n, memo in enumerate(memos):
-        if memo is not None and memo not in todo:
-            todo[memo] = (facts[n], memo[1])
+    todo: dict[tuple, tuple[_Facts, tuple | None]] = {}  # memo -> (facts, container)
+    for memo, f in zip(memos, facts, strict=True):
+        if memo is not None and f is not None and memo not in todo:
+            todo[memo] = (f, memo[1])
     anchor_arr = np.radians(np.array(anchors, dtype=np.float64)) if anchors else None
     many = [f for f, _ in todo.values() if len(f.cands) > 1]
     nears = dict(zip(map(id, many), _nearest_km(many, anchor_arr), strict=True))
