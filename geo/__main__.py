@@ -11,14 +11,14 @@ from collections.abc import Iterator
 
 from tqdm import tqdm
 
-from .articles import MAX_TEXT_CHARS
-from .config import ConfigError, Settings
-from .events import events_csv, write_events
-from .textin import not_utf8
+from geo.config import ConfigError, Settings
+from geo.ingest.clean import not_utf8
+from geo.ingest.formats import MAX_TEXT_CHARS
+from geo.table.store import events_csv, write_events
 
 
 def _build(args, settings: Settings) -> int:
-    from .pipeline import build_events
+    from geo.table.pipeline import build_events
 
     online = False if args.offline else None
     if args.engine != "dask" and (args.scheduler or args.input or args.parquet):
@@ -56,7 +56,7 @@ def _build(args, settings: Settings) -> int:
 def _build_dask(args, settings: Settings, online):
     """The build on a Dask cluster; with --parquet it writes the dataset and the summary."""
     try:
-        from .distributed import build_events
+        from geo.table.distributed import build_events
     except ImportError as exc:
         raise SystemExit(f"--engine dask needs Dask ({exc}): "
                          "pip install -r requirements-cluster.txt") from None
@@ -146,9 +146,9 @@ def _open_input(name: str):
 
 
 def _extract(args, settings: Settings) -> int:
-    from .geocoding import search_context
-    from .pipeline import Analyser, open_resolver
-    from .toponyms import geonames_id
+    from geo.geoparse.resolve import search_context
+    from geo.geoparse.toponyms import geonames_id
+    from geo.table.pipeline import Analyser, open_resolver
 
     try:
         source = _open_input(args.file)  # before the slow set-up: a typo fails at once
@@ -230,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"configuration: {exc}", file=sys.stderr)
         return 2
-    from .ner import ModelMissing
+    from geo.geoparse.ner import ModelMissing
     try:
         return _build(args, settings) if args.command == "build" else _extract(args, settings)
     except ModelMissing as exc:  # says how to install it, or to use --fast

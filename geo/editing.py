@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Settings
+from geo.config import Settings
 
 LOCAL_EDITOR = "local"
 

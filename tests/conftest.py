@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from geo import gazetteer
 from geo.config import Settings
-from geo.places import Recogniser
+from geo.gazetteer import index as gazetteer
+from geo.geoparse.recognise import Recogniser
 from tests.fake_nominatim import FakeNominatim
 
 
@@ -21,8 +21,8 @@ def recognise(gaz, request):
     """Both recognisers: the gazetteer alone (`--fast`) and the gazetteer with the model."""
     if request.param == "fast":
         return Recogniser(gaz)
-    from geo import ner
-    from geo.toponyms import Toponyms
+    from geo.geoparse import ner
+    from geo.geoparse.toponyms import Toponyms
     both = Toponyms(Recogniser(gaz))
     return lambda text: both(text, ner.entities([text])[0])
 

@@ -6,8 +6,8 @@ import threading
 import pytest
 
 from geo.config import Settings
+from geo.geocode.nominatim import NominatimClient, candidate_from_raw, place_kind
 from geo.models import KINDS
-from geo.nominatim import NominatimClient, candidate_from_raw, place_kind
 from tests.fake_nominatim import FakeNominatim
 
 AGENT = "baghouz-timeline-tests/1.0 (tests@example.invalid)"

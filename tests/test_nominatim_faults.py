@@ -13,9 +13,9 @@ from geopy.adapters import RequestsAdapter
 from geopy.exc import GeocoderUnavailable
 from geopy.geocoders import Nominatim
 
-from geo.cache import GeocodeCache
 from geo.config import Settings
-from geo.nominatim import (
+from geo.geocode.cache import GeocodeCache
+from geo.geocode.nominatim import (
     GeocodingBanned,
     GeocodingError,
     GeocodingUnavailable,

@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from geo.events import write_events  # noqa: E402
+from geo.table.store import write_events  # noqa: E402
 from tests.benchmarks.synth import events  # noqa: E402
 
 BASELINE_APP = '''
@@ -41,7 +41,8 @@ from pathlib import Path
 import folium, streamlit as st
 from streamlit_folium import st_folium
 from geo.config import Settings
-from geo.events import read_events, select
+from geo.table.store import read_events
+from geo.view.slices import select
 
 s = Settings.from_env()
 df = st.cache_data(read_events)(s.events_path)

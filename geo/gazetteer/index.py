@@ -21,9 +21,10 @@ from pathlib import Path
 import marisa_trie
 import numpy as np
 
-from .files import atomic_write
-from .models import PINNED_KINDS, Candidate
-from .names import (
+from geo.config import ROOT
+from geo.files import atomic_write
+from geo.gazetteer.extra import admin1_regions, natural_features
+from geo.gazetteer.names import (
     COMMON_NAME_ZIPF,
     COUNTRY_ALIASES,
     EVERYDAY_ZIPF,
@@ -33,7 +34,7 @@ from .names import (
     strip_article,
     zipf,
 )
-from .sources import admin1_regions, natural_features
+from geo.models import PINNED_KINDS, Candidate
 
 log = logging.getLogger(__name__)
 INDEX_VERSION = "9"
@@ -281,7 +282,7 @@ def features_path(campaign_csv: Path) -> Path:
     """The natural-features table beside the campaign gazetteer, else the bundled one: a data
     folder holding only its own gazetteer.csv shares the bundled index instead of compiling one."""
     beside = campaign_csv.parent / "natural_features.csv"
-    return beside if beside.exists() else Path(__file__).resolve().parent.parent / "data" / "natural_features.csv"
+    return beside if beside.exists() else ROOT / "data" / "natural_features.csv"
 
 
 def _fingerprint(campaign_csv: Path, min_population: int) -> str:

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .geometry import haversine_km
+from geo.geometry import haversine_km
 
 log = logging.getLogger(__name__)
 
