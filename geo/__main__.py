@@ -8,6 +8,7 @@ import json
 import logging
 import sys
 from collections.abc import Iterator
+from typing import IO, TYPE_CHECKING
 
 from tqdm import tqdm
 
@@ -16,8 +17,13 @@ from geo.ingest.clean import not_utf8
 from geo.ingest.formats import MAX_TEXT_CHARS
 from geo.table.store import events_csv, write_events
 
+if TYPE_CHECKING:  # for annotations only: the pipeline's imports are slow
+    import pandas as pd
 
-def _build(args, settings: Settings) -> int:
+    from geo.table.pipeline import Summary
+
+
+def _build(args: argparse.Namespace, settings: Settings) -> int:
     from geo.table.pipeline import build_events
 
     online = False if args.offline else None
@@ -53,7 +59,8 @@ def _build(args, settings: Settings) -> int:
     return 0
 
 
-def _build_dask(args, settings: Settings, online):
+def _build_dask(args: argparse.Namespace, settings: Settings,
+                online: bool | None) -> tuple[pd.DataFrame | None, Summary]:
     """The build on a Dask cluster; with --parquet it writes the dataset and the summary."""
     try:
         from geo.table.distributed import build_events
@@ -85,7 +92,7 @@ class BadLine(ValueError):
     """One input line cannot be used; the message says why in plain words."""
 
 
-def _lines(stream) -> Iterator[tuple[int, bytes | None]]:
+def _lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
     """(number, bytes) per line of a binary stream; None for a line over MAX_LINE_BYTES."""
     for number in itertools.count(1):
         line = stream.readline(MAX_LINE_BYTES + 1)
@@ -140,12 +147,12 @@ def _published(value: object) -> dt.date | None:
         raise BadLine(f'"date" {value[:40]!r} is not a date: write it as YYYY-MM-DD') from None
 
 
-def _open_input(name: str):
+def _open_input(name: str) -> IO[bytes]:
     """The input as a binary stream (lines are decoded one by one: one bad line stops nothing)."""
     return sys.stdin.buffer if name == "-" else open(name, "rb")
 
 
-def _extract(args, settings: Settings) -> int:
+def _extract(args: argparse.Namespace, settings: Settings) -> int:
     from geo.geoparse.resolve import search_context
     from geo.geoparse.toponyms import geonames_id
     from geo.table.pipeline import Analyser, open_resolver

@@ -187,7 +187,7 @@ class Settings:
     def corrections_path(self) -> Path:
         return self.data_dir / "corrections.csv"
 
-    def with_(self, **changes) -> Settings:
+    def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)
 
     @classmethod

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import ahocorasick
@@ -122,7 +123,7 @@ def is_dated(e: Expr) -> bool:
     return e.first is not None and e.kind in ("day", "span", "week", "month")
 
 
-def _last_index(exprs: list[Expr], wanted) -> list[int]:
+def _last_index(exprs: list[Expr], wanted: Callable[[Expr], bool]) -> list[int]:
     out, last = [], -1
     for i, e in enumerate(exprs):
         last = i if wanted(e) else last

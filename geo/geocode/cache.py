@@ -111,7 +111,7 @@ class GeocodeCache:
     def __enter__(self) -> GeocodeCache:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def get(self, query: str, params: Mapping) -> CacheEntry | None:

@@ -16,6 +16,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 from geopy.adapters import AdapterHTTPError, RequestsAdapter
 from geopy.exc import (
@@ -116,7 +117,7 @@ def candidate_from_raw(raw: dict, language: str = "en") -> Candidate:
 class _StrictNominatim(Nominatim):
     """geopy reads any falsy JSON ({} or null) as "no match"; only a list may mean that."""
 
-    def _parse_json(self, places, exactly_one):
+    def _parse_json(self, places: object, exactly_one: bool) -> Any:
         if isinstance(places, dict) and "error" in places:
             raise GeocoderQueryError(str(places["error"]))
         if not isinstance(places, list):
@@ -159,7 +160,8 @@ class NominatimClient:
         with cls._gate:
             cls._last_request = None
 
-    def narrowed(self, country_codes: tuple[str, ...], viewbox) -> NominatimClient:
+    def narrowed(self, country_codes: tuple[str, ...],
+                 viewbox: tuple[float, float, float, float] | None) -> NominatimClient:
         """The same client (connection, rate limit) asking within an article's countries and
         box; its requests_made counts only its own requests."""
         other = copy.copy(self)

@@ -160,7 +160,7 @@ class Scores:
         return out
 
 
-def _brief(place: Mapping, **extra) -> dict:
+def _brief(place: Mapping, **extra: object) -> dict:
     out = {"start": place["start"], "end": place["end"], "name": place.get("name", "")}
     out.update(extra)
     return out

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from geo.config import Settings
 from geo.geocode.cache import GeocodeCache
@@ -47,7 +47,7 @@ def search_context(mentions: list[Mention]) -> SearchContext | None:
     return tuple(cc for cc, _ in countries.most_common(3)), box
 
 
-def _place(c: Candidate, source: str, alternatives=()) -> Place:
+def _place(c: Candidate, source: str, alternatives: Iterable[Candidate] = ()) -> Place:
     return Place(name=c.name, lat=c.lat, lon=c.lon, kind=c.kind, source=source, score=c.score,
                  alternatives=tuple(alternatives))
 
