@@ -20,7 +20,8 @@ from geo.table.store import events_csv, write_events
 if TYPE_CHECKING:  # for annotations only: the pipeline's imports are slow
     import pandas as pd
 
-    from geo.table.pipeline import Summary
+    from geo.geoparse.resolve import Resolver
+    from geo.table.pipeline import Analyser, Summary
 
 
 def _build(args: argparse.Namespace, settings: Settings) -> int:
@@ -152,9 +153,34 @@ def _open_input(name: str) -> IO[bytes]:
     return sys.stdin.buffer if name == "-" else open(name, "rb")
 
 
-def _extract(args: argparse.Namespace, settings: Settings) -> int:
+def _document_places(analyser: Analyser, resolver: Resolver, doc_id: str, text: str,
+                     published: dt.date | None) -> list[dict]:
+    """extract's output for one document: every resolved mention, with its role, GeoNames id
+    and, when the document has a date, its event date."""
     from geo.geoparse.resolve import search_context
     from geo.geoparse.toponyms import geonames_id
+
+    mentions, dates = analyser(text, published)
+    context = search_context(mentions)
+    places = []
+    for i, m in enumerate(mentions):
+        p = resolver.resolve(doc_id, m, context)
+        if p is None:
+            continue
+        picked = m.candidates[0] if m.candidates and p.source != "correction" else None
+        item = {"start": m.start, "end": m.end, "name": p.name, "surface": m.surface,
+                "lat": p.lat, "lon": p.lon, "kind": p.kind, "score": p.score, "role": m.role,
+                "geonames_id": geonames_id(picked) if picked else None}
+        if dates is not None:
+            d = dates[i]
+            item.update(event_date=d.start.isoformat() if d.start else None,
+                        event_end=d.end.isoformat() if d.end else None,
+                        date_precision=d.precision, date_rule=d.rule)
+        places.append(item)
+    return places
+
+
+def _extract(args: argparse.Namespace, settings: Settings) -> int:
     from geo.table.pipeline import Analyser, open_resolver
 
     try:
@@ -180,23 +206,7 @@ def _extract(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"{args.file}:{n}: skipped: {bad}", file=sys.stderr)
                 status = 1
                 continue
-            mentions, dates = analyser(text, published)
-            places = []
-            context = search_context(mentions)
-            for i, m in enumerate(mentions):
-                p = resolver.resolve(str(doc_id), m, context)
-                if p is None:
-                    continue
-                picked = m.candidates[0] if m.candidates and p.source != "correction" else None
-                item = {"start": m.start, "end": m.end, "name": p.name, "surface": m.surface,
-                        "lat": p.lat, "lon": p.lon, "kind": p.kind, "score": p.score, "role": m.role,
-                        "geonames_id": geonames_id(picked) if picked else None}
-                if dates is not None:
-                    d = dates[i]
-                    item.update(event_date=d.start.isoformat() if d.start else None,
-                                event_end=d.end.isoformat() if d.end else None,
-                                date_precision=d.precision, date_rule=d.rule)
-                places.append(item)
+            places = _document_places(analyser, resolver, str(doc_id), text, published)
             sys.stdout.write(json.dumps({"id": doc_id, "places": places}, ensure_ascii=False) + "\n")
     finally:
         cache.close()

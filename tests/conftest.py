@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from geo.config import Settings
-from geo.gazetteer import index as gazetteer
+from geo.gazetteer import saved as gazetteer_index
 from geo.geoparse.recognise import Recogniser
 from tests.fake_nominatim import FakeNominatim
 
@@ -13,7 +13,7 @@ from tests.fake_nominatim import FakeNominatim
 @pytest.fixture(scope="session")
 def gaz():
     s = Settings()
-    return gazetteer.default(str(s.gazetteer_path), str(s.index_dir))
+    return gazetteer_index.load(str(s.gazetteer_path), str(s.index_dir))
 
 
 @pytest.fixture(scope="session", params=["fast", "model"])

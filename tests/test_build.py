@@ -246,3 +246,15 @@ def test_two_builds_and_a_reader_at_once(tmp_path, server):
     from geo.geocode.cache import GeocodeCache
     with GeocodeCache(settings.cache_path) as cache:
         assert len(cache) == 3  # every lookup kept, none twice
+
+
+def test_package_entry_points():
+    """geo exposes build_events, read_events and Settings, and nothing by accident."""
+    import geo
+    from geo.config import Settings
+    from geo.table.pipeline import build_events
+
+    assert geo.Settings is Settings and geo.build_events is build_events
+    assert geo.read_events is read_events
+    with pytest.raises(AttributeError):
+        geo.no_such_entry_point  # noqa: B018

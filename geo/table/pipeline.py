@@ -18,7 +18,7 @@ import pandas as pd
 
 from geo.config import Settings
 from geo.dating.event_dates import EventDate, date_mentions
-from geo.gazetteer import index as gazetteer_mod
+from geo.gazetteer import saved as gazetteer_index
 from geo.geocode.cache import GeocodeCache
 from geo.geocode.nominatim import NominatimClient
 from geo.geoparse import ner
@@ -87,7 +87,7 @@ class Analyser:
     """
 
     def __init__(self, settings: Settings, fast: bool = False):
-        gaz = gazetteer_mod.default(str(settings.gazetteer_path), str(settings.index_dir))
+        gaz = gazetteer_index.load(str(settings.gazetteer_path), str(settings.index_dir))
         self.recognise = Recogniser(gaz)
         self.toponyms = None if fast else Toponyms(self.recognise)
         self.box = settings.viewbox

@@ -49,11 +49,11 @@ print(json.dumps({{"imports": t1 - t0, "build": t2 - t1, "write": t3 - t2, "rows
 
 _LOAD = """
 import json, time
-from geo.gazetteer import index as gazetteer
+from geo.gazetteer import saved as gazetteer_index
 from geo.config import Settings
 s = Settings.from_env()
 t = time.perf_counter()
-g = gazetteer.load_or_build(s.gazetteer_path, s.index_dir)
+g = gazetteer_index.load_or_build(s.gazetteer_path, s.index_dir)
 g.lookup("Hajin")
 print(json.dumps({"load": time.perf_counter() - t, "entries": len(g)}))
 """

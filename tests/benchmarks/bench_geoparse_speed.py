@@ -28,13 +28,13 @@ sys.path.insert(0, str(ROOT))
 
 from geo.config import Settings  # noqa: E402
 from geo.dating.event_dates import date_mentions  # noqa: E402
-from geo.gazetteer import index as gazetteer  # noqa: E402
+from geo.gazetteer import saved as gazetteer_index  # noqa: E402
 from geo.geoparse.rank import rank  # noqa: E402
 from geo.geoparse.recognise import Recogniser  # noqa: E402
 
 LOAD_SNIPPET = ("import time,sys; sys.path.insert(0, {root!r}); t=time.perf_counter(); "
-                "from geo.gazetteer import index as gazetteer; from geo.config import Settings; s=Settings(); "
-                "g=gazetteer.load_or_build(s.gazetteer_path, s.index_dir); g.lookup('Hajin'); "
+                "from geo.gazetteer import saved as gazetteer_index; from geo.config import Settings; s=Settings(); "
+                "g=gazetteer_index.load_or_build(s.gazetteer_path, s.index_dir); g.lookup('Hajin'); "
                 "print(time.perf_counter()-t)")
 
 
@@ -96,10 +96,10 @@ def main(argv=None) -> int:
                          "the labelled passages (~63 places an article)")
     args = ap.parse_args(argv)
     s = Settings()
-    gazetteer.load_or_build(s.gazetteer_path, s.index_dir)  # make sure the index exists before timing a load
+    gazetteer_index.load_or_build(s.gazetteer_path, s.index_dir)  # make sure the index exists before timing a load
     load = float(subprocess.run([sys.executable, "-c", LOAD_SNIPPET.format(root=str(ROOT))],
                                 capture_output=True, text=True, check=True).stdout)
-    gaz = gazetteer.load_or_build(s.gazetteer_path, s.index_dir)
+    gaz = gazetteer_index.load_or_build(s.gazetteer_path, s.index_dir)
     recognise = Recogniser(gaz)
     docs = synthetic_articles(args.articles) if args.synthetic else build_articles(args.articles)
     words = sum(len(d.split()) for d in docs) / len(docs)

@@ -14,7 +14,7 @@ import shutil
 import pytest
 
 from geo.table import store
-from geo.view import layer, mapview, slices
+from geo.view import export, layer, mapview, slices
 from tests.datadir import HOSTILE_ARTICLE as HOSTILE, copy_data
 
 from .conftest import ROOT, App, outside_hosts
@@ -228,10 +228,10 @@ def test_html_export_opens_offline(page, bundled_app, artifacts):
     df = layer.with_snippets(store.read_events(bundled_app.data / "events.csv"))
     collection = layer.features(df)
     towns = mapview.read_towns(bundled_app.data / "gazetteer.csv")
-    export = artifacts / "export.html"
-    export.write_text(export.standalone_map(collection, {"note": "{{ 7*7 }}"}, layer.bounds(df), towns=towns),
-                      encoding="utf-8")
-    page.set_content(export.read_text(encoding="utf-8"))
+    html_file = artifacts / "export.html"
+    html_file.write_text(export.standalone_map(collection, {"note": "{{ 7*7 }}"}, layer.bounds(df),
+                                               towns=towns), encoding="utf-8")
+    page.set_content(html_file.read_text(encoding="utf-8"))
     wait_points(page, len(collection["features"]))
     page.wait_for_function(f"{BASEMAP_PIXELS} > 10000", timeout=WAIT_MS)
     assert len(page.locator(".geo-town-label").all_inner_texts()) == len(towns)
