@@ -65,7 +65,7 @@ def store_version(root: str) -> str:
     return f"{stamp}:{info.get('size')}"
 
 
-def _date(value) -> dt.date:
+def _date(value: dt.date | None) -> dt.date:
     """A day from DuckDB (a datetime for a timestamp column); today when there is none."""
     if value is None:
         return dt.date.today()
