@@ -20,7 +20,8 @@ from functools import lru_cache
 from .models import Candidate, Mention
 from .names import name_key
 from .ner import PLACE_LABELS, Entity
-from .places import PLACE_WORDS, Recogniser
+from .place_rules import PLACE_WORDS
+from .places import Recogniser
 from .roles import ACTOR_SUFFIX, associative_after, bare_word
 
 _THE = re.compile(r"^[Tt]he\s+")
