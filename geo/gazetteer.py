@@ -25,6 +25,7 @@ from .models import PINNED_KINDS, Candidate
 from .names import (
     COMMON_NAME_ZIPF,
     COUNTRY_ALIASES,
+    COUNTRY_POINTS,
     EVERYDAY_ZIPF,
     EXTRA_DEMONYMS,
     UK_NATIONS,
@@ -35,7 +36,7 @@ from .names import (
 from .sources import admin_regions, natural_features, subdivision_points
 
 log = logging.getLogger(__name__)
-INDEX_VERSION = "12"
+INDEX_VERSION = "14"
 KIND_CODES = ("country", "region", "natural feature", "city", "town", "village", "camp", "site", "demonym")
 SOURCES = ("campaign", "geonames", "countryinfo", "features")
 
@@ -217,6 +218,10 @@ def _add_divisions(b: _Builder, gc) -> None:
     for r in admin_regions(towns, "admin1", points):
         names = [n for n in r["names"] if (name_key(n), r["country"]) not in big_cities
                  and _division_name(n)]
+        # ... but "Washington state", "Lagos State" and "State of Washington" name the state.
+        names += [form.format(n) for n in r["names"][1:] or r["names"][:1]
+                  if (name_key(n), r["country"]) in big_cities
+                  for form in ("{} State", "State of {}")]
         first.update((name_key(n), r["country"]) for n in r["names"])
         if names:
             b.add(names, name=r["name"], lat=r["lat"], lon=r["lon"], kind="region",
@@ -269,8 +274,9 @@ def _add_countries(b: _Builder) -> dict[str, str]:
             continue
         iso = info["ISO"].get("alpha2", "")
         names = [info["name"]] + [a for a in info.get("altSpellings", ()) if len(a) > 3 and _latin(a)]
-        lat, lon = info["latlng"][:2]
-        b.add(names, name=info["name"], lat=float(lat), lon=float(lon), kind="country", country=iso,
+        names += [n.replace(" of the ", " of ") for n in names if " of the " in n]
+        lat, lon = _country_point(info, iso)
+        b.add(names, name=info["name"], lat=lat, lon=lon, kind="country", country=iso,
               population=int(info.get("population") or 0), source="countryinfo", ref=iso, pinned=False)
         by_name[info["name"]] = (names, info, iso)
         if info.get("demonym"):
@@ -278,9 +284,10 @@ def _add_countries(b: _Builder) -> dict[str, str]:
     for alias, target in COUNTRY_ALIASES.items():
         if target in by_name:
             _, info, iso = by_name[target]
-            b.add([alias], name=info["name"], lat=float(info["latlng"][0]), lon=float(info["latlng"][1]),
-                  kind="country", country=iso, population=int(info.get("population") or 0),
-                  source="countryinfo", ref=iso, pinned=False)
+            lat, lon = _country_point(info, iso)
+            b.add([alias], name=info["name"], lat=lat, lon=lon, kind="country", country=iso,
+                  population=int(info.get("population") or 0), source="countryinfo", ref=iso,
+                  pinned=False)
     for nation, (lat, lon) in UK_NATIONS.items():
         b.add([nation], name=nation, lat=lat, lon=lon, kind="region", country="GB",
               source="geonames", ref=nation, pinned=False)
@@ -292,6 +299,12 @@ def _add_countries(b: _Builder) -> dict[str, str]:
         b.add([demonym], name=demonym, lat=None, lon=None, kind="demonym", country=iso,
               source="countryinfo", ref=iso, pinned=False)
     return demonyms
+
+
+def _country_point(info: dict, iso: str) -> tuple[float, float]:
+    """GeoNames' point where countryinfo's lies far from it (COUNTRY_POINTS), else countryinfo's."""
+    lat, lon = COUNTRY_POINTS.get(iso) or info["latlng"][:2]
+    return float(lat), float(lon)
 
 
 def _common_words(keys) -> frozenset[str]:
