@@ -52,11 +52,12 @@ class _Facts:
             if best.has_point and best.kind not in ("country", "region", "natural feature"):
                 self.anchor = (best.lat, best.lon)
         self.campaign_place = any(c.source == "campaign" and c.kind not in ("country", "region") for c in cands)
-        # Nearness to the article's places speaks for a town, but not against the country of
-        # the same name that holds it: "Mexico" is the country, not Mexico City near Puebla.
+        # Nearness to the article's places speaks for a town or a county (which Scott County),
+        # but not against the country of the same name that holds it: "Mexico" is the
+        # country, not Mexico City near Puebla.
         named = {c.country for c in cands if c.kind == "country"}
-        self.near_idx = [i for i, c in enumerate(cands) if c.has_point
-                         and c.kind not in ("country", "region") and c.country not in named]
+        self.near_idx = [i for i, c in enumerate(cands) if c.has_point and c.country not in named
+                         and (c.kind not in ("country", "region") or c.ref.startswith("admin2:"))]
         self.near_lat = np.radians([cands[i].lat for i in self.near_idx])
         self.near_lon = np.radians([cands[i].lon for i in self.near_idx])
         self.boxes: dict = {}  # campaign box -> [in box] per candidate
