@@ -12,10 +12,12 @@ import csv
 import hashlib
 import logging
 import pickle
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import marisa_trie
 import numpy as np
@@ -301,7 +303,7 @@ def _add_countries(b: _Builder) -> dict[str, str]:
     return demonyms
 
 
-def _country_point(info: dict, iso: str) -> tuple[float, float]:
+def _country_point(info: Mapping[str, Any], iso: str) -> tuple[float, float]:
     """GeoNames' point where countryinfo's lies far from it (COUNTRY_POINTS), else countryinfo's."""
     lat, lon = COUNTRY_POINTS.get(iso) or info["latlng"][:2]
     return float(lat), float(lon)
