@@ -1,13 +1,14 @@
 """States, provinces and counties in the gazetteer: where their points come from, and how
-the ranking reads them in context (geo/sources.py, geo/gazetteer.py, geo/ranking.py)."""
+the ranking reads them in context (geo/gazetteer/extra.py, geo/gazetteer/compile.py,
+geo/geoparse/rank.py)."""
 from __future__ import annotations
 
 import pytest
 
-from geo import sources
+from geo.gazetteer import extra as sources
+from geo.gazetteer.names import name_key
 from geo.geometry import haversine_km
-from geo.names import name_key
-from geo.ranking import rank
+from geo.geoparse.rank import rank
 
 
 def test_surveyed_points_leave_out_a_division_placed_on_its_namesake_city():

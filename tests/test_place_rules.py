@@ -1,12 +1,12 @@
-"""Each rule of the recogniser's judgement (geo/place_rules.py) alone, on made-up candidates:
-no gazetteer, so a failure names the rule that changed."""
+"""Each rule of the recogniser's judgement (geo/geoparse/place_rules.py) alone, on made-up
+candidates: no gazetteer, so a failure names the rule that changed."""
 from __future__ import annotations
 
 import pytest
 
-from geo import place_rules as r
+from geo.gazetteer.names import name_key
+from geo.geoparse import place_rules as r
 from geo.models import Candidate
-from geo.names import name_key
 
 TOWN = Candidate("Smallton", 10.0, 20.0, "town", "GB", 20_000, "geonames", "1")
 CITY = Candidate("Bigton", 10.0, 20.0, "city", "US", 2_000_000, "geonames", "2")

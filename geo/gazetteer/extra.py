@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .geometry import haversine_km
-from .names import name_key
+from geo.gazetteer.names import name_key
+from geo.geometry import haversine_km
 
 log = logging.getLogger(__name__)
 

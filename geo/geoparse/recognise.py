@@ -2,7 +2,7 @@
 
 A gazetteer-driven matcher: at each capitalised word the trie gives every known
 name starting there, the longest that ends on a word boundary wins, and context
-rules (geo/place_rules.py, an ordered table) then reject what news text uses place
+rules (geo/geoparse/place_rules.py, an ordered table) then reject what news text uses place
 names for that are not places —
 people ("John Bolton", "Mustafa Bali"), organisations ("New York Times"), actor
 modifiers ("US-led"), sentence-initial common words ("Reading the..."), demonyms.
@@ -13,11 +13,19 @@ from __future__ import annotations
 
 import re
 
-from .gazetteer import Gazetteer
-from .models import SETTLEMENT_KINDS, Candidate, Mention
-from .names import ARTICLE, CUE_NAME_ZIPF, area_name, article_at, fold_text, name_key, zipf
-from .place_rules import PERSON, Judging, Verdict, judge
-from .roles import largest_population
+from geo.gazetteer.index import Gazetteer
+from geo.gazetteer.names import (
+    ARTICLE,
+    CUE_NAME_ZIPF,
+    area_name,
+    article_at,
+    fold_text,
+    name_key,
+    zipf,
+)
+from geo.geoparse.place_rules import PERSON, Judging, Verdict, judge
+from geo.geoparse.roles import largest_population
+from geo.models import SETTLEMENT_KINDS, Candidate, Mention
 
 MAX_NAME = 48  # characters; longer gazetteer names do not occur in running text
 
@@ -186,7 +194,7 @@ class Recogniser:
             return i, end, self.gaz.key_id(key)
         return None
 
-    # -- judging one match in its context (geo/place_rules.py)
+    # -- judging one match in its context (place_rules.py)
     def _judge(self, text: str, start: int, end: int, key_id: int) -> Mention | Verdict | None:
         places, _, _, _ = self._key_facts(key_id)
         key = name_key(text[start:end])

@@ -1,6 +1,6 @@
 """The recogniser's judgement of one gazetteer match, as an ordered table of named rules.
 
-geo/places.py finds where a known name starts and ends; the rules below decide what the
+geo/geoparse/recognise.py finds where a known name starts and ends; the rules below decide what the
 text uses it for. Each rule reads the match in its context (`Judging`) and either says
 nothing (None: the next rule is tried), changes the match (widens it to "Hasakah province"
 or "eastern Syria", marks it associative), or ends the judgement with a verdict:
@@ -10,7 +10,7 @@ or "eastern Syria", marks it associative), or ends the judgement with a verdict:
   the article too ("Bolton added").
 
 Rules run in the order of RULES, so the specific comes before the general, as in the
-event-type LEXICON (geo/event_types.py). A match no rule drops is a place.
+event-type LEXICON (geo/dating/event_types.py). A match no rule drops is a place.
 """
 from __future__ import annotations
 
@@ -19,9 +19,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from .models import Candidate
-from .names import ARTICLE
-from .roles import ACTOR_SUFFIX, associative_after, bare_word, largest_population, person_speaks
+from geo.gazetteer.names import ARTICLE
+from geo.geoparse.roles import (
+    ACTOR_SUFFIX,
+    associative_after,
+    bare_word,
+    largest_population,
+    person_speaks,
+)
+from geo.models import Candidate
 
 
 def _words(words: str) -> frozenset[str]:
