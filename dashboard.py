@@ -401,7 +401,7 @@ def store_articles(root: str, stamp: str) -> int:
 @st.cache_data(max_entries=16)
 def store_timeline(root: str, stamp: str, types: tuple, sources: tuple, places: tuple | None,
                    clock: str) -> pd.DataFrame:
-    from geo.view.duckview import Selection
+    from geo.view.duckquery import Selection
     sel = Selection(dt.date.today(), clock=clock, types=types, sources=sources, places=places)
     return open_store(root, stamp).per_day(sel)
 
@@ -448,7 +448,7 @@ def scale_main(settings: Settings, editor: Editor | None) -> None:
 def scale_view_ui(db, facts: tuple, settings: Settings, view: slices.View,
                   places: tuple[str, ...] | None) -> None:
     """view_ui for a Parquet store: counts per slider move, text for what is shown only."""
-    from geo.view.duckview import Selection
+    from geo.view.duckquery import Selection
     root, stamp, fit = facts
     day = day_ui(db.first, db.last, view)
     view = replace(view, day=day.isoformat())
@@ -480,7 +480,7 @@ def scale_view_ui(db, facts: tuple, settings: Settings, view: slices.View,
 def popup_of(db, sel, points: pd.DataFrame) -> dict | None:
     """The popup the reader opened (the map's state value "open": a point's id), with its
     newest sentences queried now; None when none is open or the point is not shown."""
-    from geo.view.duckview import Place
+    from geo.view.duckquery import Place
     opened = (st.session_state.get("map") or {}).get("open")
     point = points[points["pid"] == opened] if isinstance(opened, int) else points.iloc[:0]
     if point.empty:

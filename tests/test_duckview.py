@@ -13,12 +13,9 @@ pytest.importorskip("duckdb")
 from geo.config import ROOT  # noqa: E402
 from geo.table import columnar  # noqa: E402
 from geo.table.store import read_events  # noqa: E402
-from geo.view import (  # noqa: E402
-    duckview,
-    layer,  # noqa: E402
-    slices,
-)
-from geo.view.duckview import Selection, Store  # noqa: E402
+from geo.view import duckquery, layer, slices  # noqa: E402
+from geo.view.duckquery import Selection  # noqa: E402
+from geo.view.duckview import Store  # noqa: E402
 from tests.benchmarks.synth import events as synth_events  # noqa: E402
 
 DAYS = [dt.date(2018, 10, 1), dt.date(2019, 1, 15), dt.date(2019, 3, 3), dt.date(2019, 3, 23)]
@@ -140,7 +137,7 @@ def test_popup_rows_are_the_points_newest_and_read_only_some_months(synthetic):
     sel = Selection(dt.date(2018, 10, 20), "window", 10)
     points = store.counts(sel).points
     point = next(points.sort_values("mentions").itertuples(index=False))
-    place = duckview.Place(int(point.pid), point.place, float(point.lat), float(point.lon))
+    place = duckquery.Place(int(point.pid), point.place, float(point.lat), float(point.lon))
     rows = store.rows(sel, place=place, limit=layer.POPUP_EVENTS)
     shown = slices.select(df, sel.day, "window", 10)
     mine = layer.pinned(shown[shown["place"] == point.place])
@@ -161,7 +158,7 @@ def test_popup_text_is_escaped(tmp_path):
     store = Store(str(write_store(df, tmp_path, parts=1)))
     sel = Selection(dt.date(2018, 9, 30))
     point = next(store.counts(sel).points.itertuples(index=False))
-    place = duckview.Place(int(point.pid), point.place, float(point.lat), float(point.lon))
+    place = duckquery.Place(int(point.pid), point.place, float(point.lat), float(point.lon))
     html = layer.fetched_popup(point, store.rows(sel, place=place, limit=3))["html"]
     assert "<img" not in html and "&lt;img src=x" in html
 

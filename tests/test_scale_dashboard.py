@@ -14,7 +14,8 @@ from streamlit.testing.v1 import AppTest
 
 pytest.importorskip("duckdb")
 from geo.view import duckview  # noqa: E402
-from geo.view.duckview import Selection, Store  # noqa: E402
+from geo.view.duckquery import Selection  # noqa: E402
+from geo.view.duckview import Store  # noqa: E402
 from tests.benchmarks.synth import mentions_store  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -21,8 +21,8 @@ import posixpath
 import fsspec
 import pandas as pd
 
-from ..dating.event_types import EVENT_TYPES
-from ..models import EVENT_COLUMNS
+from geo.dating.event_types import EVENT_TYPES
+from geo.models import EVENT_COLUMNS
 
 EVENTS_DIR = "events"
 DAILY_FILE = "daily.parquet"

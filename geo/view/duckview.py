@@ -11,50 +11,30 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
-from dataclasses import dataclass
 
 import duckdb
 import fsspec
-import numpy as np
 import pandas as pd
 
-from ..dating.event_types import EVENT_TYPES
-from ..models import EVENT_COLUMNS, PINNED_KINDS
-from ..table import columnar
-from .slices import MODES
-
-NO_DAY = dt.date(1, 1, 1)  # a missing event date: after every dated row, newest first
-MONTH = dt.timedelta(days=31)
-_PINNED_KINDS = ", ".join(f"'{k}'" for k in PINNED_KINDS)
-# An event row's days on each clock (a missing end is the first day), and whether the map
-# pins it, as daily.parquet has them.
-_EVENT_DAYS = f"""
-    CAST(event_date AS DATE) AS d_start, CAST(coalesce(event_end, event_date) AS DATE) AS d_end,
-    CAST(published AS DATE) AS d_pub,
-    kind IN ({_PINNED_KINDS}) AND lat IS NOT NULL AND lon IS NOT NULL
-        AND coalesce(role, '') <> 'associative' AS pinned"""
-
-
-@dataclass(frozen=True)
-class Selection:
-    """The rows a view shows: the slider's day and rules (as in geo.view.slices.View) and the
-    filters; `places` are the place filter's matches (None: no place filter)."""
-    day: dt.date
-    mode: str = "cumulative"
-    window: int = 7
-    clock: str = "event"
-    types: tuple[str, ...] = ()
-    sources: tuple[str, ...] = ()
-    places: tuple[str, ...] | None = None
-
-
-@dataclass(frozen=True)
-class Place:
-    """A point of the map: its number in daily.parquet, name and coordinates."""
-    pid: int
-    name: str
-    lat: float
-    lon: float
+from geo.dating.event_types import EVENT_TYPES
+from geo.models import EVENT_COLUMNS
+from geo.table import columnar
+from geo.view.duckquery import (
+    EVENT_DAYS,
+    MONTH,
+    NO_DAY,
+    PINNED_LIST,
+    Counts,
+    Place,
+    Selection,
+    areas_of,
+    as_date,
+    count_of,
+    days_condition,
+    filters_condition,
+    points_of,
+    quoted,
+)
 
 
 def store_version(root: str) -> str:
@@ -63,79 +43,6 @@ def store_version(root: str) -> str:
     info = fs.info(posixpath.join(base, columnar.DAILY_FILE))
     stamp = info.get("mtime") or info.get("LastModified") or info.get("updated") or ""
     return f"{stamp}:{info.get('size')}"
-
-
-def _date(value: dt.date | None) -> dt.date:
-    """A day from DuckDB (a datetime for a timestamp column); today when there is none."""
-    if value is None:
-        return dt.date.today()
-    return value.date() if isinstance(value, dt.datetime) else value
-
-
-def days_condition(sel: Selection, start: str, end: str) -> tuple[str, list]:
-    """SQL condition on a row's first and last day (columns `start`, `end`) for `sel`."""
-    if sel.mode not in MODES:
-        raise ValueError(f"mode {sel.mode!r} is not one of {MODES}")
-    if sel.mode == "cumulative":
-        return f"{start} <= ?", [sel.day]
-    first = sel.day - dt.timedelta(days=0 if sel.mode == "day" else max(1, sel.window) - 1)
-    return f"{start} <= ? AND {end} >= ?", [sel.day, first]
-
-
-def filters_condition(sel: Selection, with_sources: bool = True) -> tuple[str, list]:
-    """SQL condition for the outlet and place filters (event types are columns of daily)."""
-    clauses, params = ["TRUE"], []
-    if sel.sources and with_sources:
-        clauses.append("source IN (SELECT unnest(?::VARCHAR[]))")
-        params.append(list(sel.sources))
-    if sel.places is not None:
-        clauses.append("place IN (SELECT unnest(?::VARCHAR[]))")
-        params.append(list(sel.places))
-    return " AND ".join(clauses), params
-
-
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def count_of(types: tuple[str, ...]) -> str:
-    """daily's mentions of these event types (all with none), as an SQL expression."""
-    if not types:
-        return "mentions"
-    return " + ".join(_quoted(columnar.TYPE_PREFIX + t) for t in types if t in EVENT_TYPES) or "0"
-
-
-@dataclass(frozen=True)
-class Counts:
-    """What a slider position shows, as counts.
-
-    points: one row per point shown: pid, place, lat, lon, mentions, articles (an article
-    counts once per day it reports the place on), the most frequent event type (a tie: the
-    first in EVENT_TYPES), precision ('day' if any mention is dated to the day, else the
-    coarsest other), best ranking score and whether any mention is unresolved.
-    areas: countries, regions and rivers, as geo.view.layer.areas. shown: every mention shown."""
-    points: pd.DataFrame
-    areas: pd.DataFrame
-    shown: int
-
-
-def _points(df: pd.DataFrame, types: tuple[str, ...]) -> pd.DataFrame:
-    type_columns = [f"t{i}" for i in range(len(types))]
-    df = df[(df["literal"] & df["pinned"] & (df["mentions"] > 0)).to_numpy()]
-    df = df.sort_values("pid").reset_index(drop=True)
-    counts = df[type_columns].fillna(0).to_numpy()
-    df["event_type"] = np.asarray(types, dtype=object)[counts.argmax(axis=1)] if len(df) else []
-    df["precision"] = np.where(df["any_day"], "day", df["coarse"].fillna("published"))
-    return df[["pid", "place", "lat", "lon", "mentions", "articles", "event_type", "precision",
-               "best_score", "unresolved"]]
-
-
-def _areas(df: pd.DataFrame) -> pd.DataFrame:
-    a = df.loc[(~df["kind"].isin(PINNED_KINDS) & (df["mentions"] > 0)).to_numpy(),
-               ["place", "kind", "mentions", "articles"]]
-    return (a.groupby(["place", "kind"], as_index=False)[["mentions", "articles"]].sum()
-            .sort_values(["mentions", "place"], ascending=[False, True], kind="stable")
-            .reset_index(drop=True))
 
 
 class Store:
@@ -161,7 +68,7 @@ class Store:
             "SELECT min(day), max(\"end\"), "
             f"coalesce(sum(mentions) FILTER (clock = 'published'), 0)"
             f" FROM {self.daily}")
-        self.first, self.last = _date(first), _date(last)
+        self.first, self.last = as_date(first), as_date(last)
 
     def _one(self, sql: str, params: list | None = None) -> tuple:
         with self.con.cursor() as cur:
@@ -195,7 +102,7 @@ class Store:
 
     def _monthly(self) -> list[str]:
         """The columns a cumulative view reads from monthly.parquet and daily.parquet."""
-        types = [_quoted(c) for c in columnar.TYPE_COLUMNS]
+        types = [quoted(c) for c in columnar.TYPE_COLUMNS]
         return ["clock", "pid", "literal", "place", "day", '"end"', "mentions", "articles",
                 "day_mentions", *types, "coarse", "best_score", "unresolved"]
 
@@ -205,7 +112,7 @@ class Store:
         day, end, other = (("published", "published", "event_date") if sel.clock == "published"
                            else ("event_date", "coalesce(event_end, event_date)", "published"))
         types = ", ".join(f"(e.event_type = '{t.replace(chr(39), chr(39) * 2)}')::INT AS "
-                          f"{_quoted(columnar.TYPE_PREFIX + t)}" for t in EVENT_TYPES)
+                          f"{quoted(columnar.TYPE_PREFIX + t)}" for t in EVENT_TYPES)
         return f"""(
             SELECT p.pid, e.place, e.lat, e.lon, e.kind, ? AS clock, CAST(e.{day} AS DATE) AS day,
                    CAST({end} AS DATE) AS "end", coalesce(e.role, '') <> 'associative' AS literal,
@@ -226,7 +133,7 @@ class Store:
             cur.execute(f"""CREATE TABLE IF NOT EXISTS places AS SELECT pid,
                 any_value(place) AS place,
                 any_value(lat) AS lat, any_value(lon) AS lon, any_value(kind) AS kind,
-                any_value(kind) IN ({_PINNED_KINDS}) AND any_value(lat) IS NOT NULL
+                any_value(kind) IN ({PINNED_LIST}) AND any_value(lat) IS NOT NULL
                     AND any_value(lon) IS NOT NULL AS pinned
                 FROM {self.daily} GROUP BY pid""")
         self._places_made = True
@@ -242,7 +149,7 @@ class Store:
     def bounds(self, pad: float = 0.05) -> list[list[float]] | None:
         """[[south, west], [north, east]] around every point, as geo.view.layer.bounds."""
         row = self._one(f"SELECT min(lat), min(lon), max(lat), max(lon) FROM {self.daily} "
-                        f"WHERE literal AND kind IN ({_PINNED_KINDS})")
+                        f"WHERE literal AND kind IN ({PINNED_LIST})")
         if not row or row[0] is None:
             return None
         s, w, n, e = row
@@ -253,7 +160,7 @@ class Store:
         only: names join the few thousand places afterwards)."""
         types = sel.types or tuple(EVENT_TYPES)
         cells, params = self._cells(sel, prefix=True)
-        sums = ", ".join(f"sum({_quoted(columnar.TYPE_PREFIX + t)}) AS t{i}"
+        sums = ", ".join(f"sum({quoted(columnar.TYPE_PREFIX + t)}) AS t{i}"
                          for i, t in enumerate(types))
         df = self._df(f"""
             SELECT c.*, p.place, p.lat, p.lon, p.kind, p.pinned FROM (
@@ -263,14 +170,14 @@ class Store:
                        bool_or(unresolved) AS unresolved, {sums}
                 FROM {cells} GROUP BY pid, literal) c JOIN {self._places()} p USING (pid)""",
                       params)
-        return Counts(_points(df, types), _areas(df), int(df["mentions"].sum()))
+        return Counts(points_of(df, types), areas_of(df), int(df["mentions"].sum()))
 
     def per_day(self, sel: Selection) -> pd.DataFrame:
         """Mentions per day and event type on sel's clock over every day (a span counts on its
         first day): the timeline, as geo.view.slices.per_day."""
         filters, params = filters_condition(sel, with_sources=False)
         types = sel.types or tuple(EVENT_TYPES)
-        sums = ", ".join(f"sum({_quoted(columnar.TYPE_PREFIX + t)})::BIGINT AS {_quoted(t)}"
+        sums = ", ".join(f"sum({quoted(columnar.TYPE_PREFIX + t)})::BIGINT AS {quoted(t)}"
                          for t in types)
         wide = self._df(f"SELECT day, {sums} FROM {self.daily} WHERE clock = ? AND {filters} "
                         "GROUP BY day ORDER BY day", [sel.clock, *params])
@@ -312,7 +219,7 @@ class Store:
             params += [since, since]
         self.last_sql = f"""
             SELECT * EXCLUDE (d_start, d_end, d_pub, pinned) FROM (
-                SELECT *, {_EVENT_DAYS} FROM {files}) WHERE {cond}
+                SELECT *, {EVENT_DAYS} FROM {files}) WHERE {cond}
             ORDER BY d_start DESC NULLS LAST, place, published, article_id, start LIMIT ?"""
         out = self._df(self.last_sql, [*params, wanted])
         if distinct:
