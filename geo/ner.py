@@ -70,7 +70,8 @@ def _worth_reading(text: str) -> list[tuple[int, int]]:
     start, kept_last = 0, False
     for brk in [*_SENTENCE_BREAK.finditer(text), None]:
         end = brk.start() if brk else len(text)
-        keep = any(ch.isupper() for ch in text[start + 1:end])
+        rest = text[start + 1:end]
+        keep = rest != rest.lower()  # a capital letter; str.lower runs in C, a loop did not
         if keep and kept_last:
             out[-1] = (out[-1][0], end)  # one stretch: the model keeps its context
         elif keep:
@@ -81,22 +82,32 @@ def _worth_reading(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _spans(docs: list) -> Iterable[list[tuple[int, int, str]]]:
+def _batches(docs: list) -> list[list[int]]:
+    """Indices of docs in batches of about TOKENS tokens, docs of like length together (a
+    batch takes as many steps as its longest doc has tokens)."""
+    out: list[list[int]] = [[]]
+    tokens = 0
+    for n in sorted(range(len(docs)), key=lambda n: len(docs[n])):
+        if out[-1] and tokens + len(docs[n]) > TOKENS:
+            out.append([])
+            tokens = 0
+        out[-1].append(n)
+        tokens += len(docs[n])
+    return out if out[-1] else []
+
+
+def _spans(docs: list) -> list[list[tuple[int, int, str]]]:
     """(start, end, label) in characters of each doc's entities, doc by doc."""
     if _decoder is None:  # a model this project's decoder does not know: spaCy's own loop
-        for doc in model().get_pipe("ner").pipe(docs, batch_size=BATCH):
-            yield [(e.start_char, e.end_char, e.label_) for e in doc.ents]
-        return
-    at = 0
-    while at < len(docs):
-        size, tokens = 0, 0
-        while at + size < len(docs) and (size == 0 or tokens + len(docs[at + size]) <= TOKENS):
-            tokens += len(docs[at + size])
-            size += 1
-        batch = docs[at:at + size]
-        for doc, ents in zip(batch, ner_decode.entities(_decoder, batch), strict=True):
-            yield [(doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), label) for s, e, label in ents]
-        at += size
+        return [[(e.start_char, e.end_char, e.label_) for e in doc.ents]
+                for doc in model().get_pipe("ner").pipe(docs, batch_size=BATCH)]
+    out: list[list[tuple[int, int, str]]] = [[] for _ in docs]
+    for batch in _batches(docs):
+        found = ner_decode.entities(_decoder, [docs[n] for n in batch])
+        for n, ents in zip(batch, found, strict=True):
+            doc = docs[n]
+            out[n] = [(doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), label) for s, e, label in ents]
+    return out
 
 
 def entities(texts: Iterable[str]) -> list[list[Entity]]:
