@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Mapping
 
-from .config import Settings
+from geo.config import Settings
 
 LOCAL_EDITOR = "local"
 

@@ -5,10 +5,10 @@ import threading
 
 import pytest
 
-from tests.fake_nominatim import FakeNominatim, fake_nominatim  # noqa: F401 (a fixture)
 from geo.config import Settings
+from geo.geocode.nominatim import NominatimClient, candidate_from_raw, place_kind
 from geo.models import KINDS
-from geo.nominatim import NominatimClient, candidate_from_raw, place_kind
+from tests.fake_nominatim import FakeNominatim, fake_nominatim  # noqa: F401 (a fixture)
 
 AGENT = "baghouz-timeline-tests/1.0 (tests@example.invalid)"
 

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 import streamlit as st
 
-from geo import editing, maps
+from geo import editing
 from geo.config import MAX_UPLOAD_ARTICLES, ROOT, ConfigError, Settings
+from geo.view import export
 from tests.datadir import copy_data
 from tests.test_dashboard import EDITOR, downloads, editor_app, layer, ok, provenance_of
 
@@ -45,7 +46,7 @@ def test_standalone_map_treats_text_as_data():
         "properties": {"place": "{{ 7*7 }}", "tooltip": "{# ", "popup": popup, "imprecise": False,
                        "style": {"radius": 6}}}]}
     manifest = {"view": {"place": "{# {{ 7*7 }} {% if true %}X{% endif %}"}, "note": "</script><b>"}
-    page = maps.standalone_map(collection, manifest, None)
+    page = export.standalone_map(collection, manifest, None)
     assert provenance_of(page) == manifest
     literal_everywhere(page, "standalone map")
     assert "</script><b>" not in page
@@ -58,8 +59,8 @@ def probe_data(tmp_path) -> Path:
         writer = csv.DictWriter(handle, list(PROBE_CORRECTION))
         writer.writeheader()
         writer.writerow(PROBE_CORRECTION)
-    from geo.events import write_events
-    from geo.pipeline import build_events
+    from geo.table.pipeline import build_events
+    from geo.table.store import write_events
     settings = Settings.from_env({"GEO_DATA_DIR": str(data)})
     write_events(build_events(settings, online=False)[0], settings.events_path)
     return data
@@ -183,7 +184,7 @@ def test_limit_per_upload(tmp_path):
     rows = "\n".join(json.dumps({"id": f"a{n}", "date": "2019-03-01", "text": "Baghouz fell."})
                      for n in range(3))
     s = Settings.from_env({"GEO_DATA_DIR": str(data), "GEO_MAX_ARTICLES_PER_UPLOAD": "2"})
-    from geo.articles import parse_upload
+    from geo.ingest.articles import parse_upload
     articles, problems = parse_upload("many.jsonl", rows.encode(), s.max_upload_bytes,
                                       max_articles=s.max_articles_per_upload)
     assert not articles and "per upload" in str(problems[0])

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from geo.articles import (MAX_NAME_BYTES, MAX_UPLOAD_ARTICLES, load_articles, parse_upload,
-                          save_article)
+from geo.ingest.articles import MAX_NAME_BYTES, MAX_UPLOAD_ARTICLES, load_articles, parse_upload
+from geo.ingest.save import save_article
 from geo.models import Article
 
 ART = Article(id="upload/x", title="SDF enter Hajin", published=dt.date(2019, 3, 4),

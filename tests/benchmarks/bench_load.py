@@ -32,8 +32,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.benchmarks.bench_browser import make_data, peak_rss_mb  # noqa: E402
-from tests.browser.mapprobe import SLIDER, WATCH, open_map, press_and_settle  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, App, _free_port, _route  # noqa: E402
+from tests.browser.mapprobe import SLIDER, WATCH, open_map, press_and_settle  # noqa: E402
 
 STEPS_EACH_WAY = 8  # presses left, then as many right: the day stays inside the data
 

@@ -8,7 +8,8 @@ import datetime as dt
 import os
 import shutil
 
-from geo import events as ev
+from geo.table import store
+from geo.view import slices
 
 from .conftest import ROOT, _route
 from .mapprobe import MAP, SLIDER, WAIT_MS, open_map
@@ -74,8 +75,8 @@ def test_phone_has_slider_play_and_map_without_the_sidebar(browser, bundled_app,
 
 
 def test_clicking_a_timeline_bar_moves_the_date(page, bundled_app, artifacts):
-    df = ev.read_events(bundled_app.data / "events.csv")
-    days_with_bars = set(ev.per_day(df, "event")["day"].dt.date)
+    df = store.read_events(bundled_app.data / "events.csv")
+    days_with_bars = set(slices.per_day(df, "event")["day"].dt.date)
     open_map(page, bundled_app.url)
     settle(page)
     before = slider_text(page)

@@ -18,8 +18,8 @@ from collections import Counter
 
 import numpy as np
 
-from .geometry import EARTH_RADIUS_KM, haversine_km
-from .models import Candidate, Mention
+from geo.geometry import EARTH_RADIUS_KM, haversine_km
+from geo.models import Candidate, Mention
 
 KIND_PRIOR = {"country": 1.6, "region": 1.0, "natural feature": 0.8, "city": 0.6, "town": 0.3,
               "village": 0.0, "camp": 0.4, "site": 0.2}

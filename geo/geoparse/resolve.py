@@ -11,12 +11,12 @@ import logging
 from collections import Counter
 from typing import Callable
 
-from .cache import GeocodeCache
-from .config import Settings
-from .corrections import Corrections
-from .models import AREA_KINDS, Candidate, Mention, Place
-from .nominatim import GeocodingBanned, GeocodingUnavailable, NominatimClient, lookup
-from .ranking import in_box
+from geo.config import Settings
+from geo.geocode.cache import GeocodeCache
+from geo.geocode.nominatim import GeocodingBanned, GeocodingUnavailable, NominatimClient, lookup
+from geo.geoparse.corrections import Corrections
+from geo.geoparse.rank import in_box
+from geo.models import AREA_KINDS, Candidate, Mention, Place
 
 log = logging.getLogger(__name__)
 # What a context cue ("the village of X", "X crossing") says an unknown name is.

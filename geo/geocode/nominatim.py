@@ -28,8 +28,8 @@ from geopy.exc import (
 )
 from geopy.geocoders import Nominatim
 
-from geo.cache import GeocodeCache
 from geo.config import Settings
+from geo.geocode.cache import GeocodeCache
 from geo.models import Candidate
 
 log = logging.getLogger(__name__)

@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
+from geo.files import atomic_write
+from geo.ingest.clean import not_utf8
 from geo.models import BadRecord, Candidate, Problem
-
-from .files import atomic_write
-from .textin import not_utf8
 
 log = logging.getLogger(__name__)
 

@@ -12,10 +12,24 @@ from __future__ import annotations
 
 import re
 
-from .gazetteer import Gazetteer
-from .models import SETTLEMENT_KINDS, Candidate, Mention
-from .names import ARTICLE, CUE_NAME_ZIPF, area_name, article_at, fold_text, name_key, zipf
-from .roles import ACTOR_SUFFIX, associative_after, bare_word, largest_population, person_speaks
+from geo.gazetteer.index import Gazetteer
+from geo.gazetteer.names import (
+    ARTICLE,
+    CUE_NAME_ZIPF,
+    area_name,
+    article_at,
+    fold_text,
+    name_key,
+    zipf,
+)
+from geo.geoparse.roles import (
+    ACTOR_SUFFIX,
+    associative_after,
+    bare_word,
+    largest_population,
+    person_speaks,
+)
+from geo.models import SETTLEMENT_KINDS, Candidate, Mention
 
 MAX_NAME = 48  # characters; longer gazetteer names do not occur in running text
 

@@ -1,4 +1,4 @@
-"""The build on a Dask cluster: the same per-article code as geo.pipeline, over partitions.
+"""The build on a Dask cluster: the same per-article code as geo.table.pipeline, over partitions.
 
 1. Workers analyse partitions (recognise, rank, date); each worker process loads the
    gazetteer index once (`analyser_for`, warmed by a worker plugin at start-up).
@@ -6,7 +6,7 @@
    name once, through the cache and the Nominatim budget, so one request a second
    holds for the whole cluster however many workers there are.
 3. Workers resolve their partitions with those answers and return event rows (or
-   write them to a Parquet dataset, see geo.columnar).
+   write them to a Parquet dataset, see geo.table.columnar).
 
 Partitions are recomputable from the task graph (articles travel in the tasks, files
 are read by URL), so a lost worker costs only its tasks: Dask runs them again and the
@@ -26,14 +26,15 @@ import pyarrow.parquet as pq
 from dask.sizeof import sizeof
 from distributed import Client, LocalCluster, WorkerPlugin, as_completed
 
-from . import columnar
-from .articles import MAX_FILE_BYTES, load_articles, parse_bytes, parse_rows
-from .config import Settings
-from .corrections import Corrections
-from .events import to_frame
-from .geocoding import Resolver, SearchContext, search_context
-from .models import Article, Problem
-from .pipeline import Analyser, Analysis, Summary, article_events, open_resolver
+from geo.config import Settings
+from geo.geoparse.corrections import Corrections
+from geo.geoparse.resolve import Resolver, SearchContext, search_context
+from geo.ingest.articles import load_articles
+from geo.ingest.formats import MAX_FILE_BYTES, parse_bytes, parse_rows
+from geo.models import Article, Problem
+from geo.table import columnar
+from geo.table.event_rows import to_frame
+from geo.table.pipeline import Analyser, Analysis, Summary, article_events, open_resolver
 
 log = logging.getLogger(__name__)
 PARTITION_ARTICLES = 100  # ~0.4 s of analysis: big enough to amortise a task, small to balance
@@ -180,7 +181,7 @@ def build_events(settings: Settings, *, scheduler: str | None = None, input_path
                  parquet: str | None = None, workers: int = 2, online: bool | None = None,
                  progress: Callable[[Iterable], Iterable] = lambda it: it,
                  client: Client | None = None, fast: bool = False) -> tuple[pd.DataFrame | None, Summary]:
-    """The events of geo.pipeline.build_events, computed on a Dask cluster: the one at
+    """The events of geo.table.pipeline.build_events, computed on a Dask cluster: the one at
     `scheduler`, the given `client`'s, or a local one of `workers` processes. With `parquet`
     (a folder or URL) the rows go to a Parquet dataset there and the table returned is None."""
     if client is not None:

@@ -13,10 +13,10 @@ import io
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from .files import atomic_write
-from .models import KINDS, BadRecord, Problem
-from .names import name_key
-from .textin import keep_copy
+from geo.files import atomic_write
+from geo.gazetteer.names import name_key
+from geo.ingest.clean import keep_copy
+from geo.models import KINDS, BadRecord, Problem
 
 ACTIONS = ("reject", "pick", "coords")
 

@@ -13,10 +13,8 @@ from urllib.parse import urlparse
 import numpy as np
 import pandas as pd
 
-from . import mapview
-from .config import Settings, Tiles
-from .event_types import DEFAULT_TYPE, EVENT_TYPES
-from .models import PINNED_KINDS
+from geo.dating.event_types import DEFAULT_TYPE, EVENT_TYPES
+from geo.models import PINNED_KINDS
 
 # One colour per type (ColorBrewer-like, distinguishable on the OSM base map).
 COLORS = {
@@ -222,38 +220,3 @@ def legend_html() -> str:
         "<div>larger point: more articles report that place</div>",
     ]
     return '<div class="legend" style="font-size:0.8em;line-height:1.5">' + "".join(rows) + "</div>"
-
-
-def export_geojson(df: pd.DataFrame) -> dict:
-    """The current view for GIS tools: one Point per located event row, plain-text properties.
-
-    Unlike the map layer nothing here is HTML-escaped: it is data, and a consumer
-    that renders it must escape it itself.
-    """
-    keep = ["article_id", "title", "source", "url", "link_note", "published", "event_date", "event_end",
-            "date_precision", "date_rule", "surface", "place", "kind", "place_source", "score",
-            "sentence", "event_type"]
-    feats = []
-    for row in pinned(df).itertuples(index=False):
-        props = {}
-        for col in keep:
-            value = getattr(row, col)
-            if isinstance(value, pd.Timestamp):
-                value = value.date().isoformat()
-            elif value is pd.NaT or (not isinstance(value, str) and pd.isna(value)):
-                value = None
-            props[col] = value if not hasattr(value, "item") else value.item()
-        props["url"] = safe_url(props["url"] or "")
-        feats.append({"type": "Feature", "properties": props,
-                      "geometry": {"type": "Point", "coordinates": [float(row.lon), float(row.lat)]}})
-    return {"type": "FeatureCollection", "features": feats}
-
-
-def standalone_map(collection: dict, manifest: dict, fit: list[list[float]] | None = None,
-                   tiles: Tiles | None = Settings.tiles, towns: list[list] = ()) -> str:
-    """A self-contained HTML map of the current view, with a legend and its provenance manifest
-    (as JSON data in <script type="application/json" id="provenance">). It opens offline:
-    Leaflet and the basemap are inside; only `tiles` are fetched, when reachable."""
-    legend = f'<div class="geo-legend">{legend_html()}</div>'
-    return mapview.standalone_html(collection, fit, tiles, list(towns), overlays=legend,
-                                   data_blocks={"provenance": manifest})

@@ -15,22 +15,22 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 
 import pandas as pd
 
-from . import gazetteer as gazetteer_mod
-from . import ner
-from .articles import load_articles
-from .cache import GeocodeCache
-from .config import Settings
-from .corrections import Corrections
-from .dates import EventDate, date_mentions
-from .events import article_rows, mention_contexts, to_frame
-from .geocoding import Resolver, search_context
-from .models import AREA_KINDS, Article, Mention, Place, Problem
-from .ner import Entity
-from .nominatim import NominatimClient
-from .places import Recogniser
-from .ranking import rank
-from .textin import keep_copy
-from .toponyms import Toponyms
+from geo.config import Settings
+from geo.dating.event_dates import EventDate, date_mentions
+from geo.gazetteer import saved as gazetteer_index
+from geo.geocode.cache import GeocodeCache
+from geo.geocode.nominatim import NominatimClient
+from geo.geoparse import ner
+from geo.geoparse.corrections import Corrections
+from geo.geoparse.ner import Entity
+from geo.geoparse.rank import rank
+from geo.geoparse.recognise import Recogniser
+from geo.geoparse.resolve import Resolver, search_context
+from geo.geoparse.toponyms import Toponyms
+from geo.ingest.articles import load_articles
+from geo.ingest.clean import keep_copy
+from geo.models import AREA_KINDS, Article, Mention, Place, Problem
+from geo.table.event_rows import article_rows, mention_contexts, to_frame
 
 log = logging.getLogger(__name__)
 
@@ -82,11 +82,11 @@ class Analyser:
     """Recognise, rank and date one article's places; needs no network and no cache.
 
     By default recognition is the gazetteer and the named-entity model together
-    (geo/toponyms.py); `fast` is the gazetteer alone, ten times quicker, for very large batches.
+    (geo/geoparse/toponyms.py); `fast` is the gazetteer alone, ten times quicker, for very large batches.
     """
 
     def __init__(self, settings: Settings, fast: bool = False):
-        gaz = gazetteer_mod.default(str(settings.gazetteer_path), str(settings.index_dir))
+        gaz = gazetteer_index.load(str(settings.gazetteer_path), str(settings.index_dir))
         self.recognise = Recogniser(gaz)
         self.toponyms = None if fast else Toponyms(self.recognise)
         self.box = settings.viewbox

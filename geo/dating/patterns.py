@@ -1,6 +1,6 @@
-"""The temporal-expression table and how each match becomes dates, for geo.dates.
+"""The temporal-expression table and how each match becomes dates, for geo.dating.event_dates.
 
-geo.dates finds the trigger words (TRIGGERS) in one pass; a pattern then runs only in a small
+geo.dating.event_dates finds the trigger words (TRIGGERS) in one pass; a pattern then runs only in a small
 window around a trigger it needs (expressions_near). dateparser reads explicit date strings
 only (cached); weekdays, "the 10th", year-less dates and spans follow our own rules, where
 dateparser is wrong or silent (DESIGN.md section 5).
@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import functools
 import logging
 import math
 import re
 from dataclasses import dataclass
 from typing import Callable
 
-import dateparser
+from geo.dating.explicit import parse_explicit, past_occurrence
 
 log = logging.getLogger(__name__)
 DAY = dt.timedelta(days=1)
@@ -25,7 +24,7 @@ DAY = dt.timedelta(days=1)
 @dataclass(frozen=True)
 class Expr:
     """One temporal expression. kind is a precision ("day", "span", "week", "month",
-    "background") or one that geo.dates settles from context: "future" (clamped), "duration"
+    "background") or one that geo.dating.event_dates settles from context: "future" (clamped), "duration"
     (a stretch of `days` ending at the sentence's date) and "since" (from `first` to it)."""
     start: int
     end: int
@@ -78,7 +77,7 @@ def _weekday_pair(m: re.Match, pub: dt.date) -> tuple:
 
 
 def _since(m: re.Match, d: dt.date) -> tuple:
-    """'since Sunday' runs from that day up to its sentence's date, settled in geo.dates."""
+    """'since Sunday' runs from that day up to its sentence's date, settled in geo.dating.event_dates."""
     return (d, None, "since") if m["since"] else (d, None, "day")
 
 
@@ -99,40 +98,6 @@ def _month(m: re.Match, pub: dt.date) -> tuple:
 def _weekend(m: re.Match, pub: dt.date) -> tuple:
     saturday = pub - ((pub.weekday() - 5) % 7) * DAY
     return saturday, min(saturday + DAY, pub), "span"
-
-
-def _past_occurrence(day: int, month: int, pub: dt.date) -> dt.date | None:
-    """The most recent day/month on or before pub (29 Feb goes back to a leap year)."""
-    for year in range(pub.year, pub.year - 9, -1):
-        if day <= calendar.monthrange(year, month)[1] and dt.date(year, month, day) <= pub:
-            return dt.date(year, month, day)
-    return None
-
-
-# A leap year's last day as dateparser's base: every year-less day and month (29 February
-# too) reads as a past date, and only its day and month are used.
-_NEUTRAL_BASE = dt.datetime(2000, 12, 31, 12)
-
-
-@functools.lru_cache(maxsize=8192)
-def _read_explicit(text: str) -> dt.date | None:
-    """dateparser on one explicit date string, day first, UTC. Cached by the text alone, so a
-    corpus pays for each distinct date string once, whatever its articles' publication days."""
-    settings = {"DATE_ORDER": "DMY", "PREFER_DATES_FROM": "past", "TIMEZONE": "UTC",
-                "RETURN_AS_TIMEZONE_AWARE": False, "RELATIVE_BASE": _NEUTRAL_BASE}
-    found = dateparser.parse(text, languages=["en"], settings=settings)
-    return found.date() if found is not None else None
-
-
-def parse_explicit(text: str, pub: dt.date) -> dt.date | None:
-    """The date an explicit string names; without a year, its latest occurrence up to pub."""
-    found = _read_explicit(text)
-    if found is None:
-        log.debug("dateparser could not read %r (published %s)", text, pub)
-        return None
-    if re.search(r"\d{4}", text):
-        return found
-    return _past_occurrence(found.day, found.month, pub)
 
 
 def _explicit(m: re.Match, pub: dt.date) -> tuple | None:
@@ -170,7 +135,7 @@ def _between(m: re.Match, pub: dt.date) -> tuple | None:
     end_month = _MONTHS[m["m2"].rstrip(".")]
     start_month = _MONTHS[m["m1"].rstrip(".")] if m["m1"] else end_month
     end = (parse_explicit(f"{m['d2']} {m['m2']} {m['y']}", pub) if m["y"]
-           else _past_occurrence(int(m["d2"]), end_month, pub))
+           else past_occurrence(int(m["d2"]), end_month, pub))
     if end is None or end > pub:
         return None
     d1 = int(m["d1"])

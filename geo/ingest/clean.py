@@ -1,6 +1,6 @@
 """Raw input to clean values: bytes to text, text cleaning, publication dates, titles.
 
-Every refusal is a BadInput carrying the reason (and line) that geo.articles turns
+Every refusal is a BadInput carrying the reason (and line) that geo.ingest.articles turns
 into a Problem naming the file; nothing here knows about formats. keep_copy saves a bad
 input file before a rewrite could drop the lines that did not load.
 """
