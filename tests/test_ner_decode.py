@@ -1,12 +1,12 @@
-"""The batch decoder (geo/ner_decode.py) takes the same entities as spaCy's own loop."""
+"""The batch decoder (geo/geoparse/ner_decode.py) takes the same entities as spaCy's own loop."""
 from __future__ import annotations
 
 import json
 
 import pytest
 
-from geo import ner, ner_decode
 from geo.config import ROOT
+from geo.geoparse import ner, ner_decode
 
 # Edge cases of the moves: an entity on the last token, whitespace tokens (no entity may start
 # on one), a one-token text, an empty text, a long run of capitalised words.

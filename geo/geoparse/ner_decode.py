@@ -8,7 +8,7 @@ next token of every text still going: one gather, one maxout, one matrix product
 same rule as spaCy's for which moves are allowed (BILUO with no preset entities: an entity
 does not start on whitespace, I and L keep the open entity's label, B and I need a next
 token). The network's outputs are the model's own (its layers are called through thinc);
-tests/test_ner.py checks the entities against spaCy's decoding on real text.
+tests/test_ner_decode.py checks the entities against spaCy's decoding on real text.
 """
 from __future__ import annotations
 
