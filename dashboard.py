@@ -297,7 +297,7 @@ def exports_ui(prep: Prepared, mask: np.ndarray, settings: Settings, view: slice
     """Download buttons whose files are made only when clicked (Streamlit runs the callable
     then): building CSV, GeoJSON and a standalone map on every slider move cost seconds at 10k."""
     stamp = version(settings.events_path)[0]
-    built = dt.datetime.fromtimestamp(stamp / 1e9, dt.timezone.utc) if stamp else None
+    built = dt.datetime.fromtimestamp(stamp / 1e9, dt.UTC) if stamp else None
     corrections = load_corrections(str(settings.corrections_path), version(settings.corrections_path))
     table, points, fit = prep.table, prep.points, prep.fit
 
@@ -369,7 +369,7 @@ def url_day(raw: str | None, first: dt.date, last: dt.date) -> dt.date | None:
     that a callback or playback set as microseconds since 1970 (1536537600000000): read that too."""
     raw = (raw or "").strip()
     try:
-        day = (dt.datetime.fromtimestamp(int(raw) / 1e6, dt.timezone.utc).date() if raw.isdigit()
+        day = (dt.datetime.fromtimestamp(int(raw) / 1e6, dt.UTC).date() if raw.isdigit()
                else dt.date.fromisoformat(raw[:10]))
     except (ValueError, OverflowError, OSError):
         return None

@@ -7,7 +7,8 @@ import itertools
 import json
 import logging
 import sys
-from typing import Iterator
+from collections.abc import Iterator
+from typing import IO, TYPE_CHECKING
 
 from tqdm import tqdm
 
@@ -16,8 +17,14 @@ from geo.ingest.clean import not_utf8
 from geo.ingest.formats import MAX_TEXT_CHARS
 from geo.table.store import events_csv, write_events
 
+if TYPE_CHECKING:  # for annotations only: the pipeline's imports are slow
+    import pandas as pd
 
-def _build(args, settings: Settings) -> int:
+    from geo.geoparse.resolve import Resolver
+    from geo.table.pipeline import Analyser, Summary
+
+
+def _build(args: argparse.Namespace, settings: Settings) -> int:
     from geo.table.pipeline import build_events
 
     online = False if args.offline else None
@@ -53,12 +60,14 @@ def _build(args, settings: Settings) -> int:
     return 0
 
 
-def _build_dask(args, settings: Settings, online):
+def _build_dask(args: argparse.Namespace, settings: Settings,
+                online: bool | None) -> tuple[pd.DataFrame | None, Summary]:
     """The build on a Dask cluster; with --parquet it writes the dataset and the summary."""
     try:
         from geo.table.distributed import build_events
     except ImportError as exc:
-        raise SystemExit(f"--engine dask needs Dask ({exc}): pip install -r requirements-cluster.txt")
+        raise SystemExit(f"--engine dask needs Dask ({exc}): "
+                         "pip install -r requirements-cluster.txt") from None
     if args.check and args.parquet:
         raise SystemExit("--check compares data/events.csv; it cannot be combined with --parquet")
     logging.getLogger("distributed").setLevel(logging.WARNING)  # its INFO lines drown the summary
@@ -84,7 +93,7 @@ class BadLine(ValueError):
     """One input line cannot be used; the message says why in plain words."""
 
 
-def _lines(stream) -> Iterator[tuple[int, bytes | None]]:
+def _lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
     """(number, bytes) per line of a binary stream; None for a line over MAX_LINE_BYTES."""
     for number in itertools.count(1):
         line = stream.readline(MAX_LINE_BYTES + 1)
@@ -139,12 +148,12 @@ def _published(value: object) -> dt.date | None:
         raise BadLine(f'"date" {value[:40]!r} is not a date: write it as YYYY-MM-DD') from None
 
 
-def _open_input(name: str):
+def _open_input(name: str) -> IO[bytes]:
     """The input as a binary stream (lines are decoded one by one: one bad line stops nothing)."""
     return sys.stdin.buffer if name == "-" else open(name, "rb")
 
 
-def _document_places(analyser, resolver, doc_id: str, text: str,
+def _document_places(analyser: Analyser, resolver: Resolver, doc_id: str, text: str,
                      published: dt.date | None) -> list[dict]:
     """extract's output for one document: every resolved mention, with its role, GeoNames id
     and, when the document has a date, its event date."""
@@ -171,13 +180,14 @@ def _document_places(analyser, resolver, doc_id: str, text: str,
     return places
 
 
-def _extract(args, settings: Settings) -> int:
+def _extract(args: argparse.Namespace, settings: Settings) -> int:
     from geo.table.pipeline import Analyser, open_resolver
 
     try:
         source = _open_input(args.file)  # before the slow set-up: a typo fails at once
     except OSError as e:
-        reason = "there is no such file" if isinstance(e, FileNotFoundError) else e.strerror.lower()
+        reason = ("there is no such file" if isinstance(e, FileNotFoundError)
+                  else (e.strerror or str(e)).lower())
         print(f"{args.file}: cannot read the input ({reason}): give a JSON Lines file, "
               "or - for standard input", file=sys.stderr)
         return 2

@@ -7,6 +7,7 @@ import pytest
 from geo.config import Settings
 from geo.gazetteer import saved as gazetteer_index
 from geo.geoparse.recognise import Recogniser
+from tests.fake_nominatim import FakeNominatim
 
 
 @pytest.fixture(scope="session")
@@ -41,3 +42,10 @@ def media(monkeypatch):
 
     monkeypatch.setattr(app_test_mod, "MediaFileManager", recording)
     return managers
+
+
+@pytest.fixture
+def fake_nominatim():
+    """A running FakeNominatim, stopped after the test."""
+    with FakeNominatim() as server:
+        yield server

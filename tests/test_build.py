@@ -132,7 +132,7 @@ def test_chain_asks_nominatim_once_and_caches(tmp_path, server):
     times = sorted(r.time for r in asked)
     # The server stamps a request when its handler thread runs; on a loaded 2-core machine that
     # lags by tens of ms, hence the same 50 ms allowance as tests/test_nominatim.py.
-    assert all(b - a >= 0.95 for a, b in zip(times, times[1:])), times
+    assert all(b - a >= 0.95 for a, b in zip(times, times[1:], strict=False)), times
     got = df.set_index("surface")
     assert got.loc["Tayana", "place_source"] == "nominatim"
     assert haversine_km(got.loc["Tayana", "lat"], got.loc["Tayana", "lon"], 34.7531, 40.7963) < 0.1

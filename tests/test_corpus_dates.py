@@ -59,7 +59,7 @@ def corpus_results() -> list[tuple[dict, EventDate, dt.date]]:
                 spans.append(mention_span(article.text, row["surface"], int(row["occurrence"])))
             except LookupError as err:
                 raise AssertionError(f"{EXPECTATIONS.name}:{line}: {name}: {err}") from None
-        for row, got in zip(group, date_mentions(article.text, article.published, spans)):
+        for row, got in zip(group, date_mentions(article.text, article.published, spans), strict=True):
             out.append((row, got, article.published))
     return out
 

@@ -21,10 +21,8 @@ from streamlit.testing.v1 import AppTest
 
 from geo import models
 from geo.table import event_rows, store
-from geo.view import layer as map_layer
-from geo.view import slices
-from tests.datadir import HOSTILE_ARTICLE as HOSTILE
-from tests.datadir import copy_data
+from geo.view import layer as map_layer, slices
+from tests.datadir import HOSTILE_ARTICLE as HOSTILE, copy_data
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")

@@ -131,7 +131,7 @@ def reference_points(df):
     """The layer's rules written the slow, obvious way (one pandas group per point)."""
     out = {}
     pts = layer.pinned(df)
-    for (place, lat, lon), g in pts.groupby(["place", "lat", "lon"]):
+    for (place, _lat, _lon), g in pts.groupby(["place", "lat", "lon"]):
         g = g.assign(_d=g["event_date"].fillna(pd.Timestamp.min)).sort_values("_d", ascending=False, kind="stable")
         counts = g["event_type"].value_counts()
         top = counts[counts == counts.max()].index

@@ -156,7 +156,7 @@ def test_cue_windows_find_what_a_full_scan_finds():
     found = 0
     for _ in range(1500):
         text = "".join(rnd.choice(tokens) + rnd.choice([" ", "", " ", "-", "\n"]) for _ in range(rnd.randint(1, 40)))
-        for pattern, windows in zip(P._CONTEXT_CUES, (P._of_windows, P._after_windows)):
+        for pattern, windows in zip(P._CONTEXT_CUES, (P._of_windows, P._after_windows), strict=True):
             full = [m.span() for m in pattern.finditer(text)]
             assert [m.span() for m in P._cue_matches(pattern, text, windows(text))] == full, text
             found += len(full)

@@ -174,7 +174,7 @@ def test_limit_per_hour_and_total_bytes(monkeypatch, tmp_path):
     s = Settings.from_env({"GEO_DATA_DIR": str(data), "GEO_MAX_ADDED_BYTES": "100"})
     assert "cap" in editing.addition_refused(s, 1, 60)
     assert editing.addition_refused(s.with_(max_added_bytes=10_000), 1, 60) is None
-    hour_later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1, minutes=1)
+    hour_later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1, minutes=1)
     assert editing.addition_refused(s.with_(max_articles_per_hour=3, max_added_bytes=10_000), 1, 60,
                                     now=hour_later) is None
 
@@ -195,9 +195,8 @@ def test_a_second_rebuild_is_refused_while_one_runs(monkeypatch, tmp_path):
     data = copy_data(tmp_path, build=True)
     at = ok(editor_app(monkeypatch, data).run())
     with editing.rebuild_lock(data):
-        with pytest.raises(editing.RebuildBusy):
-            with editing.rebuild_lock(data):
-                pass
+        with pytest.raises(editing.RebuildBusy), editing.rebuild_lock(data):
+            pass
         at = paste(at, "SDF fighters entered Hajin on Monday.")
     assert any("already running" in w.value for w in at.warning), [w.value for w in at.warning]
     assert not (data / "articles" / "added").exists() or not list((data / "articles" / "added").iterdir())
@@ -209,7 +208,7 @@ def test_a_second_rebuild_is_refused_while_one_runs(monkeypatch, tmp_path):
 
 @pytest.mark.parametrize("content", [
     b"\x89PNG\r\n\x1a\n\x00\x00binary", b"", b"article_id,title\nx,y\n",
-    b"\xff\xfe\xfa not utf-8", "article_id,title\n\"unclosed".encode()])
+    b"\xff\xfe\xfa not utf-8", b"article_id,title\n\"unclosed"])
 def test_damaged_events_file_is_one_plain_sentence(content, monkeypatch, tmp_path):
     data = copy_data(tmp_path, build=True)
     (data / "events.csv").write_bytes(content)

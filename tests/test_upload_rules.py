@@ -2,6 +2,7 @@
 are never an existing article's, and who added it."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 
@@ -75,8 +76,6 @@ def test_a_failed_save_leaves_no_empty_reserved_file(tmp_path, monkeypatch):
         raise OSError(36, "File name too long")
 
     monkeypatch.setattr(tempfile, "mkstemp", no_temp)
-    try:
+    with contextlib.suppress(OSError):
         save_article(ART, tmp_path, editor="ed")
-    except OSError:
-        pass
     assert list(tmp_path.iterdir()) == []  # an empty x.md would be reported as a bad article

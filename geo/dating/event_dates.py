@@ -14,11 +14,10 @@ import bisect
 import datetime as dt
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
-from geo.dating.layout import Layout, is_dated
-from geo.dating.layout import layout as layout_of
+from geo.dating.layout import Layout, is_dated, layout as layout_of
 from geo.dating.patterns import DAY, Expr
 
 CONFIDENCE = {"clause": 1.0, "sentence": 0.8, "paragraph": 0.6, "published": 0.3}
@@ -94,7 +93,7 @@ def _asides(lay: Layout, s_lo: int, s_hi: int) -> list[tuple[int, int]]:
     j = bisect.bisect_left(lay.phrases, s_hi, i)  # not a scan of every later phrase: quadratic
     bounds = [s_lo, *lay.phrases[i:j], s_hi]
     out = []
-    for plo, lo, hi in zip(bounds, bounds[1:], bounds[2:]):
+    for plo, lo, hi in zip(bounds, bounds[1:], bounds[2:], strict=False):
         closed = hi < s_hi and lay.text[hi - 1] in ",(—–)"
         opener = lay.text[lo:hi].lstrip()[:6].lower()
         if lay.text[lo - 1] in ",(—–" and _ASIDE.match(lay.text, lo) \
@@ -140,7 +139,7 @@ def _govern(pub: dt.date, lay: Layout, start: int, end: int) -> EventDate:
         chosen = min(same or pool, key=lambda e: _distance(e, start, end))
     else:
         main = "".join(lay.text[lo:hi] for lo, hi in  # the sentence without its asides
-                       zip([s_lo] + [b for _, b in asides], [a for a, _ in asides] + [s_hi]))
+                       zip([s_lo] + [b for _, b in asides], [a for a, _ in asides] + [s_hi], strict=True))
         quiet = _undated(main, pub)
         if quiet:
             return quiet
@@ -175,10 +174,12 @@ def _resolve(pub: dt.date, lay: Layout, chosen: Expr, where: str) -> EventDate:
     first, last, kind, upto = chosen.first, chosen.last, chosen.kind, ""
     if kind in ("duration", "since"):
         anchor = _anchor(lay, chosen)
-        end_day = (anchor.last or anchor.first) if anchor else pub
+        end_day = pub
+        if anchor is not None and anchor.first is not None:  # _anchor finds dated ones only
+            end_day = anchor.last or anchor.first
         if kind == "duration":
             first = end_day - (chosen.days - 1) * DAY
-        elif end_day < first:
+        elif first is not None and end_day < first:  # a "since" always has its first day
             end_day = pub
         last, kind = end_day, "span"
         upto = f", up to '{anchor.text}'" if anchor else ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import ahocorasick
@@ -24,10 +25,13 @@ _ABBREV = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec mr mrs ms 
 
 def _automaton() -> ahocorasick.Automaton:
     """Trigger words of the date patterns and the punctuation marks, for one pass."""
-    entries = {key: ("mark", kind, len(key)) for kind, keys in _MARKS.items() for key in keys}
+    classes: dict[str, tuple[str, ...]] = {}
     for cls, (_, _, keys) in date_patterns.TRIGGERS.items():
         for key in keys:  # "month" wakes two classes
-            entries[key] = ("word", entries.get(key, ("", ()))[1] + (cls,), len(key))
+            classes[key] = classes.get(key, ()) + (cls,)
+    entries: dict[str, tuple[str, str | tuple[str, ...], int]] = {
+        key: ("mark", kind, len(key)) for kind, keys in _MARKS.items() for key in keys}
+    entries.update((key, ("word", got, len(key))) for key, got in classes.items())
     auto = ahocorasick.Automaton()
     for key, value in entries.items():
         auto.add_word(key, value)
@@ -71,7 +75,8 @@ def scan(text: str, pub: dt.date) -> tuple[list[Expr], list[tuple[str, int, int]
     low = text.lower()
     if len(low) != len(text):  # a few scripts change length when lowered; keep offsets true
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    size, found, marks, seen = len(text), [], [], set()
+    size, found, marks = len(text), [], []
+    seen: set[tuple[int, int, str]] = set()  # (start, end, pattern) already tried
     for last, (kind, what, width) in _AUTO.iter(low):
         begin, stop = last + 1 - width, last + 1
         if kind == "mark":
@@ -118,7 +123,7 @@ def is_dated(e: Expr) -> bool:
     return e.first is not None and e.kind in ("day", "span", "week", "month")
 
 
-def _last_index(exprs: list[Expr], wanted) -> list[int]:
+def _last_index(exprs: list[Expr], wanted: Callable[[Expr], bool]) -> list[int]:
     out, last = [], -1
     for i, e in enumerate(exprs):
         last = i if wanted(e) else last
@@ -133,7 +138,7 @@ def _capped(sents: list[int], phrases: list[int], text: str) -> list[int]:
     full stops, a pasted table) that made the work quadratic in the text's size. Cuts fall
     on the last phrase mark (a comma...) in the second half of the window, else a space."""
     out, half = [], MAX_SENTENCE_CHARS // 2
-    for lo, hi in zip(sents, sents[1:] + [len(text)]):
+    for lo, hi in zip(sents, sents[1:] + [len(text)], strict=True):
         out.append(lo)
         while hi - lo > MAX_SENTENCE_CHARS:
             i = bisect.bisect_right(phrases, lo + MAX_SENTENCE_CHARS) - 1

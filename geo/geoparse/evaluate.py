@@ -18,9 +18,9 @@ from __future__ import annotations
 import json
 import logging
 import statistics
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
 from geo.geometry import haversine_km
 
@@ -160,7 +160,7 @@ class Scores:
         return out
 
 
-def _brief(place: Mapping, **extra) -> dict:
+def _brief(place: Mapping, **extra: object) -> dict:
     out = {"start": place["start"], "end": place["end"], "name": place.get("name", "")}
     out.update(extra)
     return out

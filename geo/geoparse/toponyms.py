@@ -112,14 +112,14 @@ class Toponyms:
                 if doubt:
                     doubtful.add(judged.start)
         for ent in ents:
-            if ent.label in PLACE_LABELS or ent.label == "NORP":
-                if not any(_overlaps(s, e, ent.start, ent.end) for s, e in taken):
-                    added = self._from_model(text, ent)
-                    if added is not None:
-                        kept.append(added)
-                        taken.append((added.start, added.end))
-                        if not added.candidates and added.role == "literal":
-                            doubtful.add(added.start)
+            if (ent.label in PLACE_LABELS or ent.label == "NORP") and not any(
+                    _overlaps(s, e, ent.start, ent.end) for s, e in taken):
+                added = self._from_model(text, ent)
+                if added is not None:
+                    kept.append(added)
+                    taken.append((added.start, added.end))
+                    if not added.candidates and added.role == "literal":
+                        doubtful.add(added.start)
         kept.sort(key=lambda m: m.start)
         return [m for n, m in enumerate(kept) if m.start not in doubtful or _placed(text, kept, n)]
 

@@ -128,7 +128,7 @@ def not_utf8(line: bytes, e: UnicodeDecodeError) -> str:
 def keep_copy(path: Path) -> Path:
     """Copy `path` to `<name>.bad-<UTC time>` beside it (never over another copy), for the
     operator to repair, before the file is rewritten without the lines that did not load."""
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     for n in range(1, 1000):
         target = path.with_name(f"{path.name}.bad-{stamp}" + (f"-{n}" if n > 1 else ""))
         try:

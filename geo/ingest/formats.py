@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from geo.ingest.clean import FORMATS, ISO_DATE, BadInput, clean_text, decode, make_title, parse_date
@@ -21,6 +22,7 @@ MAX_TEXT_CHARS = 200_000
 # ("page published 2019-03-19, after this brief's date"); shown wherever the link is.
 FRONT_KEYS = ("id", "title", "date", "source", "url", "link_note", "note", "added_by")
 ROW_KEYS = ("id", "title", "date", "text", "source", "url", "link_note")
+Row = tuple[int, dict | BadInput]  # (line number, the row's fields or why it is unusable)
 _SEED = re.compile(r"\s*date[ \t]+(\S+)[ \t]*")
 _SOURCE_LINE = re.compile(r"[-\u2013\u2014][ \t]+(\S.{0,99})")
 
@@ -109,7 +111,7 @@ def _single(text: str, label: str, art_id: str) -> tuple[list[Article], list[Pro
                    "front-matter block ('---', 'date: 2019-03-03', '---')", 1)
 
 
-def _csv_rows(text: str):
+def _csv_rows(text: str) -> Iterator[Row]:
     if csv.field_size_limit() < MAX_FILE_BYTES:
         csv.field_size_limit(MAX_FILE_BYTES)  # long texts get a clear message below instead
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -130,13 +132,13 @@ def _csv_rows(text: str):
                     yield start, BadInput(f"the row has {len(cells)} fields but the header has "
                                           f"{len(header)}: put quotes around fields with commas", start)
                 else:
-                    yield start, dict(zip(header, cells))
+                    yield start, dict(zip(header, cells, strict=True))
             start = reader.line_num + 1
     except csv.Error as e:
         yield start, BadInput(f"CSV syntax error ({e}): check the quotes; rows from here on were skipped", start)
 
 
-def _jsonl_rows(text: str):
+def _jsonl_rows(text: str) -> Iterator[Row]:
     for number, raw in enumerate(text.split("\n"), start=1):
         if not raw.strip():
             continue
@@ -167,7 +169,7 @@ def _table(text: str, label: str, stem: str, suffix: str) -> tuple[list[Article]
     return parse_rows(_csv_rows(text) if suffix == ".csv" else _jsonl_rows(text), label, stem)
 
 
-def parse_rows(rows, label: str, stem: str) -> tuple[list[Article], list[Problem]]:
+def parse_rows(rows: Iterable[Row], label: str, stem: str) -> tuple[list[Article], list[Problem]]:
     """Articles from (line number, row dict or BadInput) pairs of one table file; a row
     without an id gets `stem:line`."""
     articles: list[Article] = []
@@ -177,10 +179,10 @@ def parse_rows(rows, label: str, stem: str) -> tuple[list[Article], list[Problem
         try:
             if isinstance(row, BadInput):
                 raise row
-            get = {k: "" if row.get(k) is None else str(row[k]) for k in ROW_KEYS}.get
-            article = _article(label, get("id").strip() or f"{stem}:{line}", get("date"),
-                               get("text"), get("title"), get("source"), get("url"), line,
-                               link_note=get("link_note"))
+            got = {k: "" if row.get(k) is None else str(row[k]) for k in ROW_KEYS}
+            article = _article(label, got["id"].strip() or f"{stem}:{line}", got["date"],
+                               got["text"], got["title"], got["source"], got["url"], line,
+                               link_note=got["link_note"])
         except BadInput as bad:
             problems.append(Problem(label, bad.reason, bad.line or line))
             continue

@@ -57,7 +57,7 @@ def article_rows(article: Article, mentions: list[Mention], places: list[Place |
     # One JSON text per alternatives list: mentions of one name share their candidates. Keyed
     # on object ids, which stay unique while `mentions` and `places` hold the objects.
     alternatives: dict[tuple, str] = {}
-    for mention, place, when, (sentence, event_type) in zip(mentions, places, dates, contexts):
+    for mention, place, when, (sentence, event_type) in zip(mentions, places, dates, contexts, strict=True):
         if place is None:  # an editor rejected it: not a place
             continue
         rows.append({
@@ -90,7 +90,7 @@ def _alternatives_json(alts: tuple, memo: dict[tuple, str]) -> str:
 def read_alternatives(text: str) -> list[dict]:
     """An `alternatives` cell as a list of named candidates; events files written before the
     names (positional lists in ALTERNATIVE_FIELDS order) read the same."""
-    return [a if isinstance(a, dict) else dict(zip(ALTERNATIVE_FIELDS, a))
+    return [a if isinstance(a, dict) else dict(zip(ALTERNATIVE_FIELDS, a, strict=False))
             for a in json.loads(text or "[]")]
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import logging
 import multiprocessing
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, NamedTuple
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -120,7 +121,8 @@ def _init_worker(settings: Settings, fast: bool) -> None:
         _worker = Analyser(settings, fast)
 
 
-def _analyse(article: Article):
+def _analyse(article: Article) -> Analysis:
+    assert _worker is not None  # _init_worker set it in this process
     return _worker.article(article)
 
 
@@ -143,7 +145,7 @@ def analyse_all(articles: list[Article], settings: Settings, workers: int = 1, f
     if workers <= 1 or len(articles) < 20:
         for at in range(0, len(articles), ner.BATCH):  # the model runs faster on batches
             batch = articles[at:at + ner.BATCH]
-            for a, ents in zip(batch, analyser.entities([a.text for a in batch])):
+            for a, ents in zip(batch, analyser.entities([a.text for a in batch]), strict=True):
                 yield analyser.article(a, ents)
         return
     # Chunks big enough to keep pickling overhead low, small enough to balance the workers.
@@ -174,9 +176,10 @@ def article_events(resolver: Resolver, article: Article, analysed: Analysis,
     """An analysed article's event rows: each mention resolved to a place (or dropped when an
     editor rejected it); names left without a point are counted in `unresolved`."""
     mentions, dates, contexts = analysed
+    assert dates is not None  # None only without a publication date, which an Article has
     context = search_context(mentions)
     places: list[Place | None] = [resolver.resolve(article.id, m, context) for m in mentions]
-    for m, p in zip(mentions, places):
+    for m, p in zip(mentions, places, strict=True):
         if p is not None and not p.resolved and p.kind not in AREA_KINDS and m.role == "literal":
             unresolved[m.surface] += 1
     return article_rows(article, mentions, places, dates, contexts)
@@ -190,7 +193,7 @@ def build_events(settings: Settings, *, workers: int = 1, online: bool | None = 
     rows: list[dict] = []
     try:
         analysed = analyse_all(articles, settings, workers, fast)
-        for article, result in progress(zip(articles, analysed)):
+        for article, result in progress(zip(articles, analysed, strict=True)):
             rows += article_events(resolver, article, result, summary.unresolved)
         summary.mentions = len(rows)
         summary.resolved = sum(1 for r in rows if r["lat"] is not None)

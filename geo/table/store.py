@@ -1,6 +1,7 @@
 """The events table on disk: data/events.csv, written atomically and read back typed."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -9,7 +10,7 @@ from geo.files import atomic_write
 from geo.models import EVENT_COLUMNS
 
 
-def events_csv(df: pd.DataFrame, cell=None) -> str:
+def events_csv(df: pd.DataFrame, cell: Callable[[object], object] | None = None) -> str:
     """The text of data/events.csv for a table; `cell`, if given, maps every text cell."""
     out = df[list(EVENT_COLUMNS)].copy()
     for col, dtype in EVENT_COLUMNS.items():

@@ -3,7 +3,9 @@ map, and the provenance manifest each carries."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -13,10 +15,13 @@ from geo.view import mapview
 from geo.view.layer import legend_html, pinned, safe_url
 from geo.view.slices import View
 
+if TYPE_CHECKING:  # the dashboard passes the editors' corrections
+    from geo.geoparse.corrections import Correction
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _inert(value):
+def _inert(value: object) -> object:
     """A cell a spreadsheet would run as a formula ("=HYPERLINK(...)") gets a leading apostrophe."""
     return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
 
@@ -29,7 +34,8 @@ def to_csv_text(df: pd.DataFrame) -> str:
     return events_csv(df, _inert)
 
 
-def provenance(df: pd.DataFrame, settings, view: View, corrections=(),
+def provenance(df: pd.DataFrame, settings: Settings, view: View,
+               corrections: Iterable[Correction] = (),
                built: dt.datetime | None = None) -> dict:
     """What an export was made from: its articles, the geocoder settings, corrections, build date."""
     arts = df.drop_duplicates("article_id")
@@ -78,7 +84,7 @@ def export_geojson(df: pd.DataFrame) -> dict:
 
 
 def standalone_map(collection: dict, manifest: dict, fit: list[list[float]] | None = None,
-                   tiles: Tiles | None = Settings.tiles, towns: list[list] = ()) -> str:
+                   tiles: Tiles | None = Settings.tiles, towns: Sequence[list] = ()) -> str:
     """A self-contained HTML map of the current view, with a legend and its provenance manifest
     (as JSON data in <script type="application/json" id="provenance">). It opens offline:
     Leaflet and the basemap are inside; only `tiles` are fetched, when reachable."""

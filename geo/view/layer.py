@@ -135,7 +135,7 @@ class PointIndex:
         self.snippets = list(pick("snippet"))
         self.places = [str(p) for p in keys.get_level_values(0)]
         self.coords = [[round(float(lon), 5), round(float(lat), 5)]
-                       for lat, lon in zip(keys.get_level_values(1), keys.get_level_values(2))]
+                       for lat, lon in zip(keys.get_level_values(1), keys.get_level_values(2), strict=True)]
 
     def features(self, mask: np.ndarray | None = None) -> dict:
         """A GeoJSON FeatureCollection for the rows where `mask` (over the table) is true."""
@@ -159,7 +159,7 @@ class PointIndex:
         any_day = np.logical_or.reduceat(self.is_day[idx], starts)
         imprecise = ~np.logical_or.reduceat(self.sure[idx], starts) | self.unresolved[idx[starts]]
         order, per_popup = idx.tolist(), max(1, min(POPUP_EVENTS, POPUP_BUDGET // len(groups)))
-        for k, (gk, s, n) in enumerate(zip(groups.tolist(), starts.tolist(), counts.tolist())):
+        for k, (gk, s, n) in enumerate(zip(groups.tolist(), starts.tolist(), counts.tolist(), strict=True)):
             place, etype, arts, vague = self.places[gk], EVENT_TYPES[etypes[k]], int(n_articles[k]), bool(imprecise[k])
             precision = "day" if any_day[k] else str(self.precision[order[s]])
             props = {

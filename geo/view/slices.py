@@ -3,8 +3,10 @@ the timeline's counts and the day brief."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -38,7 +40,7 @@ class DayIndex:
     _NEVER = np.iinfo(np.int64).max // 2  # a missing date is after every slider day
 
     def __init__(self, df: pd.DataFrame):
-        def days(values) -> np.ndarray:
+        def days(values: pd.Series) -> np.ndarray:
             raw = np.asarray(values, dtype="datetime64[s]")
             out = raw.astype("datetime64[D]").astype(np.int64)
             out[np.isnat(raw)] = self._NEVER
@@ -54,7 +56,7 @@ class DayIndex:
         """Boolean row mask for a slider position (the rules of `select`)."""
         if mode not in MODES:
             raise ValueError(f"mode {mode!r} is not one of {MODES}")
-        d = (np.datetime64(pd.Timestamp(day).date(), "D") - np.datetime64(0, "D")).astype(np.int64)
+        d = np.datetime64(pd.Timestamp(day).date(), "D").astype(np.int64)  # days since 1970
         start, end = (self.published, self.published) if clock == "published" else (self.start, self.end)
         if mode == "cumulative":
             return start <= d
@@ -72,7 +74,7 @@ def select(df: pd.DataFrame, day: dt.date, mode: str = "cumulative", window: int
     return df[DayIndex(df).mask(day, mode, window, clock)]
 
 
-def variant_groups(gazetteer_rows) -> list[frozenset[str]]:
+def variant_groups(gazetteer_rows: Iterable[tuple[str, str]]) -> list[frozenset[str]]:
     """Spelling variants per campaign place, as folded keys: {"al baghuz fawqani", "baghouz", ...}.
 
     `gazetteer_rows` are (name, variants) pairs, variants '|'-separated as in data/gazetteer.csv.
@@ -90,10 +92,10 @@ def read_variant_groups(path: Path) -> list[frozenset[str]]:
     if not path.exists():
         return []
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    return variant_groups(zip(table.get("name", []), table.get("variants", [])))
+    return variant_groups(zip(table.get("name", []), table.get("variants", []), strict=False))
 
 
-def place_mask(df: pd.DataFrame, query: str, groups: list[frozenset[str]] = ()) -> pd.Series:
+def place_mask(df: pd.DataFrame, query: str, groups: Sequence[frozenset[str]] = ()) -> pd.Series:
     """Rows whose place or surface matches `query`, spelling variants included.
 
     The query matches a name when its folded form occurs in it ("baghu" finds
@@ -115,8 +117,8 @@ def place_mask(df: pd.DataFrame, query: str, groups: list[frozenset[str]] = ()) 
     return matched | df["place"].isin(set(df.loc[matched, "place"].dropna()))
 
 
-def filter_events(df: pd.DataFrame, types=(), sources=(), place: str = "",
-                  groups: list[frozenset[str]] = ()) -> pd.DataFrame:
+def filter_events(df: pd.DataFrame, types: Collection[str] = (), sources: Collection[str] = (),
+                  place: str = "", groups: Sequence[frozenset[str]] = ()) -> pd.DataFrame:
     """Event-type, outlet and place filters; an empty filter keeps everything (the same frame)."""
     if not types and not sources and not (place and place.strip()):
         return df
@@ -147,7 +149,7 @@ def per_day(df: pd.DataFrame, clock: str = "event") -> pd.DataFrame:
     return out.sort_values("day", kind="stable").reset_index(drop=True)
 
 
-def picked_day(state, param: str = "pick") -> dt.date | None:
+def picked_day(state: Any, param: str = "pick") -> dt.date | None:  # any shape: checked below
     """The day of the timeline bar a reader clicked, from a Vega-Lite chart's selection state
     (Chromium sends {"selection": {"pick": [{"utcyearmonthdate_day": "2018-10-19T00:00:00.000Z"}]}};
     milliseconds since 1970 are read too); None when nothing is picked or it is not understood."""

@@ -23,12 +23,11 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from geo.dating.event_dates import date_mentions  # noqa: E402
-from geo.dating.explicit import read_explicit
+from geo.dating.explicit import read_explicit  # noqa: E402
 from geo.geoparse.evaluate import read_jsonl  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "tests"))
-from test_corpus_dates import corpus_results  # noqa: E402
-from test_corpus_dates import is_exact as corpus_exact
+from test_corpus_dates import corpus_results, is_exact as corpus_exact  # noqa: E402
 
 GOLD = ROOT / "tests" / "data" / "dates_gold.jsonl"
 SEED = Path("/work/shared/reference/seed-article.txt")

@@ -32,10 +32,7 @@ from distributed import Client, LocalCluster  # noqa: E402
 
 from geo.config import Settings  # noqa: E402
 from geo.ingest.articles import load_articles  # noqa: E402
-from geo.table import (
-    columnar,
-    distributed,  # noqa: E402
-)
+from geo.table import columnar, distributed  # noqa: E402
 from geo.table.event_rows import to_frame  # noqa: E402
 from geo.table.pipeline import Analyser, article_events, open_resolver  # noqa: E402
 from geo.table.store import write_events  # noqa: E402
@@ -56,7 +53,7 @@ def cost_split(settings: Settings, out: Path) -> dict[str, float]:
     t1 = cpu()
     resolver, cache, _ = open_resolver(settings, online=False)
     rows: list[dict] = []
-    for article, result in zip(articles, analysed):
+    for article, result in zip(articles, analysed, strict=True):
         rows += article_events(resolver, article, result, Counter())
     cache.close()
     t2 = cpu()

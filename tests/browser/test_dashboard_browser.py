@@ -15,8 +15,7 @@ import pytest
 
 from geo.table import store
 from geo.view import export, layer, mapview, slices
-from tests.datadir import HOSTILE_ARTICLE as HOSTILE
-from tests.datadir import copy_data
+from tests.datadir import HOSTILE_ARTICLE as HOSTILE, copy_data
 
 from .conftest import ROOT, App, outside_hosts
 from .mapprobe import MAP, POINTS, SLIDER, WAIT_MS, open_map, wait_points
@@ -30,7 +29,7 @@ def expected(app: App, day: dt.date, mode: str = "cumulative", clock: str = "eve
 def click_point(page) -> None:
     """Click, with the real mouse, a point that no other point covers, once the map is still."""
     page.locator(MAP).evaluate("e => e.scrollIntoView({block: 'center'})")
-    shapes = "Array.from(document.querySelectorAll('%s')).map(p => p.getAttribute('d')).join()" % POINTS
+    shapes = f"Array.from(document.querySelectorAll('{POINTS}')).map(p => p.getAttribute('d')).join()"
     previous = None
     for _ in range(40):  # the map settles after fitBounds and the page's layout
         now = page.evaluate(shapes)
@@ -38,9 +37,9 @@ def click_point(page) -> None:
             break
         previous = now
         page.wait_for_timeout(250)
-    index = page.evaluate("""(() => Array.from(document.querySelectorAll('%s')).findIndex(p => {
+    index = page.evaluate(f"""(() => Array.from(document.querySelectorAll('{POINTS}')).findIndex(p => {{
         const r = p.getBoundingClientRect();
-        return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) === p; }))()""" % POINTS)
+        return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) === p; }}))()""")
     assert index >= 0, "every point is covered by another one"
     box = page.locator(POINTS).nth(index).bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)

@@ -62,7 +62,7 @@ def test_phone_has_slider_play_and_map_without_the_sidebar(browser, bundled_app,
             shutil.copy(artifacts / "layout-390x844.png", ROOT / ".streamlit" / "screenshot-phone.png")
         for selector in (SLIDER_BOX, PLAY):
             found = box(page, selector)
-            assert 0 <= found["x"] and found["x"] + found["width"] <= 390 and found["y"] + found["height"] <= 844, \
+            assert found["x"] >= 0 and found["x"] + found["width"] <= 390 and found["y"] + found["height"] <= 844, \
                 (selector, found)
         the_map = box(page, MAP)
         assert the_map["x"] >= 0 and the_map["x"] + the_map["width"] <= 390 and the_map["y"] < 844 - 200
