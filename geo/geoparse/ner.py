@@ -15,6 +15,7 @@ import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from geo.geoparse import ner_decode
 
@@ -44,7 +45,7 @@ class Entity:
     label: str
 
 
-def model():
+def model() -> Any:  # spacy.Language, imported only when the model is used
     """The loaded pipeline, loaded on first call (about 0.5 s) and kept for the process."""
     global _nlp, _decoder
     with _lock:

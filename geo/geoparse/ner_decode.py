@@ -12,10 +12,13 @@ tests/test_ner_decode.py checks the entities against spaCy's decoding on real te
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
 from thinc.api import Model, NumpyOps
+from thinc.types import Floats2d
 
 _KINDS = "BILUO"
 
@@ -26,11 +29,13 @@ class MatmulOps(NumpyOps):
 
     name = "numpy"
 
-    def gemm(self, x, y, out=None, trans1=False, trans2=False):
-        a, b = (x.T if trans1 else x), (y.T if trans2 else y)
+    def gemm(self, x: Floats2d, y: Floats2d, out: Floats2d | None = None, trans1: bool = False,
+             trans2: bool = False) -> Floats2d:
+        a: Any = x.T if trans1 else x  # thinc's array types are not numpy's to the type checker
+        b: Any = y.T if trans2 else y
         if out is None:
-            return np.matmul(a, b)
-        np.matmul(a, b, out=out)
+            return cast(Floats2d, np.matmul(a, b))
+        np.matmul(a, b, out=cast(Any, out))
         return out
 
 
@@ -46,7 +51,7 @@ class Decoder:
     labels: tuple[str, ...]
 
 
-def decoder(pipe) -> Decoder | None:
+def decoder(pipe: Any) -> Decoder | None:
     """A decoder for spaCy's "ner" pipe, or None when its model is not the greedy
     transition-based kind this module knows (the caller then uses spaCy's own loop)."""
     model = pipe.model
@@ -69,7 +74,7 @@ def decoder(pipe) -> Decoder | None:
                    upper.get_param("W"), upper.get_param("b"), kind, label, labels)
 
 
-def entities(dec: Decoder, docs: list) -> list[list[tuple[int, int, str]]]:
+def entities(dec: Decoder, docs: list[Any]) -> list[list[tuple[int, int, str]]]:
     """(first token, end token, label) of each doc's entities, in order."""
     out: list[list[tuple[int, int, str]]] = [[] for _ in docs]
     keep = [n for n, d in enumerate(docs) if len(d)]
@@ -89,7 +94,7 @@ def entities(dec: Decoder, docs: list) -> list[list[tuple[int, int, str]]]:
     return out
 
 
-def _layer_by_layer(model: Model, x):
+def _layer_by_layer(model: Model, x: Any) -> Any:
     """model.predict(x), but a chain's layers are called one by one: thinc's chain keeps
     every layer's output (for a backward pass prediction never makes) until the whole
     chain returns, ~17 KB a token for this model; one by one, each is freed once used."""
@@ -110,7 +115,8 @@ def _valid(dec: Decoder, is_open: np.ndarray, last: np.ndarray, space: np.ndarra
         | ((k == 2) & opened & same)
 
 
-def _decode(dec: Decoder, cached: np.ndarray, space: np.ndarray, lengths: np.ndarray):
+def _decode(dec: Decoder, cached: np.ndarray, space: np.ndarray,
+            lengths: np.ndarray) -> Iterator[tuple[int, int, int, int]]:
     """Yield (text, first token, end token, label) as the greedy moves close entities."""
     offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     n_docs = len(lengths)
