@@ -35,6 +35,7 @@ CLOCKS = {"happened": "event", "were reported": "published"}
 MODE_LABELS = {"cumulative": "up to the day", "day": "that day", "window": "moving window"}  # also the URL values
 SPEEDS = {"slow (2 s a day)": 2.0, "normal (1 s a day)": 1.0, "fast (0.5 s a day)": 0.5}
 BRIEF_LIMIT = 150
+EXPORT_LIMIT = 100_000  # rows of an export from a Parquet store (GEO_EVENTS)
 MAX_PLACE_CHARS = 200  # a place filter longer than any place name is cut, not searched
 log = logging.getLogger("dashboard")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&])")
@@ -221,11 +222,12 @@ def load_towns(path: str, stamp: tuple[int, int]) -> list[list]:
     return mapview.read_towns(Path(path))
 
 
-def map_ui(fit, collection: dict, settings: Settings, key: str = "map") -> None:
-    """The map: the same base every run, the points layer swapped in place by the browser."""
+def map_ui(fit, collection: dict, settings: Settings, key: str = "map", **events) -> None:
+    """The map: the same base every run, the points layer swapped in place by the browser.
+    `events`: the component's state callbacks (on_open_change: the popup a reader opened)."""
     gazetteer = settings.gazetteer_path
     frame = map_frame(json.dumps(fit), settings.tiles, str(gazetteer), version(gazetteer))
-    map_component()(key=key, data=frame.payload(collection), height=mapview.MAP_HEIGHT)
+    map_component()(key=key, data=frame.payload(collection), height=mapview.MAP_HEIGHT, **events)
 
 
 def timeline_spec() -> dict:
@@ -274,8 +276,11 @@ def jump_to_bar() -> None:
         pause()
 
 
-def brief_ui(brief: pd.DataFrame) -> None:
-    st.subheader(f"Day brief: {len(brief)} report{'s' * (len(brief) != 1)}")
+def brief_ui(brief: pd.DataFrame, total: int | None = None) -> None:
+    """The shown events as text; `total`: how many there are when `brief` holds only the
+    newest (a Parquet store)."""
+    total = len(brief) if total is None else total
+    st.subheader(f"Day brief: {total} report{'s' * (total != 1)}")
     if brief.empty:
         st.write("Nothing reported for this date with these filters.")
         return
@@ -289,8 +294,8 @@ def brief_ui(brief: pd.DataFrame) -> None:
                      + (f" *({md(r.link_note)})*" if link and pd.notna(r.link_note) and r.link_note else ""))
     with st.container(height=360):
         st.markdown("\n".join(lines))
-        if len(brief) > BRIEF_LIMIT:
-            st.caption(f"… {len(brief) - BRIEF_LIMIT} more: narrow the date or the filters, or export CSV.")
+        if total > BRIEF_LIMIT:
+            st.caption(f"… {total - BRIEF_LIMIT} more: narrow the date or the filters, or export CSV.")
 
 
 def exports_ui(prep: Prepared, mask: np.ndarray, settings: Settings, view: slices.View) -> None:
@@ -319,9 +324,8 @@ def exports_ui(prep: Prepared, mask: np.ndarray, settings: Settings, view: slice
     c3.download_button("HTML map", html_file, f"{stem}.html", "text/html", key="dl_html")
 
 
-def view_ui(prep: Prepared, settings: Settings, view: slices.View) -> None:
-    """Everything that depends on the date: reruns alone on a slider move or a playback tick."""
-    first, last = prep.first, prep.last
+def day_ui(first: dt.date, last: dt.date, view: slices.View) -> dt.date:
+    """The date slider, opened on the permalink's day (or the last), stepped by playback."""
     st.session_state["first_day"], st.session_state["last_day"] = first, last
     if "day" not in st.session_state:
         asked = st.query_params.get("day")
@@ -333,9 +337,24 @@ def view_ui(prep: Prepared, settings: Settings, view: slices.View) -> None:
     elif "day" in st.session_state and not first <= st.session_state["day"] <= last:
         st.session_state["day"] = min(max(st.session_state["day"], first), last)
     step_playback(first, last, view.speed)
-    day = st.slider("Date", min_value=first, max_value=last, step=dt.timedelta(days=1),
-                    format="ddd D MMM YYYY", key="day", bind="query-params", on_change=pause,
-                    help="Arrow keys step one day.")
+    return st.slider("Date", min_value=first, max_value=last, step=dt.timedelta(days=1),
+                     format="ddd D MMM YYYY", key="day", bind="query-params", on_change=pause,
+                     help="Arrow keys step one day.")
+
+
+def areas_ui(area_table: pd.DataFrame) -> None:
+    st.subheader("Countries and regions")
+    st.caption("Named in the reports, too broad to pin.")
+    if area_table.empty:
+        st.write("None for this date.")
+    else:
+        st.dataframe(area_table, hide_index=True, width="stretch")
+
+
+def view_ui(prep: Prepared, settings: Settings, view: slices.View) -> None:
+    """Everything that depends on the date: reruns alone on a slider move or a playback tick."""
+    first = prep.first
+    day = day_ui(first, prep.last, view)
     view = replace(view, day=day.isoformat())
     # The timeline sits above the map but is drawn after it: the browser applies updates in the
     # order they are sent, and redrawing the chart (~180 ms) would otherwise hold the points back.
@@ -349,19 +368,156 @@ def view_ui(prep: Prepared, settings: Settings, view: slices.View) -> None:
     with timeline_slot:
         timeline_ui(prep.counts[view.clock], day, view, first)
     with side_col:
-        st.subheader("Countries and regions")
-        st.caption("Named in the reports, too broad to pin.")
-        rows = prep.area_rows[mask[prep.area_rows]]
-        area_table = layer.areas(prep.table.iloc[rows])
-        if area_table.empty:
-            st.write("None for this date.")
-        else:
-            st.dataframe(area_table, hide_index=True, width="stretch")
+        areas_ui(layer.areas(prep.table.iloc[prep.area_rows[mask[prep.area_rows]]]))
     st.caption(f"{prep.n_articles} articles · {prep.n_rows} place mentions · "
                f"{int(mask.sum())} shown for this date · {len(collection['features'])} places on the map")
     brief_ui(slices.day_brief(prep.table, mask))
     st.markdown("**Export this view**")
     exports_ui(prep, mask, settings, view)
+
+
+# --- A Parquet store (GEO_EVENTS): the same widgets, counts and text queried with DuckDB ----
+# geo/view/duckview.py (and DuckDB) are imported only here, so the CSV path starts as before.
+
+@st.cache_resource(max_entries=2, show_spinner="Opening the events store…")
+def open_store(root: str, stamp: str):
+    from geo.view.duckview import Store
+    return Store(root)
+
+
+@st.cache_data(max_entries=2)
+def store_facts(root: str, stamp: str) -> tuple[list[str], list | None]:
+    """Outlets and the map's bounds: once per store version."""
+    db = open_store(root, stamp)
+    return db.sources(), db.bounds()
+
+
+@st.cache_data(max_entries=2)
+def store_articles(root: str, stamp: str) -> int:
+    """Counted over the month files (a second at 10 M rows): once, after the first points."""
+    return open_store(root, stamp).n_articles()
+
+
+@st.cache_data(max_entries=16)
+def store_timeline(root: str, stamp: str, types: tuple, sources: tuple, places: tuple | None,
+                   clock: str) -> pd.DataFrame:
+    from geo.view.duckview import Selection
+    sel = Selection(dt.date.today(), clock=clock, types=types, sources=sources, places=places)
+    return open_store(root, stamp).per_day(sel)
+
+
+@st.cache_data(max_entries=16)
+def store_places(root: str, stamp: str, query: str, gazetteer: str,
+                 gaz_stamp: tuple[int, int]) -> tuple[str, ...]:
+    """The places the place filter finds (spelling variants included), as geo.view.slices does."""
+    pairs = open_store(root, stamp).place_names()
+    mask = slices.place_mask(pairs, query, load_variants(gazetteer, gaz_stamp))
+    return tuple(sorted(set(pairs.loc[mask, "place"].dropna())))
+
+
+def store_or_stop(root: str):
+    """The store and its version, or one plain sentence naming it and the fix."""
+    from geo.view.duckview import store_version
+    name = "`" + root.replace("`", "") + "`"
+    try:
+        stamp = store_version(root)
+        return open_store(root, stamp), stamp
+    except Exception:  # missing or damaged: the same advice either way
+        log.exception("cannot open the events store %s", root)
+        st.error(f"The events store {name} (GEO_EVENTS) cannot be read: build it with "
+                 "`python -m geo build --engine dask --parquet ...`, or unset GEO_EVENTS.")
+        st.stop()
+
+
+def scale_main(settings: Settings, editor: Editor | None) -> None:
+    db, stamp = store_or_stop(settings.events_store)
+    root = settings.events_store
+    outlets, fit = store_facts(root, stamp)
+    view = controls_ui(outlets)
+    gazetteer = settings.gazetteer_path
+    places = (store_places(root, stamp, view.place, str(gazetteer), version(gazetteer))
+              if view.place else None)
+    playing = st.session_state.get("playing", False)
+    st.fragment(scale_view_ui, run_every=view.speed if playing else None)(
+        db, (root, stamp, fit), settings, view, places)
+    if editor:
+        st.caption("Editing changes data/events.csv; these events come from a Parquet store "
+                   "(GEO_EVENTS): rebuild it with the Dask build instead.")
+
+
+def scale_view_ui(db, facts: tuple, settings: Settings, view: slices.View,
+                  places: tuple[str, ...] | None) -> None:
+    """view_ui for a Parquet store: counts per slider move, text for what is shown only."""
+    from geo.view.duckview import Selection
+    root, stamp, fit = facts
+    day = day_ui(db.first, db.last, view)
+    view = replace(view, day=day.isoformat())
+    sel = Selection(day, view.mode, view.window, view.clock, view.types, view.sources, places)
+    timeline_slot = st.container()  # drawn after the map, as in view_ui
+    counts = db.counts(sel)
+    points = counts.points
+    collection = layer.aggregate_features(points)
+    opened = popup_of(db, sel, points)
+    if opened:
+        collection["popup"] = opened
+    map_col, side_col = st.columns([3, 1])
+    with map_col:
+        map_ui(fit, collection, settings, on_open_change=lambda: None)
+        st.caption("Click a point for the sentences behind it.")
+    with timeline_slot:
+        timeline_ui(store_timeline(root, stamp, sel.types, sel.sources, places, sel.clock),
+                    day, view, db.first)
+    with side_col:
+        areas_ui(counts.areas)
+    shown = counts.shown
+    st.caption(f"{store_articles(root, stamp)} articles · {db.n_mentions} place mentions · "
+               f"{shown} shown for this date · {len(collection['features'])} places on the map")
+    brief_ui(db.rows(sel, limit=BRIEF_LIMIT, distinct=True), total=shown)
+    st.markdown("**Export this view**")
+    scale_exports_ui(db, sel, points, fit, settings, view)
+
+
+def popup_of(db, sel, points: pd.DataFrame) -> dict | None:
+    """The popup the reader opened (the map's state value "open": a point's id), with its
+    newest sentences queried now; None when none is open or the point is not shown."""
+    from geo.view.duckview import Place
+    opened = (st.session_state.get("map") or {}).get("open")
+    point = points[points["pid"] == opened] if isinstance(opened, int) else points.iloc[:0]
+    if point.empty:
+        return None
+    r = next(point.itertuples(index=False))
+    rows = db.rows(sel, place=Place(int(r.pid), str(r.place), float(r.lat), float(r.lon)),
+                      limit=layer.POPUP_EVENTS)
+    return layer.fetched_popup(r, rows)
+
+
+def scale_exports_ui(db, sel, points: pd.DataFrame, fit, settings: Settings,
+                     view: slices.View) -> None:
+    """exports_ui for a Parquet store: the files hold the view's newest EXPORT_LIMIT rows,
+    queried when a button is clicked."""
+    corrections = load_corrections(str(settings.corrections_path),
+                                   version(settings.corrections_path))
+
+    def csv_file() -> str:
+        return export.to_csv_text(db.rows(sel, limit=EXPORT_LIMIT))
+
+    def geojson_file() -> str:
+        return json.dumps(export.export_geojson(db.rows(sel, limit=EXPORT_LIMIT)),
+                          ensure_ascii=False)
+
+    def html_file() -> str:
+        manifest = export.provenance(db.rows(sel, limit=EXPORT_LIMIT), settings, view, corrections)
+        towns = load_towns(str(settings.gazetteer_path), version(settings.gazetteer_path))
+        return export.standalone_map(layer.aggregate_features(points, popups=True), manifest, fit,
+                                   settings.tiles, towns)
+
+    stem = f"baghouz-{view.day}-{view.mode}"
+    c1, c2, c3 = st.columns(3)
+    c1.download_button("CSV", csv_file, f"{stem}.csv", "text/csv", key="dl_csv")
+    c2.download_button("GeoJSON", geojson_file, f"{stem}.geojson", "application/geo+json",
+                       key="dl_geojson")
+    c3.download_button("HTML map", html_file, f"{stem}.html", "text/html", key="dl_html")
+    st.caption(f"From a large store, exports hold the newest {EXPORT_LIMIT:,} rows of the view.")
 
 
 def url_day(raw: str | None, first: dt.date, last: dt.date) -> dt.date | None:
@@ -526,6 +682,9 @@ def main() -> None:
     header_ui()
     show_flash()
     editor = editor_ui(settings)
+    if settings.events_store:
+        scale_main(settings, editor)
+        return
     df = events_or_stop(settings.events_path)
     stamp = version(settings.events_path)
     view = controls_ui(load_sources(str(settings.events_path), stamp))

@@ -135,6 +135,7 @@ VARIABLES: tuple[tuple[str, str, Callable[[str, str], object], bool], ...] = (
     ("GEO_MAX_ARTICLES_PER_HOUR", "max_articles_per_hour", _between(1, 1e6, int), False),
     ("GEO_MAX_ADDED_BYTES", "max_added_bytes", _between(1, 1e12, int), False),
     ("GEO_TILES", "tiles", _tiles, False),
+    ("GEO_EVENTS", "events_store", _text, True),
 )
 
 
@@ -161,6 +162,9 @@ class Settings:
     tiles: Tiles | None = _tiles("GEO_TILES", DEFAULT_TILES)  # None: the offline basemap only
     # The compiled gazetteer is keyed on its sources, so one folder serves every data dir.
     index_dir: Path = ROOT / "data" / ".index"
+    # A Parquet store of a large build (folder or URL, `build --engine dask --parquet`): the
+    # dashboard then reads it with DuckDB (geo/duckview.py). Empty: data/events.csv.
+    events_store: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property

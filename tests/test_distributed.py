@@ -105,10 +105,17 @@ def test_parquet_dataset_holds_the_same_rows_and_daily_counts(client, synth, tmp
     stored = stored.sort_values(["published", "article_id", "start"]).reset_index(drop=True)
     pd.testing.assert_frame_equal(stored, expected)
     daily = pd.read_parquet(tmp_path / "store" / columnar.DAILY_FILE)
-    assert daily["mentions"].sum() == len(expected)
+    published = daily[daily["clock"] == "published"]
+    assert published["mentions"].sum() == len(expected)
+    assert daily.loc[daily["clock"] == "event", "mentions"].sum() == expected["event_date"].count()
+    assert (daily[columnar.TYPE_COLUMNS].sum(axis=1) == daily["mentions"]).all()
     hajin = expected[expected["place"] == "Hajin"]
-    assert daily.loc[daily["place"] == "Hajin", "articles"].sum() == \
-        hajin.groupby(columnar.DAILY_KEYS, dropna=False)["article_id"].nunique().sum()
+    literal = hajin["role"].ne("associative").rename("literal")
+    assert published.loc[published["place"] == "Hajin", "articles"].sum() == \
+        hajin.groupby(["published", literal])["article_id"].nunique().sum()
+    monthly = pd.read_parquet(tmp_path / "store" / columnar.MONTHLY_FILE)
+    assert monthly.groupby("clock")["mentions"].sum().to_dict() == \
+        daily.groupby("clock")["mentions"].sum().to_dict()
 
 
 def test_a_worker_killed_mid_build_costs_only_its_tasks(client, synth):

@@ -162,20 +162,58 @@ class PointIndex:
         for k, (gk, s, n) in enumerate(zip(groups.tolist(), starts.tolist(), counts.tolist(), strict=True)):
             place, etype, arts, vague = self.places[gk], EVENT_TYPES[etypes[k]], int(n_articles[k]), bool(imprecise[k])
             precision = "day" if any_day[k] else str(self.precision[order[s]])
-            props = {
-                "place": html.escape(place), "tooltip": tooltip_html(place, n, arts, etype),
-                "popup": popup_html(place, vague,
-                                    [self.snippets[j] for j in order[s:s + min(n, per_popup)]], n),
-                "count": n, "articles": arts, "type": etype,
-                "precision": precision, "imprecise": vague,
-                "color": COLORS.get(etype, COLORS[DEFAULT_TYPE]),
-                "radius": min(6 + 3 * (arts - 1), 22), "opacity": PRECISION_OPACITY.get(precision, 0.3),
-            }
-            feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": self.coords[gk]},
-                       "properties": props}
-            props["style"] = _style(feature)
-            feats.append(feature)
+            snippets = [self.snippets[j] for j in order[s:s + min(n, per_popup)]]
+            popup = popup_html(place, vague, snippets, n)
+            feats.append(point_feature(place, self.coords[gk], n, arts, etype, precision, vague,
+                                       {"popup": popup}))
         return {"type": "FeatureCollection", "features": feats}
+
+
+def point_feature(place: str, coords: list[float], n: int, arts: int, etype: str, precision: str,
+                  vague: bool, extra: dict) -> dict:
+    """One point of the layer; `extra` adds properties (its popup, or the id to ask for it)."""
+    props = {
+        "place": html.escape(place), "tooltip": tooltip_html(place, n, arts, etype), **extra,
+        "count": n, "articles": arts, "type": etype,
+        "precision": precision, "imprecise": vague,
+        "color": COLORS.get(etype, COLORS[DEFAULT_TYPE]),
+        "radius": min(6 + 3 * (arts - 1), 22), "opacity": PRECISION_OPACITY.get(precision, 0.3),
+    }
+    feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": coords},
+               "properties": props}
+    props["style"] = _style(feature)
+    return feature
+
+
+def aggregate_features(points: pd.DataFrame, popups: bool = False) -> dict:
+    """The layer from per-point aggregates (geo.view.duckview.Counts.points). Each point
+    carries its `id`, and the map asks the server for the popup of the one a reader opens;
+    with `popups` (a standalone export), each popup holds only the point's name and count."""
+    feats = []
+    columns = ("pid", "place", "lat", "lon", "mentions", "articles", "event_type", "precision",
+               "best_score", "unresolved")
+    # Plain lists: iterating over the frame's rows cost as much as building the features.
+    for pid, place, lat, lon, n, arts, etype, precision, best, unresolved in zip(
+            *(points[c].tolist() for c in columns), strict=True):
+        vague = _vague(best, unresolved)
+        extra = {"popup": popup_html(str(place), vague, [], int(n))} if popups else {}
+        feats.append(point_feature(str(place), [round(float(lon), 5), round(float(lat), 5)],
+                                   int(n), int(arts), str(etype), str(precision), vague,
+                                   {**extra, "id": int(pid)}))
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def _vague(best_score: float, unresolved: bool) -> bool:
+    return bool(best_score < IMPRECISE_SCORE or unresolved)
+
+
+def fetched_popup(point, rows: pd.DataFrame) -> dict:
+    """The popup a reader opened, for the map to show: `point` a row of Counts.points, `rows`
+    its newest event rows (Store.rows); every text escaped by event_snippet."""
+    snippets = [event_snippet(r) for r in rows.itertuples(index=False)]
+    vague = _vague(point.best_score, point.unresolved)
+    return {"id": int(point.pid),
+            "html": popup_html(str(point.place), vague, snippets, int(point.mentions))}
 
 
 def popup_html(place: str, vague: bool, snippets: list[str], n: int) -> str:

@@ -7,6 +7,16 @@
  * (town names, attribution) is set as text.  Expects Leaflet (window.L) and BASEMAP.
  */
 const MAPS = new WeakMap();  // container -> {map, points, key}
+// Large data sets (geo/view/duckview.py) send points without popups: the map reports the opened
+// point's id as the component's state value "open" and the server sends its (escaped)
+// popup back as points.popup = {id, html}.
+const LOADING = "<p><i>Loading…</i></p>";
+
+function popupFor(state, props) {
+  if (props.popup !== undefined) return props.popup;
+  const sent = state.sentPopup;
+  return sent && sent.id === props.id ? sent.html : LOADING;
+}
 
 function decode(data) {
   if (data instanceof Uint8Array) return JSON.parse(new TextDecoder().decode(data));
@@ -68,11 +78,19 @@ function createMap(parent, payload) {
   else map.setView(view.center, view.zoom);
   const points = L.featureGroup();
   points.bindTooltip((layer) => layer.feature.properties.tooltip, {sticky: true, className: "geo-tooltip"});
-  points.bindPopup((layer) => layer.feature.properties.popup, {maxWidth: 420, className: "geo-popup"});
-  points.addTo(map);
   const state = {map, points, container, byPlace: new Map(), popupOf: null};
-  points.on("popupopen", (e) => { state.popupOf = e.propagatedFrom || e.layer; });
-  points.on("popupclose", () => { state.popupOf = null; });
+  points.bindPopup((layer) => popupFor(state, layer.feature.properties), {maxWidth: 420, className: "geo-popup"});
+  points.addTo(map);
+  points.on("popupopen", (e) => {
+    state.popupOf = e.propagatedFrom || e.layer;
+    const props = state.popupOf.feature.properties;
+    if (props.popup === undefined && state.setStateValue) state.setStateValue("open", props.id);
+  });
+  points.on("popupclose", () => {
+    const props = state.popupOf && state.popupOf.feature.properties;
+    state.popupOf = null;
+    if (props && props.popup === undefined && state.setStateValue) state.setStateValue("open", null);
+  });
   return state;
 }
 
@@ -98,7 +116,7 @@ function swapPoints(state, collection) {
     }
     const before = marker.feature.properties.style;
     marker.feature = feature;  // the tooltip and popup read their (escaped) text from here
-    if (marker === state.popupOf) state.points.setPopupContent(feature.properties.popup);
+    if (marker === state.popupOf) state.points.setPopupContent(popupFor(state, feature.properties));
     if (STYLE_KEYS.some((k) => before[k] !== style[k])) {
       marker.setStyle(style);
       marker.setRadius(style.radius);
@@ -130,6 +148,8 @@ function mount(component) {
     state.key = key;
     MAPS.set(parent, state);
   }
+  state.setStateValue = component.setStateValue;  // absent in the standalone export
+  state.sentPopup = payload.points.popup || null;
   swapPoints(state, payload.points);
   state.container.dataset.points = String(payload.points.features.length);
   state.container.dataset.swapMs = (performance.now() - started).toFixed(1);  // for benchmarks
