@@ -69,9 +69,9 @@ def test_a_place_inside_an_organisation_is_associative(analyse):
 def test_the_fast_path_does_not_load_the_model():
     code = ("import sys; from geo.table.pipeline import Analyser; from geo.config import Settings; "
             "Analyser(Settings(), fast=True)('Fighters entered Hajin.', None); "
-            "print('spacy' in sys.modules)")
+            "print('spacy' in sys.modules, 'thinc' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    assert out.stdout.strip() == "False False"  # nor the decoder's thinc (geo/geoparse/ner_decode.py)
 
 
 def _extract(text: str, *flags: str) -> list[dict]:
