@@ -6,7 +6,8 @@ import threading
 import pytest
 
 from geo.config import Settings
-from geo.geocode.nominatim import NominatimClient, candidate_from_raw, place_kind
+from geo.geocode.nominatim import NominatimClient
+from geo.geocode.results import candidate_from_raw, place_kind
 from geo.models import KINDS
 from tests.fake_nominatim import FakeNominatim
 

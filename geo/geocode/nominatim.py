@@ -31,6 +31,7 @@ from geopy.geocoders import Nominatim
 
 from geo.config import Settings
 from geo.geocode.cache import GeocodeCache
+from geo.geocode.results import candidate_from_raw
 from geo.models import Candidate
 
 log = logging.getLogger(__name__)
@@ -51,78 +52,17 @@ class GeocodingBanned(GeocodingError):
     """The server refused us (HTTP 403): no further requests from this client."""
 
 
-# --- mapping one raw Nominatim result to a Candidate -----------------------------------
+class SearchAdapter(RequestsAdapter):
+    """geopy reads any falsy JSON ({} or null) as "no match"; only a list may mean that. A
+    search answer is checked here, on geopy's public adapter interface, before geopy parses it."""
 
-_REGION = {"state", "province", "county", "region", "state_district", "district"}
-_VILLAGE = {"village", "hamlet", "suburb", "neighbourhood", "quarter", "isolated_dwelling"}
-_NATURAL_CLASSES = {"natural", "waterway", "water"}
-_NATURAL_TYPES = {"river", "water", "stream", "mountain", "peak", "valley", "ridge",
-                  "desert", "wadi", "lake", "island", "mountain_range"}
-
-
-def place_kind(raw: dict) -> str:
-    """Our kind (see geo.models.KINDS) from Nominatim's addresstype, class/type and rank."""
-    cls = raw.get("class") or raw.get("category") or ""
-    typ = raw.get("type") or ""
-    addresstype = raw.get("addresstype") or ""
-    # OSM tags camps as amenity=refugee_site now (refugee_camp is the older value).
-    if {"refugee_camp", "refugee_site"} & {typ, addresstype} or cls == "military" \
-            or (cls, typ) in {("tourism", "camp_site"), ("landuse", "military")}:
-        return "camp"
-    if cls in _NATURAL_CLASSES or typ in _NATURAL_TYPES:
-        return "natural feature"
-    for value in (addresstype, typ):
-        if value == "country":
-            return "country"
-        if value in _REGION:
-            return "region"
-        if value in {"city", "town"}:
-            return value
-        if value in _VILLAGE:
-            return "village"
-    try:
-        rank = int(raw.get("place_rank", ""))  # missing, None or junk: a site
-    except (TypeError, ValueError):
-        return "site"
-    # Nominatim's ranks: 4 country, 5-12 regions, 13-16 cities, 17-18 towns, 19-25 villages.
-    for top, kind in ((4, "country"), (12, "region"), (16, "city"), (18, "town"), (25, "village")):
-        if rank <= top:
-            return kind
-    return "site"
-
-
-def candidate_from_raw(raw: dict, language: str = "en") -> Candidate:
-    """One Nominatim result (json or jsonv2) as a Candidate; ValueError if it has no point."""
-    names = raw.get("namedetails") or {}
-    name = names.get(f"name:{language}") or names.get("name:en") or names.get("name") \
-        or str(raw.get("display_name") or "").split(",")[0].strip()
-    try:
-        lat, lon = float(raw["lat"]), float(raw["lon"])
-    except (KeyError, TypeError, ValueError):
-        raise ValueError(f"Nominatim result {raw.get('osm_type')}/{raw.get('osm_id')} has no "
-                         f"usable lat/lon: {raw.get('lat')!r}, {raw.get('lon')!r}") from None
-    try:
-        score = float(raw.get("importance") or 0.0)
-    except (TypeError, ValueError):
-        score = 0.0
-    address = raw.get("address") or {}
-    return Candidate(name=name or "?", lat=lat, lon=lon, kind=place_kind(raw),
-                     country=str(address.get("country_code") or "").upper(),
-                     source="nominatim", ref=f"{raw.get('osm_type', '')}/{raw.get('osm_id', '')}",
-                     score=score)
-
-
-# --- the client --------------------------------------------------------------------------
-
-class _StrictNominatim(Nominatim):
-    """geopy reads any falsy JSON ({} or null) as "no match"; only a list may mean that."""
-
-    def _parse_json(self, places: object, exactly_one: bool) -> Any:
+    def get_json(self, url: str, *, timeout: float, headers: dict) -> Any:
+        places = super().get_json(url, timeout=timeout, headers=headers)
         if isinstance(places, dict) and "error" in places:
             raise GeocoderQueryError(str(places["error"]))
         if not isinstance(places, list):
             raise GeocoderParseError(f"expected a JSON list, got {type(places).__name__}")
-        return super()._parse_json(places, exactly_one)
+        return places
 
 
 class _Retry(Exception):
@@ -148,8 +88,8 @@ class NominatimClient:
         # geopy gives requests' HTTPAdapter max_retries=2, which urllib3 reads as: retry
         # refused connections and read timeouts twice, and sleep out a 429's Retry-After,
         # uncapped (checked against the fake server). 0: one call is one HTTP request.
-        adapter = functools.partial(RequestsAdapter, max_retries=0)
-        self._geocoder = _StrictNominatim(
+        adapter = functools.partial(SearchAdapter, max_retries=0)
+        self._geocoder = Nominatim(
             user_agent=settings.user_agent, domain=settings.nominatim_domain,
             scheme=settings.nominatim_scheme, timeout=settings.timeout, adapter_factory=adapter)
         self.server = f"{settings.nominatim_scheme}://{settings.nominatim_domain}"
