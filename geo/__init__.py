@@ -5,6 +5,7 @@ The few entry points, loaded on first use so that `import geo.config` stays ligh
 `build_events(settings)` (the offline build), `read_events(path)` (data/events.csv as a typed
 table) and `Settings` (configuration from the environment).
 """
+
 from __future__ import annotations
 
 from importlib import import_module

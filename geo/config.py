@@ -3,6 +3,7 @@
 Defaults are safe: Nominatim is off, so nothing ever waits on the network unless
 an operator switches it on (GEO_NOMINATIM=on) and names a contact in the user agent.
 """
+
 from __future__ import annotations
 
 import os
@@ -62,13 +63,16 @@ def _emails(name: str, raw: str) -> tuple[str, ...]:
     emails = tuple(e.strip().lower() for e in raw.split(",") if e.strip())
     bad = [e for e in emails if e.count("@") != 1 or " " in e]
     if bad:
-        raise ConfigError(f"{name}: {bad} are not e-mail addresses; list editors as a@b.org,c@d.org")
+        raise ConfigError(
+            f"{name}: {bad} are not e-mail addresses; list editors as a@b.org,c@d.org"
+        )
     return emails
 
 
 @dataclass(frozen=True)
 class Tiles:
     """A raster tile server for the map: URL template and the attribution it requires."""
+
     url: str
     attribution: str
 
@@ -195,8 +199,9 @@ class Settings:
         return replace(self, **changes)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None,
-                 secrets: Mapping[str, object] | None = None) -> Settings:
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, secrets: Mapping[str, object] | None = None
+    ) -> Settings:
         """Build settings from GEO_* variables; Streamlit secrets override them.
 
         Secrets may use the same GEO_* names at the root of secrets.toml.
@@ -209,13 +214,19 @@ class Settings:
                 env[key] = ",".join(str(v) for v in value)
         # Any: each parser returns its own field's type, which the table cannot express.
         changes: dict[str, Any] = {
-            field_name: parse(name, env[name]) for name, field_name, parse, keep_if_empty
-            in VARIABLES if name in env and (env[name] or not keep_if_empty)}
+            field_name: parse(name, env[name])
+            for name, field_name, parse, keep_if_empty in VARIABLES
+            if name in env and (env[name] or not keep_if_empty)
+        }
         s = replace(cls(), **changes)
-        if s.nominatim_enabled and s.nominatim_domain == "nominatim.openstreetmap.org" \
-                and s.user_agent == DEFAULT_USER_AGENT:
+        if (
+            s.nominatim_enabled
+            and s.nominatim_domain == "nominatim.openstreetmap.org"
+            and s.user_agent == DEFAULT_USER_AGENT
+        ):
             raise ConfigError(
                 "GEO_NOMINATIM=on with the public server needs GEO_USER_AGENT naming this "
                 "deployment and a contact (e.g. 'baghouz-map/1.0 (you@example.org)'): "
-                "the public Nominatim refuses generic agents")
+                "the public Nominatim refuses generic agents"
+            )
         return s

@@ -8,6 +8,7 @@ every visitor seems to come from it. A proxy in front of a loopback-bound server
 on its public host name, which is why the Host header must be a loopback name too.
 Pure functions, so the dashboard and the tests ask the same questions.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,6 +28,7 @@ LOCAL_EDITOR = "local"
 @dataclass(frozen=True)
 class Editor:
     """Who is editing: an allow-listed address, or `local` for a loopback-only server."""
+
     name: str
     how: str  # "sign-in" or "local server"
 
@@ -62,8 +64,12 @@ def host_name(host_header: str | None) -> str:
     return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
-def editor_for(settings: Settings, user: Mapping[str, object], server_address: str | None,
-               host_header: str | None) -> Editor | None:
+def editor_for(
+    settings: Settings,
+    user: Mapping[str, object],
+    server_address: str | None,
+    host_header: str | None,
+) -> Editor | None:
     """The editor for this session, or None: then no editing control is shown at all."""
     if not settings.editing:
         return None
@@ -90,18 +96,23 @@ def added_usage(folder: Path, now: dt.datetime) -> tuple[int, int]:
     return recent, total
 
 
-def addition_refused(settings: Settings, n_articles: int, n_bytes: int,
-                     now: dt.datetime | None = None) -> str | None:
+def addition_refused(
+    settings: Settings, n_articles: int, n_bytes: int, now: dt.datetime | None = None
+) -> str | None:
     """Why adding `n_articles` articles of `n_bytes` would break the hourly quota or the cap
     on added bytes, as a plain sentence (parse_upload enforces the per-upload limit)."""
     recent, total = added_usage(settings.articles_dir / "added", now or dt.datetime.now(dt.UTC))
     if recent + n_articles > settings.max_articles_per_hour:
-        return (f"{recent} articles were added in the last hour and the limit is "
-                f"{settings.max_articles_per_hour} an hour. Try again later.")
+        return (
+            f"{recent} articles were added in the last hour and the limit is "
+            f"{settings.max_articles_per_hour} an hour. Try again later."
+        )
     if total + n_bytes > settings.max_added_bytes:
-        return (f"Added articles already take {total / 1e6:.1f} MB and this would pass the "
-                f"{settings.max_added_bytes / 1e6:g} MB cap. Ask the operator to raise "
-                "GEO_MAX_ADDED_BYTES or to move articles into the corpus.")
+        return (
+            f"Added articles already take {total / 1e6:.1f} MB and this would pass the "
+            f"{settings.max_added_bytes / 1e6:g} MB cap. Ask the operator to raise "
+            "GEO_MAX_ADDED_BYTES or to move articles into the corpus."
+        )
     return None
 
 
@@ -120,7 +131,9 @@ def rebuild_lock(data_dir: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise RebuildBusy("A rebuild of the events is already running; try again in a minute.") from None
+            raise RebuildBusy(
+                "A rebuild of the events is already running; try again in a minute."
+            ) from None
         yield
     finally:
         os.close(fd)

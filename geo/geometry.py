@@ -1,4 +1,5 @@
 """Distances on the Earth: one radius and one great-circle formula for the whole project."""
+
 from __future__ import annotations
 
 import math

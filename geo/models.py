@@ -1,4 +1,5 @@
 """The small frozen records that flow between the steps, and the events table's columns."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,10 +8,13 @@ from typing import Literal, get_args
 
 # How precise a location is, from broad to exact. "demonym" is recognised
 # ("Syrian") but never pinned; "site" is a point facility (a base, an oil field).
-Kind = Literal["country", "region", "natural feature", "city", "town", "village", "camp", "site",
-               "demonym"]
+Kind = Literal[
+    "country", "region", "natural feature", "city", "town", "village", "camp", "site", "demonym"
+]
 KINDS: tuple[Kind, ...] = get_args(Kind)
-AREA_KINDS: frozenset[Kind] = frozenset({"country", "region", "natural feature"})  # listed, never pinned
+AREA_KINDS: frozenset[Kind] = frozenset(
+    {"country", "region", "natural feature"}
+)  # listed, never pinned
 SETTLEMENT_KINDS: tuple[Kind, ...] = ("city", "town", "village")
 PINNED_KINDS: tuple[Kind, ...] = SETTLEMENT_KINDS + ("camp", "site")  # drawn as points on the map
 
@@ -39,6 +43,7 @@ class BadRecord(ValueError):
 @dataclass(frozen=True)
 class Problem:
     """Bad input, reported and skipped: names the file (and line) and how to fix it."""
+
     path: str
     reason: str
     line: int | None = None
@@ -51,6 +56,7 @@ class Problem:
 @dataclass(frozen=True)
 class Candidate:
     """One possible referent of a name, from a gazetteer or a geocoder."""
+
     name: str
     lat: float | None
     lon: float | None
@@ -69,6 +75,7 @@ class Candidate:
 @dataclass(frozen=True)
 class Mention:
     """A span of an article's text recognised as a place name."""
+
     start: int
     end: int
     surface: str
@@ -84,6 +91,7 @@ class Mention:
 @dataclass(frozen=True)
 class Place:
     """A mention resolved to a point (or left unresolved with lat/lon None)."""
+
     name: str
     lat: float | None
     lon: float | None

@@ -1,5 +1,6 @@
 """Shared fixtures: the compiled gazetteer (built once per machine, then memory-mapped) and
 the two recognisers."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,6 +24,7 @@ def recognise(gaz, request):
         return Recogniser(gaz)
     from geo.geoparse import ner
     from geo.geoparse.toponyms import Toponyms
+
     both = Toponyms(Recogniser(gaz))
     return lambda text: both(text, ner.entities([text])[0])
 
@@ -33,6 +35,7 @@ def media(monkeypatch):
     server would run them on a click."""
     import streamlit.testing.v1.app_test as app_test_mod
     from streamlit.runtime.media_file_manager import MediaFileManager
+
     managers = []
 
     def recording(storage):

@@ -1,4 +1,5 @@
 """A throwaway copy of data/ for tests that add articles, corrections or a cache."""
+
 from __future__ import annotations
 
 import shutil
@@ -19,8 +20,9 @@ an <img src=x onerror="window.__pwned=2"> image was posted from Baghouz.
 """
 
 
-def copy_data(tmp: Path, *, articles: bool = True, extra: dict[str, str] | None = None,
-              build: bool = False) -> Path:
+def copy_data(
+    tmp: Path, *, articles: bool = True, extra: dict[str, str] | None = None, build: bool = False
+) -> Path:
     """tmp/data with the campaign gazetteer, the bundled articles (unless `articles=False`) and
     `extra` articles (file name -> text); with `build`, events built offline into it."""
     data = tmp / "data"

@@ -14,6 +14,7 @@ Baghuz Fawqani, Hajin and al-Susah; the decoys Sousse and Bolton as given in the
 project brief (city-centre points).
 OSM ids are made up (9xxxxxxxx) and must not be taken for real ones.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,41 +29,127 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
-FAULTS = ("slow", "429", "403", "500", "502", "503", "malformed", "html", "empty", "reset",
-          "400", "object")  # the last two: a bad request, and JSON that is not a list
+FAULTS = (
+    "slow",
+    "429",
+    "403",
+    "500",
+    "502",
+    "503",
+    "malformed",
+    "html",
+    "empty",
+    "reset",
+    "400",
+    "object",
+)  # the last two: a bad request, and JSON that is not a list
 
 
-def _place(osm_id, name, names, lat, lon, cls, typ, addresstype, rank, importance,
-           country, code, region):
+def _place(
+    osm_id, name, names, lat, lon, cls, typ, addresstype, rank, importance, country, code, region
+):
     return {
-        "place_id": osm_id - 900000000, "licence": "test data, not from OpenStreetMap",
-        "osm_type": "node", "osm_id": osm_id, "lat": f"{lat:.7f}", "lon": f"{lon:.7f}",
-        "class": cls, "type": typ, "place_rank": rank, "importance": importance,
-        "addresstype": addresstype, "name": name,
+        "place_id": osm_id - 900000000,
+        "licence": "test data, not from OpenStreetMap",
+        "osm_type": "node",
+        "osm_id": osm_id,
+        "lat": f"{lat:.7f}",
+        "lon": f"{lon:.7f}",
+        "class": cls,
+        "type": typ,
+        "place_rank": rank,
+        "importance": importance,
+        "addresstype": addresstype,
+        "name": name,
         "display_name": f"{name}, {region}, {country}",
-        "address": {addresstype: name, "state": region, "country": country,
-                    "country_code": code},
+        "address": {addresstype: name, "state": region, "country": country, "country_code": code},
         "namedetails": {"name": names[0], "name:en": name},
-        "boundingbox": [f"{lat - 0.02:.7f}", f"{lat + 0.02:.7f}",
-                        f"{lon - 0.02:.7f}", f"{lon + 0.02:.7f}"],
+        "boundingbox": [
+            f"{lat - 0.02:.7f}",
+            f"{lat + 0.02:.7f}",
+            f"{lon - 0.02:.7f}",
+            f"{lon + 0.02:.7f}",
+        ],
         "_aliases": [name, *names],
     }
 
 
 PLACES = [
-    _place(900000001, "Baghuz Fawqani",
-           ["الباغوز فوقاني", "Baghouz", "Baghuz", "Al Baghuz Fawqani"],
-           34.4586, 40.9506, "place", "village", "village", 19, 0.35,
-           "Syria", "sy", "Deir ez-Zor Governorate"),
-    _place(900000002, "Hajin", ["هجين", "Hadjin"], 34.6894, 40.8308, "place", "town", "town",
-           18, 0.4, "Syria", "sy", "Deir ez-Zor Governorate"),
-    _place(900000003, "al-Susah", ["السوسة", "Susah", "Sousa", "Al Susah", "Susa"],
-           34.5289, 40.9675, "place", "village", "village", 19, 0.25,
-           "Syria", "sy", "Deir ez-Zor Governorate"),
-    _place(900000004, "Sousse", ["سوسة", "Sousa", "Susa"], 35.8254, 10.6360, "place", "city",
-           "city", 16, 0.6, "Tunisia", "tn", "Sousse Governorate"),
-    _place(900000005, "Bolton", ["Bolton"], 53.5780, -2.4290, "place", "town", "town",
-           18, 0.55, "United Kingdom", "gb", "England"),
+    _place(
+        900000001,
+        "Baghuz Fawqani",
+        ["الباغوز فوقاني", "Baghouz", "Baghuz", "Al Baghuz Fawqani"],
+        34.4586,
+        40.9506,
+        "place",
+        "village",
+        "village",
+        19,
+        0.35,
+        "Syria",
+        "sy",
+        "Deir ez-Zor Governorate",
+    ),
+    _place(
+        900000002,
+        "Hajin",
+        ["هجين", "Hadjin"],
+        34.6894,
+        40.8308,
+        "place",
+        "town",
+        "town",
+        18,
+        0.4,
+        "Syria",
+        "sy",
+        "Deir ez-Zor Governorate",
+    ),
+    _place(
+        900000003,
+        "al-Susah",
+        ["السوسة", "Susah", "Sousa", "Al Susah", "Susa"],
+        34.5289,
+        40.9675,
+        "place",
+        "village",
+        "village",
+        19,
+        0.25,
+        "Syria",
+        "sy",
+        "Deir ez-Zor Governorate",
+    ),
+    _place(
+        900000004,
+        "Sousse",
+        ["سوسة", "Sousa", "Susa"],
+        35.8254,
+        10.6360,
+        "place",
+        "city",
+        "city",
+        16,
+        0.6,
+        "Tunisia",
+        "tn",
+        "Sousse Governorate",
+    ),
+    _place(
+        900000005,
+        "Bolton",
+        ["Bolton"],
+        53.5780,
+        -2.4290,
+        "place",
+        "town",
+        "town",
+        18,
+        0.55,
+        "United Kingdom",
+        "gb",
+        "England",
+    ),
 ]
 
 
@@ -110,13 +197,25 @@ class FakeNominatim:
         """What geopy calls the domain: host:port."""
         return f"127.0.0.1:{self.port}"
 
-    def fail(self, fault: str, *, query: str | None = None, times: int | None = 1,
-             retry_after: str | float | None = None, delay: float = 2.0) -> Rule:
+    def fail(
+        self,
+        fault: str,
+        *,
+        query: str | None = None,
+        times: int | None = 1,
+        retry_after: str | float | None = None,
+        delay: float = 2.0,
+    ) -> Rule:
         """Queue a fault for the next `times` matching requests (None: until cleared)."""
         if fault not in FAULTS:
             raise ValueError(f"unknown fault {fault!r}; choose from {FAULTS}")
-        rule = Rule(fault, None if query is None else _norm(query), times,
-                    None if retry_after is None else str(retry_after), delay)
+        rule = Rule(
+            fault,
+            None if query is None else _norm(query),
+            times,
+            None if retry_after is None else str(retry_after),
+            delay,
+        )
         with self._lock:
             self._rules.append(rule)
         return rule
@@ -127,13 +226,21 @@ class FakeNominatim:
 
     def searches(self, query: str | None = None) -> list[Recorded]:
         with self._lock:
-            return [r for r in self.requests if r.path == "/search"
-                    and (query is None or _norm(r.params.get("q", "")) == _norm(query))]
+            return [
+                r
+                for r in self.requests
+                if r.path == "/search"
+                and (query is None or _norm(r.params.get("q", "")) == _norm(query))
+            ]
 
     def start(self) -> FakeNominatim:
         # A short poll interval so stop() returns quickly between tests.
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,),
-                                        daemon=True, name=f"fake-nominatim-{self.port}")
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever,
+            args=(0.05,),
+            daemon=True,
+            name=f"fake-nominatim-{self.port}",
+        )
         self._thread.start()
         return self
 
@@ -199,8 +306,15 @@ def _handler_for(server: FakeNominatim):
             params = dict(parse_qsl(url.query, keep_blank_values=True))
             rule = server._take_rule(params) if url.path == "/search" else None
             with server._lock:
-                server.requests.append(Recorded(url.path, params, dict(self.headers.items()),
-                                                arrived, rule.fault if rule else None))
+                server.requests.append(
+                    Recorded(
+                        url.path,
+                        params,
+                        dict(self.headers.items()),
+                        arrived,
+                        rule.fault if rule else None,
+                    )
+                )
             # the client may give up (timeout test): nothing to do then
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self._respond(url.path, params, rule)
@@ -219,22 +333,29 @@ def _handler_for(server: FakeNominatim):
             if fault == "slow":
                 server._stopping.wait(rule.delay)
             elif fault == "400":
-                return self._send(400, b'{"error": {"code": 400, "message": "Parameter '
-                                  b'viewbox invalid"}}', "application/json")
+                return self._send(
+                    400,
+                    b'{"error": {"code": 400, "message": "Parameter viewbox invalid"}}',
+                    "application/json",
+                )
             elif fault == "object":
                 return self._send(200, b"{}", "application/json")
             elif fault in {"403", "500", "502", "503"}:
-                return self._send(int(fault), f"<html><body>Error {fault}</body></html>".encode(),
-                                  "text/html")
+                return self._send(
+                    int(fault), f"<html><body>Error {fault}</body></html>".encode(), "text/html"
+                )
             elif fault == "429":
                 extra = {"Retry-After": rule.retry_after} if rule.retry_after else {}
-                return self._send(429, b'{"error": "Too Many Requests"}', "application/json",
-                                  extra)
+                return self._send(429, b'{"error": "Too Many Requests"}', "application/json", extra)
             elif fault == "malformed":
                 return self._send(200, b'[{"place_id": 1, "lat": "34.4', "application/json")
             elif fault == "html":
-                return self._send(200, b"<!DOCTYPE html><html><body><h1>Service temporarily "
-                                  b"down for maintenance</h1></body></html>", "text/html")
+                return self._send(
+                    200,
+                    b"<!DOCTYPE html><html><body><h1>Service temporarily "
+                    b"down for maintenance</h1></body></html>",
+                    "text/html",
+                )
             elif fault == "empty":
                 return self._send(200, b"", "application/json")
             elif fault == "reset":
@@ -245,8 +366,9 @@ def _handler_for(server: FakeNominatim):
                 self.wfile.write(b'[{"place_id": 900000001, "lat": ')
                 self.wfile.flush()
                 # Linger 0: close() sends a TCP RST instead of a clean FIN.
-                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                                           struct.pack("ii", 1, 0))
+                self.connection.setsockopt(
+                    socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                )
                 self.connection.close()
                 self.close_connection = True
                 return

@@ -1,4 +1,5 @@
 """geo.ingest.articles: the formats, the bad-input corpus, ids, duplicates and saving."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -38,6 +39,7 @@ def one_problem(folder: Path, name: str, content: str | bytes):
 
 # --- the real folder and the seed format -------------------------------------------------
 
+
 def test_real_folder_loads_seed_without_problems():
     found, problems = load_articles(ROOT / "data" / "articles")
     assert problems == []
@@ -71,13 +73,21 @@ def test_seed_date_must_be_iso(tmp_path):
 
 # --- front matter --------------------------------------------------------------------------
 
+
 def test_front_matter_title_split_on_first_colon_and_quotes(tmp_path):
-    write(tmp_path, "briefs/2019-03-03-x.md",
-          '---\ntitle: "Syria: SDF push into Baghouz"\ndate: 2019-03-03\nsource: \'AP\'\n'
-          "url: https://example.org/a?b=c:d\nnote: checked\n---\nSDF fighters advanced.\n")
+    write(
+        tmp_path,
+        "briefs/2019-03-03-x.md",
+        "---\ntitle: \"Syria: SDF push into Baghouz\"\ndate: 2019-03-03\nsource: 'AP'\n"
+        "url: https://example.org/a?b=c:d\nnote: checked\n---\nSDF fighters advanced.\n",
+    )
     (art,), problems = load_articles(tmp_path)
     assert problems == []
-    assert (art.id, art.title, art.source) == ("briefs/2019-03-03-x", "Syria: SDF push into Baghouz", "AP")
+    assert (art.id, art.title, art.source) == (
+        "briefs/2019-03-03-x",
+        "Syria: SDF push into Baghouz",
+        "AP",
+    )
     assert art.url == "https://example.org/a?b=c:d" and art.text == "SDF fighters advanced."
 
 
@@ -119,21 +129,27 @@ def test_front_matter_without_date_line(tmp_path):
 
 # --- dates ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("raw", ["3 March 2019", "March 3, 2019", "Sunday, 3 March 2019", "2019-03-03"])
+
+@pytest.mark.parametrize(
+    "raw", ["3 March 2019", "March 3, 2019", "Sunday, 3 March 2019", "2019-03-03"]
+)
 def test_written_and_iso_dates_accepted(tmp_path, raw):
     write(tmp_path, "a.md", FM.replace("2019-03-03", raw))
     (art,), problems = load_articles(tmp_path)
     assert problems == [] and art.published == dt.date(2019, 3, 3)
 
 
-@pytest.mark.parametrize("raw, expect", [
-    ("soon", "cannot read the date 'soon'"),
-    ("yesterday", "cannot read the date 'yesterday'"),
-    ("2019-02-30", "not a real calendar date"),
-    ("03/04/2019", "ambiguous (2019-04-03 or 2019-03-04?): write it as YYYY-MM-DD"),
-    ("1850-01-01", "before 1900"),
-    ("2999-01-01", "in the future"),
-])
+@pytest.mark.parametrize(
+    "raw, expect",
+    [
+        ("soon", "cannot read the date 'soon'"),
+        ("yesterday", "cannot read the date 'yesterday'"),
+        ("2019-02-30", "not a real calendar date"),
+        ("03/04/2019", "ambiguous (2019-04-03 or 2019-03-04?): write it as YYYY-MM-DD"),
+        ("1850-01-01", "before 1900"),
+        ("2999-01-01", "in the future"),
+    ],
+)
 def test_bad_dates(tmp_path, raw, expect):
     _, msg = one_problem(tmp_path, "a.md", FM.replace("2019-03-03", raw))
     assert expect in msg and "a.md:3:" in msg  # the line of the 'date:' key
@@ -149,6 +165,7 @@ def test_tomorrow_is_future_today_is_fine(tmp_path):
 
 
 # --- encodings and binary ------------------------------------------------------------------
+
 
 def test_latin1_rejected_with_offset_and_iconv(tmp_path):
     data = " date 2019-03-03 Caf\xe9 in Hajin.".encode("latin-1")
@@ -169,12 +186,15 @@ def test_utf16_and_bom_decoded(tmp_path, encoding):
     assert problems == [] and art.title == "Syria: SDF push into Baghouz"
 
 
-@pytest.mark.parametrize("name, data, expect", [
-    ("a.txt", b"", "empty (0 bytes)"),
-    ("a.txt", b"  \n\t\n  ", "only whitespace"),
-    ("a.txt", b"\x89PNG\r\n\x1a\n" + bytes(100), "PNG image"),
-    ("a.md", b"\x00\x01\x02\x00" * 50, "binary data (NUL bytes)"),
-])
+@pytest.mark.parametrize(
+    "name, data, expect",
+    [
+        ("a.txt", b"", "empty (0 bytes)"),
+        ("a.txt", b"  \n\t\n  ", "only whitespace"),
+        ("a.txt", b"\x89PNG\r\n\x1a\n" + bytes(100), "PNG image"),
+        ("a.md", b"\x00\x01\x02\x00" * 50, "binary data (NUL bytes)"),
+    ],
+)
 def test_empty_and_binary(tmp_path, name, data, expect):
     _, msg = one_problem(tmp_path, name, data)
     assert expect in msg and "a." in msg
@@ -203,6 +223,7 @@ def test_upload_over_limit_and_path_stripped():
 
 # --- text cleaning -------------------------------------------------------------------------
 
+
 def test_arabic_kept_bidi_marks_and_nuls_removed_nfc(tmp_path):
     body = "\u200fالباغوز\u200e Baghouz \u202bشرق\u202c \u2067x\u2069 cafe\u0301\x00 end."
     write(tmp_path, "a.md", FM.replace("SDF fighters advanced.", body))
@@ -226,6 +247,7 @@ def test_thousands_of_capitalised_words_load(tmp_path):
 
 
 # --- folder walking ------------------------------------------------------------------------
+
 
 def test_unsupported_hidden_and_readme(tmp_path):
     for name in ("a.html", "b.pdf", "c.docx"):
@@ -267,13 +289,16 @@ def test_missing_folder_is_a_problem(tmp_path):
 
 # --- CSV and JSON Lines ----------------------------------------------------------------------
 
+
 def test_csv_rows_ids_and_bad_row_line(tmp_path):
-    rows = ("id,title,date,text,source,url\n"
-            "r1,,2019-03-03,\"Fighting in Baghouz, again.\nSecond line.\",AP,\n"
-            ",T,2019-03-04,Text two.,,\n"
-            ",T,03/04/2019,Bad date.,,\n"
-            ",T,2019-03-05,,,\n"
-            ",T,2019-03-05,x,y\n")
+    rows = (
+        "id,title,date,text,source,url\n"
+        'r1,,2019-03-03,"Fighting in Baghouz, again.\nSecond line.",AP,\n'
+        ",T,2019-03-04,Text two.,,\n"
+        ",T,03/04/2019,Bad date.,,\n"
+        ",T,2019-03-05,,,\n"
+        ",T,2019-03-05,x,y\n"
+    )
     write(tmp_path, "feed.csv", rows)
     found, problems = load_articles(tmp_path)
     assert [a.id for a in found] == ["r1", "feed:4"]
@@ -299,10 +324,13 @@ def test_csv_row_text_over_limit_is_that_rows_problem(tmp_path):
 
 
 def test_jsonl_good_malformed_and_non_object(tmp_path):
-    lines = [json.dumps({"id": "j1", "date": "2019-03-23", "text": "Baghouz fell.", "source": "SDF"}),
-             '{"date": "2019-03-24", "text": "oops"',
-             "", "[1, 2]",
-             json.dumps({"date": "24 March 2019", "text": "Victory declared.", "extra": 1})]
+    lines = [
+        json.dumps({"id": "j1", "date": "2019-03-23", "text": "Baghouz fell.", "source": "SDF"}),
+        '{"date": "2019-03-24", "text": "oops"',
+        "",
+        "[1, 2]",
+        json.dumps({"date": "24 March 2019", "text": "Victory declared.", "extra": 1}),
+    ]
     write(tmp_path, "f.jsonl", "\n".join(lines))
     found, problems = load_articles(tmp_path)
     assert [a.id for a in found] == ["j1", "f:5"]
@@ -319,9 +347,16 @@ def test_duplicate_id_inside_one_csv(tmp_path):
 
 # --- saving --------------------------------------------------------------------------------
 
+
 def test_save_round_trips_and_never_overwrites(tmp_path):
-    art = Article(id="2019-03-03-x", title='He said "rats": Baghouz', published=dt.date(2019, 3, 3),
-                  text="Text with --- inside.\n\n---\nand more.", source="AP", url="https://e.org/a")
+    art = Article(
+        id="2019-03-03-x",
+        title='He said "rats": Baghouz',
+        published=dt.date(2019, 3, 3),
+        text="Text with --- inside.\n\n---\nand more.",
+        source="AP",
+        url="https://e.org/a",
+    )
     first = save_article(art, tmp_path, editor="test")
     second = save_article(art, tmp_path, editor="test")
     assert (first.name, second.name) == ("2019-03-03-x.md", "2019-03-03-x-2.md")
@@ -330,8 +365,13 @@ def test_save_round_trips_and_never_overwrites(tmp_path):
     assert problems == []
     assert [a.id for a in found] == ["2019-03-03-x", "2019-03-03-x-2"]
     for loaded in found:
-        assert (loaded.title, loaded.published, loaded.text, loaded.source, loaded.url) == \
-            (art.title, art.published, art.text, art.source, art.url)
+        assert (loaded.title, loaded.published, loaded.text, loaded.source, loaded.url) == (
+            art.title,
+            art.published,
+            art.text,
+            art.source,
+            art.url,
+        )
 
 
 def test_save_failure_leaves_no_file(tmp_path, monkeypatch):

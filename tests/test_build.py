@@ -1,4 +1,5 @@
 """The whole build: bundled data offline, and the geocoding chain over real HTTP on 127.0.0.1."""
+
 from __future__ import annotations
 
 import os
@@ -22,10 +23,36 @@ from tests.fake_nominatim import PLACES, FakeNominatim, _place
 
 AGENT = "baghouz-timeline-tests/1.0 (tests@example.invalid)"
 EXTRA = [
-    _place(900000011, "Tayana", ["الطيانة"], 34.7531, 40.7963, "place", "village", "village", 19,
-           0.2, "Syria", "sy", "Deir ez-Zor Governorate"),
-    _place(900000012, "Kishmah", ["الكشمة"], 34.6100, 40.9100, "place", "village", "village", 19,
-           0.2, "Syria", "sy", "Deir ez-Zor Governorate"),
+    _place(
+        900000011,
+        "Tayana",
+        ["الطيانة"],
+        34.7531,
+        40.7963,
+        "place",
+        "village",
+        "village",
+        19,
+        0.2,
+        "Syria",
+        "sy",
+        "Deir ez-Zor Governorate",
+    ),
+    _place(
+        900000012,
+        "Kishmah",
+        ["الكشمة"],
+        34.6100,
+        40.9100,
+        "place",
+        "village",
+        "village",
+        19,
+        0.2,
+        "Syria",
+        "sy",
+        "Deir ez-Zor Governorate",
+    ),
 ]
 UNKNOWN_ARTICLE = """---
 title: Villages east of Hajin
@@ -63,9 +90,14 @@ def test_bundled_build_offline(bundled):
         assert not df["place"].str.contains(name).any(), name
 
 
-@pytest.mark.parametrize("place, lat, lon", [
-    ("Hajin", 34.689, 40.831), ("Al-Susah", 34.529, 40.968), ("Al-Hol camp", 36.376, 41.149),
-])
+@pytest.mark.parametrize(
+    "place, lat, lon",
+    [
+        ("Hajin", 34.689, 40.831),
+        ("Al-Susah", 34.529, 40.968),
+        ("Al-Hol camp", 36.376, 41.149),
+    ],
+)
 def test_spot_checks(bundled, place, lat, lon):
     df, _ = bundled
     rows = df[df["place"] == place]
@@ -81,13 +113,16 @@ def test_hajin_falls_on_14_december(bundled):
 
 def test_nothing_pinned_at_the_euphrates_mouth(bundled):
     df, _ = bundled
-    near_mouth = df[df["lat"].notna()].apply(lambda r: haversine_km(r.lat, r.lon, 31.005, 47.4419) < 50, axis=1)
+    near_mouth = df[df["lat"].notna()].apply(
+        lambda r: haversine_km(r.lat, r.lon, 31.005, 47.4419) < 50, axis=1
+    )
     assert not near_mouth.any()
     assert df.loc[df["place"] == "Euphrates", "lat"].isna().all()
 
 
 def test_every_kind_is_a_known_kind(bundled):
     from geo.models import KINDS
+
     df, _ = bundled
     assert set(df["kind"]) <= set(KINDS)  # unknown names from "X crossing"/"X hill" are sites
 
@@ -101,11 +136,13 @@ def test_campaign_spans_the_slider(bundled):
 
 def test_committed_events_match_a_fresh_build(bundled):
     df, _ = bundled
-    assert events_csv(df) == (ROOT / "data" / "events.csv").read_text(encoding="utf-8"), \
+    assert events_csv(df) == (ROOT / "data" / "events.csv").read_text(encoding="utf-8"), (
         "data/events.csv is stale: run `python -m geo build` and commit it"
+    )
 
 
 # ---------------------------------------------------------------- over HTTP
+
 
 @pytest.fixture
 def server():
@@ -116,8 +153,15 @@ def server():
 def online_settings(tmp_path: Path, server: FakeNominatim, **kw) -> Settings:
     data = copy_data(tmp_path, articles=False)
     (data / "articles" / "villages.md").write_text(UNKNOWN_ARTICLE, encoding="utf-8")
-    return Settings(data_dir=data, nominatim_enabled=True, nominatim_domain=server.domain,
-                    nominatim_scheme="http", user_agent=AGENT, timeout=3.0, **kw)
+    return Settings(
+        data_dir=data,
+        nominatim_enabled=True,
+        nominatim_domain=server.domain,
+        nominatim_scheme="http",
+        user_agent=AGENT,
+        timeout=3.0,
+        **kw,
+    )
 
 
 def test_chain_asks_nominatim_once_and_caches(tmp_path, server):
@@ -166,16 +210,34 @@ def test_a_ban_stops_the_network_and_the_build_finishes(tmp_path, server):
     assert len(df) >= 3
 
 
-STREET = _place(900000013, "Tishreen Street", ["شارع تشرين"], 34.6900, 40.8300, "highway", "residential",
-                "road", 26, 0.1, "Syria", "sy", "Deir ez-Zor Governorate")
+STREET = _place(
+    900000013,
+    "Tishreen Street",
+    ["شارع تشرين"],
+    34.6900,
+    40.8300,
+    "highway",
+    "residential",
+    "road",
+    26,
+    0.1,
+    "Syria",
+    "sy",
+    "Deir ez-Zor Governorate",
+)
 
 
 def test_a_name_only_the_model_finds_goes_to_nominatim_and_fast_never_asks(tmp_path):
     with FakeNominatim(PLACES + [STREET]) as server:
         settings = online_settings(tmp_path, server, min_delay=0.0)
         (settings.data_dir / "articles" / "villages.md").write_text(
-            UNKNOWN_ARTICLE.split("---\n", 2)[0] + "---\n" + UNKNOWN_ARTICLE.split("---\n", 2)[1] + "---\n"
-            "Crowds gathered on Tishreen Street in Hajin on Friday.\n", encoding="utf-8")
+            UNKNOWN_ARTICLE.split("---\n", 2)[0]
+            + "---\n"
+            + UNKNOWN_ARTICLE.split("---\n", 2)[1]
+            + "---\n"
+            "Crowds gathered on Tishreen Street in Hajin on Friday.\n",
+            encoding="utf-8",
+        )
         fast, _ = build_events(settings, fast=True)
         assert "Tishreen Street" not in set(fast["surface"]) and not server.searches()
         df, _ = build_events(settings)
@@ -184,17 +246,35 @@ def test_a_name_only_the_model_finds_goes_to_nominatim_and_fast_never_asks(tmp_p
         # narrowed to the article's context: Hajin's country and a box a degree around it
         asked = server.searches()[0].params
         assert asked["countrycodes"] == "sy"
-        assert [round(float(v), 2) for v in asked["viewbox"].split(",")] == [39.83, 33.69, 41.83, 35.69]
+        assert [round(float(v), 2) for v in asked["viewbox"].split(",")] == [
+            39.83,
+            33.69,
+            41.83,
+            35.69,
+        ]
         assert street["place_source"] == "nominatim" and street["role"] == "literal"
         assert haversine_km(street["lat"], street["lon"], 34.69, 40.83) < 0.1
 
 
 def _run_build(settings: Settings) -> subprocess.Popen:
-    env = dict(os.environ, GEO_DATA_DIR=str(settings.data_dir), GEO_NOMINATIM="on",
-               GEO_NOMINATIM_DOMAIN=settings.nominatim_domain, GEO_NOMINATIM_SCHEME="http",
-               GEO_USER_AGENT=AGENT, GEO_MIN_DELAY="0", GEO_TIMEOUT="5")
-    return subprocess.Popen([sys.executable, "-m", "geo", "build", "--quiet"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env = dict(
+        os.environ,
+        GEO_DATA_DIR=str(settings.data_dir),
+        GEO_NOMINATIM="on",
+        GEO_NOMINATIM_DOMAIN=settings.nominatim_domain,
+        GEO_NOMINATIM_SCHEME="http",
+        GEO_USER_AGENT=AGENT,
+        GEO_MIN_DELAY="0",
+        GEO_TIMEOUT="5",
+    )
+    return subprocess.Popen(
+        [sys.executable, "-m", "geo", "build", "--quiet"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_killed_build_keeps_finished_lookups(tmp_path, server):
@@ -213,7 +293,7 @@ def test_killed_build_keeps_finished_lookups(tmp_path, server):
     proc = _run_build(settings)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
-    again = [r.params["q"] for r in server.searches()][len(first_round):]
+    again = [r.params["q"] for r in server.searches()][len(first_round) :]
     assert first_round[0] not in again  # the finished lookup was not repeated
     assert sorted(set(first_round) | set(again)) == ["Kishmah", "Tayana", "Zzyzxqa"]
     assert len(read_events(settings.events_path)) >= 3
@@ -244,6 +324,7 @@ def test_two_builds_and_a_reader_at_once(tmp_path, server):
     final = read_events(settings.events_path)
     assert set(final["surface"]) >= {"Tayana", "Kishmah", "Zzyzxqa"}
     from geo.geocode.cache import GeocodeCache
+
     with GeocodeCache(settings.cache_path) as cache:
         assert len(cache) == 3  # every lookup kept, none twice
 

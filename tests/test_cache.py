@@ -1,4 +1,5 @@
 """The geocoding cache: what is stored, how it is keyed, exported and shared between processes."""
+
 from __future__ import annotations
 
 import json
@@ -10,12 +11,26 @@ import pytest
 from geo.geocode.cache import GeocodeCache, normalise_query
 from geo.models import Candidate
 
-PARAMS = {"server": "http://127.0.0.1:1", "countrycodes": "sy,iq", "language": "en",
-          "viewbox": [33.0, 38.0, 37.5, 42.5], "limit": 5}
-HAJIN = Candidate("Hajin", 34.6894, 40.8308, "town", "SY", source="nominatim",
-                  ref="node/900000002", score=0.4)
-SUSAH = Candidate("al-Susah", 34.5289, 40.9675, "village", "SY", source="nominatim",
-                  ref="node/900000003", score=0.25)
+PARAMS = {
+    "server": "http://127.0.0.1:1",
+    "countrycodes": "sy,iq",
+    "language": "en",
+    "viewbox": [33.0, 38.0, 37.5, 42.5],
+    "limit": 5,
+}
+HAJIN = Candidate(
+    "Hajin", 34.6894, 40.8308, "town", "SY", source="nominatim", ref="node/900000002", score=0.4
+)
+SUSAH = Candidate(
+    "al-Susah",
+    34.5289,
+    40.9675,
+    "village",
+    "SY",
+    source="nominatim",
+    ref="node/900000003",
+    score=0.25,
+)
 
 
 @pytest.fixture
@@ -42,8 +57,10 @@ def test_not_found_is_stored_and_distinct_from_a_miss(cache):
     assert entry is not None and entry.status == "not_found" and entry.candidates == ()
 
 
-@pytest.mark.parametrize("status, candidates", [
-    ("error", []), ("unavailable", []), ("found", []), ("not_found", [HAJIN])])
+@pytest.mark.parametrize(
+    "status, candidates",
+    [("error", []), ("unavailable", []), ("found", []), ("not_found", [HAJIN])],
+)
 def test_errors_and_inconsistent_entries_are_refused(cache, status, candidates):
     with pytest.raises(ValueError, match="status"):
         cache.put("Hajin", PARAMS, status, candidates, "")
@@ -102,19 +119,33 @@ def test_import_keeps_the_more_recent_answer(tmp_path, cache):
     assert cache.get("Hajin", PARAMS).status == "found"  # the file's answer is older
 
 
-@pytest.mark.parametrize("bad, message", [
-    ("{not json", "not valid JSON"),
-    ('{"query": "x"}', "missing fields"),
-    ('{"query": "x", "params": {}, "status": "error", "candidates": [], "raw": "", '
-     '"asked_at": "2019-01-01T00:00:00+00:00"}', "status 'error'"),
-    ('{"query": "x", "params": {}, "status": "found", "candidates": [{"name": "x"}], '
-     '"raw": "", "asked_at": "2019-01-01T00:00:00+00:00"}', "candidate"),
-    ('{"query": "x", "params": {}, "status": "not_found", "candidates": [], "raw": "", '
-     '"asked_at": "yesterday"}', "ISO 8601"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ("{not json", "not valid JSON"),
+        ('{"query": "x"}', "missing fields"),
+        (
+            '{"query": "x", "params": {}, "status": "error", "candidates": [], "raw": "", '
+            '"asked_at": "2019-01-01T00:00:00+00:00"}',
+            "status 'error'",
+        ),
+        (
+            '{"query": "x", "params": {}, "status": "found", "candidates": [{"name": "x"}], '
+            '"raw": "", "asked_at": "2019-01-01T00:00:00+00:00"}',
+            "candidate",
+        ),
+        (
+            '{"query": "x", "params": {}, "status": "not_found", "candidates": [], "raw": "", '
+            '"asked_at": "yesterday"}',
+            "ISO 8601",
+        ),
+    ],
+)
 def test_bad_import_line_names_file_and_line_and_the_good_lines_load(tmp_path, cache, bad, message):
-    good = ('{"query": "Hajin", "params": {}, "status": "not_found", "candidates": [], '
-            '"raw": "[]", "asked_at": "2019-01-01T00:00:00+00:00"}')
+    good = (
+        '{"query": "Hajin", "params": {}, "status": "not_found", "candidates": [], '
+        '"raw": "[]", "asked_at": "2019-01-01T00:00:00+00:00"}'
+    )
     path = tmp_path / "geocache.jsonl"
     path.write_text(good + "\n\n" + bad + "\n", encoding="utf-8")
     count, (problem,) = cache.import_jsonl(path)
@@ -123,6 +154,7 @@ def test_bad_import_line_names_file_and_line_and_the_good_lines_load(tmp_path, c
 
 
 # --- two processes writing and one reading at the same time ---------------------------------
+
 
 def _writer(path: str, name: str, count: int, go, errors) -> None:
     try:

@@ -7,6 +7,7 @@ article's text, and the result is compared on (event_date, event_end, precision)
 are compared on the start date. The floor sits just under the measured score, so a regression
 fails the test.
 """
+
 from __future__ import annotations
 
 import csv
@@ -32,8 +33,10 @@ def mention_span(body: str, surface: str, occurrence: int) -> tuple[int, int]:
     rx = re.compile(r"(?<![\w-])" + re.escape(surface) + r"(?![\w-])")
     found = list(rx.finditer(body))
     if len(found) < occurrence:
-        raise LookupError(f"{surface!r} occurs {len(found)} times as a whole name, "
-                          f"the expectation asks for occurrence {occurrence}")
+        raise LookupError(
+            f"{surface!r} occurs {len(found)} times as a whole name, "
+            f"the expectation asks for occurrence {occurrence}"
+        )
     return found[occurrence - 1].span()
 
 
@@ -50,8 +53,10 @@ def corpus_results() -> list[tuple[dict, EventDate, dt.date]]:
     out = []
     for name, numbered in grouped.items():
         if name not in by_file:
-            raise AssertionError(f"{EXPECTATIONS.name}:{numbered[0][0]}: no brief {name} in "
-                                 f"{BRIEFS}: fix the file name or add the brief")
+            raise AssertionError(
+                f"{EXPECTATIONS.name}:{numbered[0][0]}: no brief {name} in "
+                f"{BRIEFS}: fix the file name or add the brief"
+            )
         article, group = by_file[name], [row for _, row in numbered]
         spans = []
         for line, row in numbered:
@@ -59,7 +64,9 @@ def corpus_results() -> list[tuple[dict, EventDate, dt.date]]:
                 spans.append(mention_span(article.text, row["surface"], int(row["occurrence"])))
             except LookupError as err:
                 raise AssertionError(f"{EXPECTATIONS.name}:{line}: {name}: {err}") from None
-        for row, got in zip(group, date_mentions(article.text, article.published, spans), strict=True):
+        for row, got in zip(
+            group, date_mentions(article.text, article.published, spans), strict=True
+        ):
             out.append((row, got, article.published))
     return out
 
@@ -91,9 +98,12 @@ def test_every_expectation_is_dated(results):
 
 def test_accuracy_floor(results):
     total, right = score(results)
-    misses = [f"{r['file']} {r['surface']}#{r['occurrence']}: want {r['precision']} "
-              f"{r['event_date']}..{r['event_end']}, got {g.rule}"
-              for r, g, _ in results if not is_exact(r, g)]
+    misses = [
+        f"{r['file']} {r['surface']}#{r['occurrence']}: want {r['precision']} "
+        f"{r['event_date']}..{r['event_end']}, got {g.rule}"
+        for r, g, _ in results
+        if not is_exact(r, g)
+    ]
     overall = sum(right.values()) / sum(total.values())
     assert overall >= FLOOR_ALL, "\n".join(misses)
     assert right["day"] / total["day"] >= FLOOR_DAY, "\n".join(misses)
@@ -102,15 +112,22 @@ def test_accuracy_floor(results):
 def test_hajin_falls_on_friday_14_december(results):
     """The apposition 'the group's de facto capital since late 2017' is background; the main
     clause's 'at dawn on Friday' dates the subject Hajin."""
-    got = [g for r, g, _ in results
-           if r["file"] == "2018-12-15-hajin-falls-to-sdf.md" and r["surface"] == "Hajin"
-           and r["occurrence"] == "1"]
+    got = [
+        g
+        for r, g, _ in results
+        if r["file"] == "2018-12-15-hajin-falls-to-sdf.md"
+        and r["surface"] == "Hajin"
+        and r["occurrence"] == "1"
+    ]
     assert len(got) == 1
     assert (got[0].precision, got[0].start, got[0].end) == ("day", dt.date(2018, 12, 14), None)
     assert "on Friday" in got[0].expression
 
 
 def test_nothing_after_publication(results):
-    late = [(r["file"], r["surface"], g.rule) for r, g, pub in results
-            if any(d is not None and d > pub for d in (g.start, g.end))]
+    late = [
+        (r["file"], r["surface"], g.rule)
+        for r, g, pub in results
+        if any(d is not None and d > pub for d in (g.start, g.end))
+    ]
     assert not late

@@ -1,4 +1,5 @@
 """Editor corrections: validated, stored as reviewable CSV, applied by the resolver."""
+
 from __future__ import annotations
 
 import pytest
@@ -39,10 +40,12 @@ def test_round_trip_and_application(tmp_path):
 
 def test_bad_rows_are_reported_and_others_kept(tmp_path):
     path = tmp_path / "corrections.csv"
-    path.write_text("article_id,surface,action,name,ref,lat,lon,kind,reason,editor,decided\n"
-                    "*,Hajin,move,,,,,,,,\n"
-                    "*,Susa,coords,,,north,,,,,\n"
-                    "*,Bolton,reject,,,,,,person,,\n")
+    path.write_text(
+        "article_id,surface,action,name,ref,lat,lon,kind,reason,editor,decided\n"
+        "*,Hajin,move,,,,,,,,\n"
+        "*,Susa,coords,,,north,,,,,\n"
+        "*,Bolton,reject,,,,,,person,,\n"
+    )
     loaded, problems = Corrections.load(path)
     assert len(loaded) == 1
     assert [p.line for p in problems] == [2, 3]

@@ -3,6 +3,7 @@ worker, and asks the geocoder once per distinct name for the whole corpus.
 
 One LocalCluster of 2 worker processes serves the whole module (starting one costs seconds).
 """
+
 from __future__ import annotations
 
 import json
@@ -35,8 +36,12 @@ N_SYNTH = 2000
 
 @pytest.fixture(scope="module")
 def client():
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as c:
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as c,
+    ):
         yield c
 
 
@@ -73,9 +78,19 @@ def test_synthetic_corpus_gives_exactly_the_single_process_events(client, synth)
 def _as_records(settings: Settings) -> list[dict]:
     """The synthetic articles as table rows with the ids the folder build gives them."""
     from geo.ingest.articles import load_articles
+
     articles, _ = load_articles(settings.articles_dir)
-    return [{"id": a.id, "title": a.title, "date": a.published.isoformat(), "text": a.text,
-             "source": a.source, "url": a.url} for a in articles]
+    return [
+        {
+            "id": a.id,
+            "title": a.title,
+            "date": a.published.isoformat(),
+            "text": a.text,
+            "source": a.source,
+            "url": a.url,
+        }
+        for a in articles
+    ]
 
 
 def test_jsonl_and_parquet_files_give_the_same_events(client, synth, tmp_path):
@@ -85,9 +100,12 @@ def test_jsonl_and_parquet_files_give_the_same_events(client, synth, tmp_path):
     with open(tmp_path / "a.jsonl", "w", encoding="utf-8") as fh:
         fh.writelines(json.dumps(r) + "\n" for r in records[:half])
     pd.DataFrame(records[half:]).to_parquet(tmp_path / "b.parquet", index=False)
-    (tmp_path / "c.jsonl").write_text(json.dumps(records[0]) + "\n", encoding="utf-8")  # a duplicate id
-    df, summary = distributed.build_events(settings, client=client, online=False, fast=True,
-                                           input_path=str(tmp_path / "*"))
+    (tmp_path / "c.jsonl").write_text(
+        json.dumps(records[0]) + "\n", encoding="utf-8"
+    )  # a duplicate id
+    df, summary = distributed.build_events(
+        settings, client=client, online=False, fast=True, input_path=str(tmp_path / "*")
+    )
     pd.testing.assert_frame_equal(df, expected)
     assert [p.path for p in summary.rejected] == [str(tmp_path / "c.jsonl")]
     assert "duplicate id" in summary.rejected[0].reason
@@ -96,8 +114,9 @@ def test_jsonl_and_parquet_files_give_the_same_events(client, synth, tmp_path):
 def test_parquet_dataset_holds_the_same_rows_and_daily_counts(client, synth, tmp_path):
     settings, expected = synth
     root = str(tmp_path / "store")
-    df, summary = distributed.build_events(settings, client=client, online=False, fast=True,
-                                           parquet=root)
+    df, summary = distributed.build_events(
+        settings, client=client, online=False, fast=True, parquet=root
+    )
     assert df is None and summary.mentions == len(expected)
     months = sorted(p.name for p in (tmp_path / "store" / "events").iterdir())
     assert months == sorted({f"month={d:%Y-%m}" for d in expected["published"]})
@@ -111,11 +130,15 @@ def test_parquet_dataset_holds_the_same_rows_and_daily_counts(client, synth, tmp
     assert (daily[columnar.TYPE_COLUMNS].sum(axis=1) == daily["mentions"]).all()
     hajin = expected[expected["place"] == "Hajin"]
     literal = hajin["role"].ne("associative").rename("literal")
-    assert published.loc[published["place"] == "Hajin", "articles"].sum() == \
-        hajin.groupby(["published", literal])["article_id"].nunique().sum()
+    assert (
+        published.loc[published["place"] == "Hajin", "articles"].sum()
+        == hajin.groupby(["published", literal])["article_id"].nunique().sum()
+    )
     monthly = pd.read_parquet(tmp_path / "store" / columnar.MONTHLY_FILE)
-    assert monthly.groupby("clock")["mentions"].sum().to_dict() == \
-        daily.groupby("clock")["mentions"].sum().to_dict()
+    assert (
+        monthly.groupby("clock")["mentions"].sum().to_dict()
+        == daily.groupby("clock")["mentions"].sum().to_dict()
+    )
 
 
 def test_a_worker_killed_mid_build_costs_only_its_tasks(client, synth):
@@ -131,8 +154,9 @@ def test_a_worker_killed_mid_build_costs_only_its_tasks(client, synth):
                 os.kill(victim, signal.SIGKILL)
                 killed.append(victim)
 
-    df, _ = distributed.build_events(settings, client=client, online=False, fast=True,
-                                     progress=kill_after_first)
+    df, _ = distributed.build_events(
+        settings, client=client, online=False, fast=True, progress=kill_after_first
+    )
     assert killed
     pd.testing.assert_frame_equal(df, expected)
     client.wait_for_workers(2, timeout=120)  # the nanny restarts it for the next test
@@ -154,10 +178,18 @@ def test_each_unknown_name_is_asked_once_for_the_whole_corpus(client, tmp_path, 
     monkeypatch.setattr(distributed, "PARTITION_ARTICLES", 4)  # 24 articles: 6 partitions
     extra = {f"v{n:02d}.md": VILLAGES.format(n=n, day=1 + n % 28) for n in range(24)}
     with FakeNominatim(PLACES + EXTRA) as server:
+
         def settings_in(folder):
             data = copy_data(tmp_path / folder, articles=False, extra=extra)
-            return Settings(data_dir=data, nominatim_enabled=True, nominatim_domain=server.domain,
-                            nominatim_scheme="http", user_agent=AGENT, timeout=3.0, min_delay=0.0)
+            return Settings(
+                data_dir=data,
+                nominatim_enabled=True,
+                nominatim_domain=server.domain,
+                nominatim_scheme="http",
+                user_agent=AGENT,
+                timeout=3.0,
+                min_delay=0.0,
+            )
 
         NominatimClient.reset_rate_limit()
         df, summary = distributed.build_events(settings_in("dask"), client=client)
@@ -170,12 +202,22 @@ def test_each_unknown_name_is_asked_once_for_the_whole_corpus(client, tmp_path, 
     pd.testing.assert_frame_equal(df, one)
 
 
-def test_command_line_checks_the_bundled_events_on_a_given_scheduler(client, tmp_path, monkeypatch, capsys):
+def test_command_line_checks_the_bundled_events_on_a_given_scheduler(
+    client, tmp_path, monkeypatch, capsys
+):
     from geo.__main__ import main
+
     data = copy_data(tmp_path, build=False)
     shutil.copy(ROOT / "data" / "events.csv", data / "events.csv")
     monkeypatch.setenv("GEO_DATA_DIR", str(data))
     address = client.scheduler.address
-    assert main(["build", "--engine", "dask", "--scheduler", address, "--check", "--offline", "--quiet"]) == 0
+    assert (
+        main(
+            ["build", "--engine", "dask", "--scheduler", address, "--check", "--offline", "--quiet"]
+        )
+        == 0
+    )
     assert "matches the articles and code" in capsys.readouterr().out
-    assert main(["build", "--input", str(data / "articles"), "--offline"]) == 2  # needs --engine dask
+    assert (
+        main(["build", "--input", str(data / "articles"), "--offline"]) == 2
+    )  # needs --engine dask

@@ -1,6 +1,7 @@
 """States, provinces and counties in the gazetteer: where their points come from, and how
 the ranking reads them in context (geo/gazetteer/extra.py, geo/gazetteer/compile.py,
 geo/geoparse/rank.py)."""
+
 from __future__ import annotations
 
 import pytest
@@ -42,13 +43,24 @@ def test_united_states_at_geonames_point(gaz):
     assert haversine_km(us.lat, us.lon, 39.76, -98.5) < 1
 
 
-@pytest.mark.parametrize("text, surface, country, near", [
-    ("Floods hit Devon and Cornwall in south-west England.", "Cornwall", "GB", (50.4, -4.9)),
-    ("Officials in Scott County, near Davenport, closed schools.", "Scott County", "US",
-     (41.6, -90.6)),
-    ("The outbreak spread from Mexico to Guatemala; Puebla and Oaxaca reported cases.",
-     "Mexico", "MX", (23.0, -102.0)),
-])
+@pytest.mark.parametrize(
+    "text, surface, country, near",
+    [
+        ("Floods hit Devon and Cornwall in south-west England.", "Cornwall", "GB", (50.4, -4.9)),
+        (
+            "Officials in Scott County, near Davenport, closed schools.",
+            "Scott County",
+            "US",
+            (41.6, -90.6),
+        ),
+        (
+            "The outbreak spread from Mexico to Guatemala; Puebla and Oaxaca reported cases.",
+            "Mexico",
+            "MX",
+            (23.0, -102.0),
+        ),
+    ],
+)
 def test_divisions_and_countries_in_context(recognise, text, surface, country, near):
     got = {m.surface: m.candidates[0] for m in rank(recognise(text)) if m.candidates}
     best = got[surface]

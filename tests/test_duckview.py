@@ -1,6 +1,7 @@
 """geo/duckview.py against the pandas path: a Parquet store of the bundled events (and of
 synthetic ones) gives the points, counts, timeline, brief and popups that geo.view.slices
 and geo.view.layer give for the same table."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -52,8 +53,10 @@ def expected_points(df: pd.DataFrame, sel: Selection) -> dict[str, int]:
     """place -> mentions of each point geo.view.layer draws for the same view."""
     table = slices.filter_events(df, sel.types, sel.sources)
     shown = table[slices.DayIndex(table).mask(sel.day, sel.mode, sel.window, sel.clock)]
-    return {f["properties"]["place"]: f["properties"]["count"]
-            for f in layer.features(shown)["features"]}
+    return {
+        f["properties"]["place"]: f["properties"]["count"]
+        for f in layer.features(shown)["features"]
+    }
 
 
 def views():
@@ -73,16 +76,20 @@ def test_points_and_counts_are_those_of_the_pandas_path(which, request):
         mask = slices.DayIndex(df).mask(sel.day, sel.mode, sel.window, sel.clock)
         assert counts.shown == int(mask.sum()), sel
         areas = layer.areas(df[mask])
-        assert dict(zip(counts.areas["place"], counts.areas["mentions"], strict=True)) == \
-            dict(zip(areas["place"], areas["mentions"], strict=True)), sel
+        assert dict(zip(counts.areas["place"], counts.areas["mentions"], strict=True)) == dict(
+            zip(areas["place"], areas["mentions"], strict=True)
+        ), sel
 
 
 def test_type_and_outlet_filters(synthetic):
     df, store = synthetic
     day = dt.date(2018, 12, 1)
-    for sel in (Selection(day, types=("air strike", "statement")),
-                Selection(day, mode="window", window=9, types=("air strike",)),
-                Selection(day, sources=("Synthetic Wire",)), Selection(day, sources=("Nobody",))):
+    for sel in (
+        Selection(day, types=("air strike", "statement")),
+        Selection(day, mode="window", window=9, types=("air strike",)),
+        Selection(day, sources=("Synthetic Wire",)),
+        Selection(day, sources=("Nobody",)),
+    ):
         got = store.counts(sel).points
         got_counts = dict(zip(got["place"], got["mentions"], strict=True))
         assert got_counts == expected_points(df, sel), sel
@@ -113,9 +120,11 @@ def test_timeline_counts_are_per_day_of_the_pandas_path(bundled, clock):
     df, store = bundled
     got = store.per_day(Selection(DAYS[0], clock=clock))
     want = slices.per_day(df, clock)
-    pd.testing.assert_frame_equal(got[["day", "event_type", "mentions"]].astype(want.dtypes),
-                                  want.sort_values(["day", "event_type"]).reset_index(drop=True),
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(
+        got[["day", "event_type", "mentions"]].astype(want.dtypes),
+        want.sort_values(["day", "event_type"]).reset_index(drop=True),
+        check_dtype=False,
+    )
 
 
 @pytest.mark.parametrize("which", ["bundled", "synthetic"])
@@ -142,8 +151,10 @@ def test_popup_rows_are_the_points_newest_and_read_only_some_months(synthetic):
     shown = slices.select(df, sel.day, "window", 10)
     mine = layer.pinned(shown[shown["place"] == point.place])
     assert len(rows) == min(layer.POPUP_EVENTS, len(mine)) > 0
-    assert sorted(rows["event_date"], reverse=True) == \
-        sorted(mine["event_date"], reverse=True)[:len(rows)]
+    assert (
+        sorted(rows["event_date"], reverse=True)
+        == sorted(mine["event_date"], reverse=True)[: len(rows)]
+    )
     months = {m.strftime("%Y-%m") for m in pd.to_datetime(mine["published"])}
     # Only the months that hold this window's rows are read, not the whole store.
     assert "month=" in store.last_sql and all(f"month={m}" in store.last_sql for m in months)

@@ -1,4 +1,5 @@
 """The scorer on small hand-made cases whose numbers were worked out by hand."""
+
 import json
 
 import pytest
@@ -16,7 +17,7 @@ GOLD = [{"id": "d1", "text": TEXT, "places": [RIO, PARIS, TEXAS]}]
 
 def test_offsets_of_the_fixture_are_right():
     for place in GOLD[0]["places"]:
-        assert TEXT[place["start"]:place["end"]] == place["name"]
+        assert TEXT[place["start"] : place["end"]] == place["name"]
 
 
 def test_haversine_known_distances():
@@ -43,7 +44,11 @@ def test_empty_prediction_and_missing_document():
         assert s.overlap_precision == 0.0 and s.overlap_recall == 0.0 and s.overlap_f1 == 0.0
         assert s.median_error_km is None
         assert [e.id for e in s.errors] == ["d1"]
-        assert [p["name"] for p in s.errors[0].false_negatives] == ["Rio de Janeiro", "Paris", "Texas"]
+        assert [p["name"] for p in s.errors[0].false_negatives] == [
+            "Rio de Janeiro",
+            "Paris",
+            "Texas",
+        ]
 
 
 def test_partial_overlap_counts_for_overlap_but_not_exact():
@@ -79,8 +84,11 @@ def test_distance_thresholds():
     # Paris answered with Paris, France (about 7,800 km off): a span hit but a location miss.
     # Rio answered 0.04 degrees north (~4.4 km): within 5 km. Texas answered 1.4 degrees
     # north (~155.7 km): within 161 km but not within 5 km.
-    pred = [dict(RIO, lat=RIO["lat"] + 0.04), dict(PARIS, lat=48.85341, lon=2.3488),
-            dict(TEXAS, lat=TEXAS["lat"] + 1.4)]
+    pred = [
+        dict(RIO, lat=RIO["lat"] + 0.04),
+        dict(PARIS, lat=48.85341, lon=2.3488),
+        dict(TEXAS, lat=TEXAS["lat"] + 1.4),
+    ]
     s = evaluate(GOLD, [{"id": "d1", "places": pred}])
     assert s.overlap_tp == 3
     assert s.within_max_km == pytest.approx(2 / 3)

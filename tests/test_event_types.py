@@ -1,4 +1,5 @@
 """The event-type lexicon: order matters, words match whole, the table documents it."""
+
 import pytest
 
 from geo.dating.event_types import (
@@ -11,21 +12,30 @@ from geo.dating.event_types import (
 )
 
 
-@pytest.mark.parametrize("sentence, expected", [
-    ("Islamic State fought back in Baghuz with car bombs and suicide attackers.", "car bomb / suicide attack"),
-    ("Coalition air strikes hit a mosque in the Sousa area.", "air strike"),
-    ("Several car bombs were destroyed by coalition airstrikes.", "car bomb / suicide attack"),
-    ("A war monitor said SDF artillery shelled Hajeen on Tuesday.", "shelling / mortar"),
-    ("Mines slowed the column for a day.", "mines / IED"),
-    ("A mass grave holding dozens of bodies was found near Baghouz.", "casualties / graves"),
-    ("A convoy of lorries carried women and children out of Baghuz.", "evacuation / civilians / aid"),
-    ("Dozens of fighters surrendered at dawn.", "surrender / detention"),
-    ("SDF units first entered Hajin last week.", "ground assault / advance"),
-    ("An SDF commander said his forces took Sousah on Tuesday.", "ground assault / advance"),
-    ("The SDF announced the start of the campaign.", "statement"),
-    ("The town lies in the Abu Kamal district.", DEFAULT_TYPE),
-    ("", DEFAULT_TYPE),
-])
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        (
+            "Islamic State fought back in Baghuz with car bombs and suicide attackers.",
+            "car bomb / suicide attack",
+        ),
+        ("Coalition air strikes hit a mosque in the Sousa area.", "air strike"),
+        ("Several car bombs were destroyed by coalition airstrikes.", "car bomb / suicide attack"),
+        ("A war monitor said SDF artillery shelled Hajeen on Tuesday.", "shelling / mortar"),
+        ("Mines slowed the column for a day.", "mines / IED"),
+        ("A mass grave holding dozens of bodies was found near Baghouz.", "casualties / graves"),
+        (
+            "A convoy of lorries carried women and children out of Baghuz.",
+            "evacuation / civilians / aid",
+        ),
+        ("Dozens of fighters surrendered at dawn.", "surrender / detention"),
+        ("SDF units first entered Hajin last week.", "ground assault / advance"),
+        ("An SDF commander said his forces took Sousah on Tuesday.", "ground assault / advance"),
+        ("The SDF announced the start of the campaign.", "statement"),
+        ("The town lies in the Abu Kamal district.", DEFAULT_TYPE),
+        ("", DEFAULT_TYPE),
+    ],
+)
 def test_classify(sentence, expected):
     assert classify(sentence) == expected
 

@@ -1,4 +1,5 @@
 """The events table: selection by slider mode and clock, and its CSV round trip."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,22 +17,44 @@ from geo.view.slices import select
 
 
 def row(**kw):
-    base = dict(article_id="a", title="t", source="s", url="", published=dt.date(2019, 3, 3),
-                event_date=dt.date(2019, 3, 1), event_end=None, date_precision="day", date_rule="r",
-                surface="Baghouz", place="Baghouz", lat=34.45, lon=40.95, kind="town",
-                place_source="campaign", score=1.0, alternatives="[]", start=0, end=7,
-                sentence="s", event_type="other")
+    base = dict(
+        article_id="a",
+        title="t",
+        source="s",
+        url="",
+        published=dt.date(2019, 3, 3),
+        event_date=dt.date(2019, 3, 1),
+        event_end=None,
+        date_precision="day",
+        date_rule="r",
+        surface="Baghouz",
+        place="Baghouz",
+        lat=34.45,
+        lon=40.95,
+        kind="town",
+        place_source="campaign",
+        score=1.0,
+        alternatives="[]",
+        start=0,
+        end=7,
+        sentence="s",
+        event_type="other",
+    )
     base.update(kw)
     return base
 
 
 def frame():
-    return to_frame([
-        row(event_date=dt.date(2019, 3, 1)),
-        row(event_date=dt.date(2019, 3, 2), event_end=dt.date(2019, 3, 3), date_precision="span"),
-        row(event_date=dt.date(2019, 2, 20), published=dt.date(2019, 2, 21)),
-        row(event_date=None, date_precision="background"),
-    ])
+    return to_frame(
+        [
+            row(event_date=dt.date(2019, 3, 1)),
+            row(
+                event_date=dt.date(2019, 3, 2), event_end=dt.date(2019, 3, 3), date_precision="span"
+            ),
+            row(event_date=dt.date(2019, 2, 20), published=dt.date(2019, 2, 21)),
+            row(event_date=None, date_precision="background"),
+        ]
+    )
 
 
 def test_modes():
@@ -57,7 +80,9 @@ def test_csv_round_trip(tmp_path):
     back = read_events(path)
     assert list(back.columns) == list(EVENT_COLUMNS)
     assert back["event_date"].isna().sum() == 1
-    assert back.loc[back["date_precision"] == "span", "event_end"].iloc[0] == pd.Timestamp(2019, 3, 3)
+    assert back.loc[back["date_precision"] == "span", "event_end"].iloc[0] == pd.Timestamp(
+        2019, 3, 3
+    )
     write_events(back, tmp_path / "again.csv")
     assert (tmp_path / "again.csv").read_text() == path.read_text()
 
@@ -71,23 +96,43 @@ def test_sentence_bounds():
     assert later[s:e] == "Baghouz held out."  # a sentence that starts at the mention
 
 
-@pytest.mark.parametrize("state, want", [
-    ({"selection": {"pick": [{"utcyearmonthdate_day": "2018-10-19T00:00:00.000Z"}]}}, dt.date(2018, 10, 19)),
-    ({"selection": {"pick": [{"utcyearmonthdate_day": 1551398400000}]}}, dt.date(2019, 3, 1)),
-    ({"selection": {"pick": [{"day": "2019-03-23"}]}}, dt.date(2019, 3, 23)),
-    ({"selection": {"pick": []}}, None),
-    ({"selection": {}}, None),
-    (None, None),
-    ({"selection": {"pick": [{"event_type": "air strike"}]}}, None),
-    ({"selection": {"pick": [{"utcyearmonthdate_day": "not a date"}]}}, None),
-])
+@pytest.mark.parametrize(
+    "state, want",
+    [
+        (
+            {"selection": {"pick": [{"utcyearmonthdate_day": "2018-10-19T00:00:00.000Z"}]}},
+            dt.date(2018, 10, 19),
+        ),
+        ({"selection": {"pick": [{"utcyearmonthdate_day": 1551398400000}]}}, dt.date(2019, 3, 1)),
+        ({"selection": {"pick": [{"day": "2019-03-23"}]}}, dt.date(2019, 3, 23)),
+        ({"selection": {"pick": []}}, None),
+        ({"selection": {}}, None),
+        (None, None),
+        ({"selection": {"pick": [{"event_type": "air strike"}]}}, None),
+        ({"selection": {"pick": [{"utcyearmonthdate_day": "not a date"}]}}, None),
+    ],
+)
 def test_picked_day_reads_the_timeline_selection(state, want):
     assert slices.picked_day(state) == want
 
 
 def test_alternatives_are_named_and_old_positional_files_read_the_same():
-    named = [{"name": "Sousse", "lat": 35.8, "lon": 10.6, "kind": "city", "country": "TN",
-              "source": "geonames", "ref": "2464915", "score": 0.1}]
+    named = [
+        {
+            "name": "Sousse",
+            "lat": 35.8,
+            "lon": 10.6,
+            "kind": "city",
+            "country": "TN",
+            "source": "geonames",
+            "ref": "2464915",
+            "score": 0.1,
+        }
+    ]
     old = json.dumps([[a[f] for f in event_rows.ALTERNATIVE_FIELDS] for a in named])
-    assert event_rows.read_alternatives(json.dumps(named)) == event_rows.read_alternatives(old) == named
+    assert (
+        event_rows.read_alternatives(json.dumps(named))
+        == event_rows.read_alternatives(old)
+        == named
+    )
     assert event_rows.read_alternatives("") == []

@@ -1,5 +1,6 @@
 """`python -m geo extract`: bad lines are reported and skipped, the stream goes on; a missing
 file is one sentence; a huge text is refused; dating a long text stays linear."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,6 +34,7 @@ def run(tmp_path, monkeypatch, capsys):
             status = cli.main(["extract", "--offline", str(tmp_path / "in.jsonl")])
         out, err = capsys.readouterr()
         return status, [json.loads(x) for x in out.splitlines()], err.splitlines()
+
     return go
 
 
@@ -41,27 +43,36 @@ def line(**doc) -> bytes:
 
 
 def test_bad_lines_are_skipped_with_a_plain_reason_and_later_lines_written(run):
-    status, out, err = run([
-        line(id=1),
-        line(text=["SDF", "Hajin"]),                      # 2: text a list
-        line(date=20190304),                              # 3: date a number
-        line(date="last Friday"),                         # 4: date not a date
-        b'{"id": 5, "text": "Caf\xe9 in Hajin."}',        # 5: Latin-1, not UTF-8
-        b'{"id": 6, "text": ',                            # 6: broken JSON
-        b'["a list"]',                                    # 7: not an object
-        json.dumps({"id": 8}).encode(),                   # 8: no text
-        b'{"id": 9, "text": "\\ud800 Hajin"}',            # 9: lone surrogate
-        line(id=10),
-    ], stdin=True)
+    status, out, err = run(
+        [
+            line(id=1),
+            line(text=["SDF", "Hajin"]),  # 2: text a list
+            line(date=20190304),  # 3: date a number
+            line(date="last Friday"),  # 4: date not a date
+            b'{"id": 5, "text": "Caf\xe9 in Hajin."}',  # 5: Latin-1, not UTF-8
+            b'{"id": 6, "text": ',  # 6: broken JSON
+            b'["a list"]',  # 7: not an object
+            json.dumps({"id": 8}).encode(),  # 8: no text
+            b'{"id": 9, "text": "\\ud800 Hajin"}',  # 9: lone surrogate
+            line(id=10),
+        ],
+        stdin=True,
+    )
     assert status == 1
     assert [doc["id"] for doc in out] == [1, 10]
     assert out[1]["places"] and out[1]["places"][0]["name"] == "Hajin"
     assert [e.split(": skipped: ")[0] for e in err] == [f"-:{n}" for n in range(2, 10)]
     reasons = " | ".join(err)
-    for expected in ('"text" is a list, not a string', '"date" is a number, not a date',
-                     "\"date\" 'last Friday' is not a date: write it as YYYY-MM-DD",
-                     "not UTF-8 (byte 0xe9 at column", "not valid JSON", "is a list, not an object",
-                     'no "text" field', "lone surrogate"):
+    for expected in (
+        '"text" is a list, not a string',
+        '"date" is a number, not a date',
+        "\"date\" 'last Friday' is not a date: write it as YYYY-MM-DD",
+        "not UTF-8 (byte 0xe9 at column",
+        "not valid JSON",
+        "is a list, not an object",
+        'no "text" field',
+        "lone surrogate",
+    ):
         assert expected in reasons
     assert "attribute" not in reasons and "Traceback" not in reasons
 
@@ -70,8 +81,10 @@ def test_file_name_in_messages_and_huge_text_refused(run, tmp_path):
     text = "Hajin " * (MAX_TEXT_CHARS // 6 + 10)
     status, out, err = run([line(text=text), line(id="next")])
     assert status == 1 and [d["id"] for d in out] == ["next"]
-    assert err == [f"{tmp_path / 'in.jsonl'}:1: skipped: the text is {len(text):,} characters, "
-                   f"over the {MAX_TEXT_CHARS:,} limit: split it into smaller texts"]
+    assert err == [
+        f"{tmp_path / 'in.jsonl'}:1: skipped: the text is {len(text):,} characters, "
+        f"over the {MAX_TEXT_CHARS:,} limit: split it into smaller texts"
+    ]
 
 
 def test_a_line_too_long_to_read_is_skipped_unread(run, monkeypatch):
@@ -85,11 +98,14 @@ def test_missing_input_file_is_one_sentence_and_status_2(tmp_path, capsys):
     status = cli.main(["extract", "--offline", str(tmp_path / "nope.jsonl")])
     err = capsys.readouterr().err
     assert status == 2
-    assert err == f"{tmp_path / 'nope.jsonl'}: cannot read the input (there is no such file): " \
-                  "give a JSON Lines file, or - for standard input\n"
+    assert (
+        err == f"{tmp_path / 'nope.jsonl'}: cannot read the input (there is no such file): "
+        "give a JSON Lines file, or - for standard input\n"
+    )
 
 
 # --- linear time on one long text --------------------------------------------------------
+
 
 def test_dating_a_long_text_is_linear(monkeypatch):
     """A 300 kB run-on text (no full stop) with a date every few words: _govern weighed every
@@ -100,7 +116,9 @@ def test_dating_a_long_text_is_linear(monkeypatch):
     spans = [(i, i + 5) for i in range(0, len(text), len(piece))]  # every "Hajin"
     looked = []
     real = dates._exprs_in
-    monkeypatch.setattr(dates, "_exprs_in", lambda lay, lo, hi: looked.append(hi - lo) or real(lay, lo, hi))
+    monkeypatch.setattr(
+        dates, "_exprs_in", lambda lay, lo, hi: looked.append(hi - lo) or real(lay, lo, hi)
+    )
     got = dates.date_mentions(text, dt.date(2019, 3, 4), spans)
     assert len(got) == len(spans) and got[1].start == dt.date(2019, 3, 3)
     assert max(looked) <= 3_100  # MAX_SENTENCE_CHARS and a word; was the whole text

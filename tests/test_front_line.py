@@ -2,6 +2,7 @@
 brief names is recognised, resolved and drawn on the last day (cumulative), and the spellings the
 press uses for the places added to the gazetteer are recognised and placed on the campaign entry.
 """
+
 from __future__ import annotations
 
 import csv
@@ -30,9 +31,13 @@ AREA_AFTER = re.compile(r"\s+(?:district|province|governorate|countryside|region
 def dated_place_names() -> set[str]:
     """Places the corpus author lists as named on a day (tests/data/corpus_expectations.csv),
     leaving out background mentions and names used for an area ("Abu Kamal district")."""
-    bodies = {Path(a.path).name: a.text for a in load_articles(ROOT / "data" / "articles" / "briefs")[0]}
+    bodies = {
+        Path(a.path).name: a.text for a in load_articles(ROOT / "data" / "articles" / "briefs")[0]
+    }
     out = set()
-    with (ROOT / "tests" / "data" / "corpus_expectations.csv").open(encoding="utf-8", newline="") as fh:
+    with (ROOT / "tests" / "data" / "corpus_expectations.csv").open(
+        encoding="utf-8", newline=""
+    ) as fh:
         for row in csv.DictReader(fh):
             if row["precision"] == "background":
                 continue
@@ -64,14 +69,28 @@ def test_places_without_a_sourced_coordinate_stay_unresolved():
 
 
 SPELLINGS = {
-    "Qamishli": "Qamishli", "al-Shaddadah": "Al-Shaddadah", "Shaddadi": "Al-Shaddadah",
-    "Ayn Issa": "Ayn Issa", "Ain Issa": "Ayn Issa", "Tishrin dam": "Tishrin Dam",
-    "Tabqa dam": "Tabqa Dam", "Sheikh Maqsood": "Sheikh Maqsood (Aleppo)",
-    "Sheikh Maqsoud": "Sheikh Maqsood (Aleppo)", "Abu al-Hasan": "Abu al-Hasan",
-    "Abu Hassan": "Abu al-Hasan", "al-Bubadran": "Al-Bubadran", "al-Boubadran": "Al-Bubadran",
-    "Al Boubadran": "Al-Bubadran", "Gharanij": "Gharanij", "Abu Hamam": "Abu Hamam",
-    "al-Shuhayl": "Al-Shuhayl", "Diban": "Diban", "al-Busayrah": "Al-Busayrah",
-    "Tal Abyad": "Tell Abyad", "Kobane": "Kobani", "al-Omar oil field": "Al-Omar oil field",
+    "Qamishli": "Qamishli",
+    "al-Shaddadah": "Al-Shaddadah",
+    "Shaddadi": "Al-Shaddadah",
+    "Ayn Issa": "Ayn Issa",
+    "Ain Issa": "Ayn Issa",
+    "Tishrin dam": "Tishrin Dam",
+    "Tabqa dam": "Tabqa Dam",
+    "Sheikh Maqsood": "Sheikh Maqsood (Aleppo)",
+    "Sheikh Maqsoud": "Sheikh Maqsood (Aleppo)",
+    "Abu al-Hasan": "Abu al-Hasan",
+    "Abu Hassan": "Abu al-Hasan",
+    "al-Bubadran": "Al-Bubadran",
+    "al-Boubadran": "Al-Bubadran",
+    "Al Boubadran": "Al-Bubadran",
+    "Gharanij": "Gharanij",
+    "Abu Hamam": "Abu Hamam",
+    "al-Shuhayl": "Al-Shuhayl",
+    "Diban": "Diban",
+    "al-Busayrah": "Al-Busayrah",
+    "Tal Abyad": "Tell Abyad",
+    "Kobane": "Kobani",
+    "al-Omar oil field": "Al-Omar oil field",
 }
 
 

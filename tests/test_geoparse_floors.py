@@ -3,6 +3,7 @@
 The floors sit a little under what the geoparser reaches (see docs/geoparser.md),
 so a change that makes recognition or resolution worse fails here.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -34,10 +35,19 @@ def predict(recognise):
                     continue
                 p = resolver.resolve(str(d["id"]), m)
                 if p is not None:
-                    places.append({"start": m.start, "end": m.end, "name": m.surface,
-                                   "lat": p.lat, "lon": p.lon, "kind": p.kind})
+                    places.append(
+                        {
+                            "start": m.start,
+                            "end": m.end,
+                            "name": m.surface,
+                            "lat": p.lat,
+                            "lon": p.lon,
+                            "kind": p.kind,
+                        }
+                    )
             out.append({"id": d["id"], "places": places})
         return out
+
     return run
 
 

@@ -1,4 +1,5 @@
 """The batch decoder (geo/geoparse/ner_decode.py) takes the same entities as spaCy's own loop."""
+
 from __future__ import annotations
 
 import json
@@ -10,9 +11,16 @@ from geo.geoparse import ner, ner_decode
 
 # Edge cases of the moves: an entity on the last token, whitespace tokens (no entity may start
 # on one), a one-token text, an empty text, a long run of capitalised words.
-EDGES = ["Hajin", "", "  \n\n  ", "They met in Paris", "Fighters left Baghouz.\n\n  \nThe Syrian "
-         "Democratic Forces and the United Nations Office for the Coordination of Humanitarian "
-         "Affairs in New York said so.", "he said\n\nLondon"]
+EDGES = [
+    "Hajin",
+    "",
+    "  \n\n  ",
+    "They met in Paris",
+    "Fighters left Baghouz.\n\n  \nThe Syrian "
+    "Democratic Forces and the United Nations Office for the Coordination of Humanitarian "
+    "Affairs in New York said so.",
+    "he said\n\nLondon",
+]
 
 
 def _passages() -> list[str]:
@@ -26,6 +34,7 @@ def _passages() -> list[str]:
 def spacy_own():
     """A second copy of the model left as spaCy loads it: its ops and its own decoding."""
     import spacy
+
     return spacy.load(ner.MODEL, exclude=list(ner.UNUSED_PIPES))
 
 
@@ -36,7 +45,9 @@ def test_the_decoder_takes_the_entities_spacy_takes(spacy_own):
     dec = ner_decode.decoder(nlp.get_pipe("ner"))
     assert dec is not None
     docs = [nlp.make_doc(t) for t in texts]
-    got = [g for at in range(0, len(docs), 50) for g in ner_decode.entities(dec, docs[at:at + 50])]
+    got = [
+        g for at in range(0, len(docs), 50) for g in ner_decode.entities(dec, docs[at : at + 50])
+    ]
     assert sum(map(len, want)) > 500  # the passages are full of names
     assert got == want
 

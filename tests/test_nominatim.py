@@ -1,4 +1,5 @@
 """The Nominatim client against a fake server on 127.0.0.1: what it sends, maps and how fast."""
+
 from __future__ import annotations
 
 import threading
@@ -27,8 +28,14 @@ def server():
 
 
 def settings_for(server: FakeNominatim, **changes) -> Settings:
-    base = Settings(nominatim_enabled=True, nominatim_domain=server.domain,
-                    nominatim_scheme="http", user_agent=AGENT, timeout=2.0, min_delay=0.0)
+    base = Settings(
+        nominatim_enabled=True,
+        nominatim_domain=server.domain,
+        nominatim_scheme="http",
+        user_agent=AGENT,
+        timeout=2.0,
+        min_delay=0.0,
+    )
     return base.with_(**changes)
 
 
@@ -84,39 +91,79 @@ def test_raw_answer_is_kept_for_the_cache(server):
     assert '"osm_id": 900000001' in raw and '"importance": 0.35' in raw
 
 
-@pytest.mark.parametrize("raw, kind", [
-    ({"class": "place", "type": "village", "addresstype": "village", "place_rank": 19}, "village"),
-    ({"category": "place", "type": "hamlet", "place_rank": 20}, "village"),  # jsonv2 shape
-    ({"class": "boundary", "type": "administrative", "addresstype": "country",
-      "place_rank": 4}, "country"),
-    ({"class": "boundary", "type": "administrative", "addresstype": "state",
-      "place_rank": 8}, "region"),
-    ({"class": "boundary", "type": "administrative", "addresstype": "province"}, "region"),
-    ({"class": "place", "type": "city", "addresstype": "city", "place_rank": 16}, "city"),
-    ({"class": "place", "type": "suburb", "addresstype": "suburb", "place_rank": 19}, "village"),
-    ({"class": "amenity", "type": "refugee_camp", "addresstype": "amenity",
-      "place_rank": 30}, "camp"),
-    ({"class": "tourism", "type": "camp_site", "place_rank": 30}, "camp"),
-    ({"class": "military", "type": "base", "place_rank": 30}, "camp"),
-    ({"class": "landuse", "type": "military", "place_rank": 30}, "camp"),
-    ({"class": "waterway", "type": "river", "addresstype": "river", "place_rank": 19},
-     "natural feature"),
-    ({"class": "natural", "type": "peak", "place_rank": 18}, "natural feature"),
-    ({"class": "boundary", "type": "administrative", "place_rank": 14}, "city"),
-    ({"class": "man_made", "type": "works", "addresstype": "man_made", "place_rank": 30},
-     "site"),
-    ({"class": "highway", "type": "road"}, "site"),
-])
+@pytest.mark.parametrize(
+    "raw, kind",
+    [
+        (
+            {"class": "place", "type": "village", "addresstype": "village", "place_rank": 19},
+            "village",
+        ),
+        ({"category": "place", "type": "hamlet", "place_rank": 20}, "village"),  # jsonv2 shape
+        (
+            {
+                "class": "boundary",
+                "type": "administrative",
+                "addresstype": "country",
+                "place_rank": 4,
+            },
+            "country",
+        ),
+        (
+            {
+                "class": "boundary",
+                "type": "administrative",
+                "addresstype": "state",
+                "place_rank": 8,
+            },
+            "region",
+        ),
+        ({"class": "boundary", "type": "administrative", "addresstype": "province"}, "region"),
+        ({"class": "place", "type": "city", "addresstype": "city", "place_rank": 16}, "city"),
+        (
+            {"class": "place", "type": "suburb", "addresstype": "suburb", "place_rank": 19},
+            "village",
+        ),
+        (
+            {
+                "class": "amenity",
+                "type": "refugee_camp",
+                "addresstype": "amenity",
+                "place_rank": 30,
+            },
+            "camp",
+        ),
+        ({"class": "tourism", "type": "camp_site", "place_rank": 30}, "camp"),
+        ({"class": "military", "type": "base", "place_rank": 30}, "camp"),
+        ({"class": "landuse", "type": "military", "place_rank": 30}, "camp"),
+        (
+            {"class": "waterway", "type": "river", "addresstype": "river", "place_rank": 19},
+            "natural feature",
+        ),
+        ({"class": "natural", "type": "peak", "place_rank": 18}, "natural feature"),
+        ({"class": "boundary", "type": "administrative", "place_rank": 14}, "city"),
+        (
+            {"class": "man_made", "type": "works", "addresstype": "man_made", "place_rank": 30},
+            "site",
+        ),
+        ({"class": "highway", "type": "road"}, "site"),
+    ],
+)
 def test_kind_from_addresstype_type_and_rank(raw, kind):
     assert place_kind(raw) == kind and kind in KINDS
 
 
 def test_name_prefers_english_namedetails_then_display_name():
-    base = {"lat": "36.376", "lon": "41.149", "osm_type": "way", "osm_id": 7,
-            "display_name": "مخيم الهول, Al-Hasakah, Syria",
-            "address": {"country_code": "sy"}}
-    named = candidate_from_raw({**base, "namedetails": {"name": "مخيم الهول",
-                                                        "name:en": "al-Hol camp"}})
+    base = {
+        "lat": "36.376",
+        "lon": "41.149",
+        "osm_type": "way",
+        "osm_id": 7,
+        "display_name": "مخيم الهول, Al-Hasakah, Syria",
+        "address": {"country_code": "sy"},
+    }
+    named = candidate_from_raw(
+        {**base, "namedetails": {"name": "مخيم الهول", "name:en": "al-Hol camp"}}
+    )
     assert named.name == "al-Hol camp" and named.country == "SY" and named.ref == "way/7"
     assert candidate_from_raw({**base, "namedetails": {"name": "الهول"}}).name == "الهول"
     assert candidate_from_raw(base).name == "مخيم الهول"
@@ -144,8 +191,7 @@ def test_min_delay_uses_the_injected_clock_and_sleep(server):
         slept.append(seconds)
         now[0] += seconds
 
-    client = NominatimClient(settings_for(server, min_delay=1.0), clock=lambda: now[0],
-                             sleep=sleep)
+    client = NominatimClient(settings_for(server, min_delay=1.0), clock=lambda: now[0], sleep=sleep)
     client.search("Hajin")
     now[0] += 0.25  # some work between two lookups
     client.search("Hajin")
@@ -156,8 +202,10 @@ def test_min_delay_uses_the_injected_clock_and_sleep(server):
 def test_two_clients_in_one_process_share_the_rate_limit(server):
     settings = settings_for(server, min_delay=0.5)
     clients = [NominatimClient(settings), NominatimClient(settings)]
-    threads = [threading.Thread(target=lambda c=c: [c.search(q) for q in ("Hajin", "Sousa")])
-               for c in clients]
+    threads = [
+        threading.Thread(target=lambda c=c: [c.search(q) for q in ("Hajin", "Sousa")])
+        for c in clients
+    ]
     for t in threads:
         t.start()
     for t in threads:

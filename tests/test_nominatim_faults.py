@@ -3,6 +3,7 @@
 Most tests inject a sleep that only records, so backoff is checked exactly and costs no
 time; the Retry-After test sleeps for real and reads the gap from the server's clock.
 """
+
 from __future__ import annotations
 
 import time
@@ -42,8 +43,15 @@ def server():
 
 def make_client(domain: str, **changes) -> tuple[NominatimClient, list[float]]:
     """A client whose sleeps are recorded, not slept (min_delay 0: only backoff sleeps)."""
-    settings = Settings(nominatim_enabled=True, nominatim_domain=domain, nominatim_scheme="http",
-                        user_agent=AGENT, timeout=0.3, min_delay=0.0, max_retries=2)
+    settings = Settings(
+        nominatim_enabled=True,
+        nominatim_domain=domain,
+        nominatim_scheme="http",
+        user_agent=AGENT,
+        timeout=0.3,
+        min_delay=0.0,
+        max_retries=2,
+    )
     slept: list[float] = []
     return NominatimClient(settings.with_(**changes), sleep=slept.append), slept
 
@@ -79,8 +87,14 @@ def test_faults_can_target_one_query(server):
 
 def test_retry_after_is_honoured_on_the_servers_clock(server):
     server.fail("429", retry_after=2, times=1)
-    settings = Settings(nominatim_domain=server.domain, nominatim_scheme="http",
-                        user_agent=AGENT, timeout=2.0, min_delay=0.0, max_retries=2)
+    settings = Settings(
+        nominatim_domain=server.domain,
+        nominatim_scheme="http",
+        user_agent=AGENT,
+        timeout=2.0,
+        min_delay=0.0,
+        max_retries=2,
+    )
     client = NominatimClient(settings)  # real sleep
     assert client.search("Hajin")[0].name == "Hajin"
     first, second = (r.time for r in server.searches())
@@ -151,8 +165,13 @@ def test_connection_refused_makes_one_connect_per_attempt(monkeypatch):
 def test_geopys_default_adapter_would_retry_behind_our_back(monkeypatch):
     # The trap the explicit adapter avoids; also shows count_connects can see retries.
     connects = count_connects(monkeypatch)
-    geocoder = Nominatim(user_agent=AGENT, domain=f"127.0.0.1:{closed_port()}", scheme="http",
-                         timeout=0.3, adapter_factory=RequestsAdapter)
+    geocoder = Nominatim(
+        user_agent=AGENT,
+        domain=f"127.0.0.1:{closed_port()}",
+        scheme="http",
+        timeout=0.3,
+        adapter_factory=RequestsAdapter,
+    )
     with pytest.raises(GeocoderUnavailable):
         geocoder.geocode("Hajin")
     assert len(connects) == 3

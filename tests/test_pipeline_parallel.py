@@ -1,4 +1,5 @@
 """The build gives the same events whatever the number of worker processes."""
+
 from __future__ import annotations
 
 import shutil
@@ -14,7 +15,10 @@ N_ARTICLES = 24  # above the 20 below which the build stays in one process
 
 def _corpus(tmp_path):
     synth_articles(N_ARTICLES, 250, tmp_path)
-    for name in ("gazetteer.csv", "natural_features.csv"):  # same sources: the bundled index is reused
+    for name in (
+        "gazetteer.csv",
+        "natural_features.csv",
+    ):  # same sources: the bundled index is reused
         shutil.copy(ROOT / "data" / name, tmp_path / name)
     return Settings().with_(data_dir=tmp_path, nominatim_enabled=False)
 
@@ -41,10 +45,12 @@ def test_two_workers_give_exactly_the_events_of_one(tmp_path, monkeypatch):
 def test_worker_results_come_back_in_article_order(tmp_path):
     settings = _corpus(tmp_path)
     from geo.ingest.articles import load_articles
+
     arts, problems = load_articles(settings.articles_dir)
     assert not problems
     serial = list(pipeline.analyse_all(arts, settings, workers=1))
     parallel = list(pipeline.analyse_all(arts, settings, workers=2))
-    assert [[(m.start, m.surface) for m in ms] for ms, _, _ in parallel] == \
-        [[(m.start, m.surface) for m in ms] for ms, _, _ in serial]
+    assert [[(m.start, m.surface) for m in ms] for ms, _, _ in parallel] == [
+        [(m.start, m.surface) for m in ms] for ms, _, _ in serial
+    ]
     assert [ctx for _, _, ctx in parallel] == [ctx for _, _, ctx in serial]

@@ -1,5 +1,6 @@
 """Each rule of the recogniser's judgement (geo/geoparse/place_rules.py) alone, on made-up
 candidates: no gazetteer, so a failure names the rule that changed."""
+
 from __future__ import annotations
 
 import pytest
@@ -20,54 +21,78 @@ DEMONYM = Candidate("Syrian", None, None, "demonym", "SY", 0, "countryinfo", "SY
 def judging(text: str, name: str, *cands: Candidate, common: bool = False) -> r.Judging:
     cands = cands or (TOWN,)
     start = text.index(name)
-    return r.Judging(text, start, start + len(name), name_key(name), cands,
-                     tuple(c for c in cands if c.kind != "demonym"), common)
+    return r.Judging(
+        text,
+        start,
+        start + len(name),
+        name_key(name),
+        cands,
+        tuple(c for c in cands if c.kind != "demonym"),
+        common,
+    )
 
 
 def unchanged(j: r.Judging, text: str, name: str) -> bool:
     start = text.index(name)
-    return (j.start, j.end, j.surface, j.role, j.area) == (start, start + len(name), name,
-                                                            "literal", False)
+    return (j.start, j.end, j.surface, j.role, j.area) == (
+        start,
+        start + len(name),
+        name,
+        "literal",
+        False,
+    )
 
 
-@pytest.mark.parametrize("text, name, verdict", [
-    ("The fine was US$460 million.", "US", r.DROP),
-    ("It cost $US 15.", "US", r.DROP),
-    ("Strain B/Massachusetts/2/2012 spread.", "Massachusetts", r.DROP),
-    ("They met in May to talk.", "May", r.DROP),
-    ("They met in Smallton to talk.", "Smallton", None),
-])
+@pytest.mark.parametrize(
+    "text, name, verdict",
+    [
+        ("The fine was US$460 million.", "US", r.DROP),
+        ("It cost $US 15.", "US", r.DROP),
+        ("Strain B/Massachusetts/2/2012 spread.", "Massachusetts", r.DROP),
+        ("They met in May to talk.", "May", r.DROP),
+        ("They met in Smallton to talk.", "Smallton", None),
+    ],
+)
 def test_not_a_name(text, name, verdict):
     assert r.not_a_name(judging(text, name)) == verdict
 
 
-@pytest.mark.parametrize("text, name, cands, verdict", [
-    ("The FAO said so.", "FAO", (TOWN,), r.DROP),
-    ("The F.A.O. said so.", "F.A.O.", (TOWN,), r.DROP),
-    ("The UK said so.", "UK", (COUNTRY,), None),
-    ("The UK said so.", "UK", (REGION,), None),
-    ("The SDF said so.", "SDF", (CAMPAIGN,), None),
-    ("Smallton said so.", "Smallton", (TOWN,), None),
-])
+@pytest.mark.parametrize(
+    "text, name, cands, verdict",
+    [
+        ("The FAO said so.", "FAO", (TOWN,), r.DROP),
+        ("The F.A.O. said so.", "F.A.O.", (TOWN,), r.DROP),
+        ("The UK said so.", "UK", (COUNTRY,), None),
+        ("The UK said so.", "UK", (REGION,), None),
+        ("The SDF said so.", "SDF", (CAMPAIGN,), None),
+        ("Smallton said so.", "Smallton", (TOWN,), None),
+    ],
+)
 def test_acronym(text, name, cands, verdict):
     assert r.acronym(judging(text, name, *cands)) == verdict
 
 
-@pytest.mark.parametrize("text, role", [
-    ("The US-led coalition struck.", "associative"),
-    ("US-backed fighters advanced.", "associative"),
-    ("The US-Mexico border was shut.", "literal"),
-])
+@pytest.mark.parametrize(
+    "text, role",
+    [
+        ("The US-led coalition struck.", "associative"),
+        ("US-backed fighters advanced.", "associative"),
+        ("The US-Mexico border was shut.", "literal"),
+    ],
+)
 def test_actor_suffix(text, role):
     j = judging(text, "US", COUNTRY)
     assert r.actor_suffix(j) is None and j.role == role
 
 
-@pytest.mark.parametrize("text, role", [
-    ("She studied at the University of Smallton.", "associative"),
-    ("The Bank of Smallton raised rates.", "associative"),
-    ("The road south of Smallton was shut.", "literal"),
-])
+@pytest.mark.parametrize(
+    "text, role",
+    [
+        ("She studied at the University of Smallton.", "associative"),
+        ("The Bank of Smallton raised rates.", "associative"),
+        ("The road south of Smallton was shut.", "literal"),
+    ],
+)
 def test_organisation_of(text, role):
     j = judging(text, "Smallton")
     assert r.organisation_of(j) is None and j.role == role
@@ -86,15 +111,18 @@ def test_arabic_article_needs_the_article():
     assert r.arabic_article(j) is None and unchanged(j, text, "Smallton")
 
 
-@pytest.mark.parametrize("text, verdict", [
-    ("National security adviser John Smallton said no.", r.PERSON),
-    ("Commander Smallton visited.", r.PERSON),
-    ("They met President Smallton.", r.PERSON),
-    ("They fled to Smallton.", None),
-    ("Iran was blamed. Smallton denied it.", None),  # a full stop ends the sentence
-    ("The UN Smallton office.", None),  # an acronym before is not a given name
-    ("Fighting in Northern Smallton went on.", None),
-])
+@pytest.mark.parametrize(
+    "text, verdict",
+    [
+        ("National security adviser John Smallton said no.", r.PERSON),
+        ("Commander Smallton visited.", r.PERSON),
+        ("They met President Smallton.", r.PERSON),
+        ("They fled to Smallton.", None),
+        ("Iran was blamed. Smallton denied it.", None),  # a full stop ends the sentence
+        ("The UN Smallton office.", None),  # an acronym before is not a given name
+        ("Fighting in Northern Smallton went on.", None),
+    ],
+)
 def test_person_before(text, verdict):
     assert r.person_before(judging(text, "Smallton")) == verdict
 
@@ -106,52 +134,65 @@ def test_area_word_after_widens_into_an_area():
     assert (j.surface, j.written, j.area) == ("Smallton province", "Smallton", True)
 
 
-@pytest.mark.parametrize("text", ["Clashes in Smallton city.", "Clashes in Smallton went on.",
-                                  "Clashes in Smallton."])
+@pytest.mark.parametrize(
+    "text", ["Clashes in Smallton city.", "Clashes in Smallton went on.", "Clashes in Smallton."]
+)
 def test_area_word_after_only_for_area_words(text):
     j = judging(text, "Smallton")
     assert r.area_word_after(j) is None and unchanged(j, text, "Smallton")
 
 
-@pytest.mark.parametrize("text, verdict", [
-    ("Bigton Hilton arrived.", r.DROP),
-    ("Bigton United won.", r.DROP),
-    ("The Bigton May fair.", None),  # a month after the name
-    ("Bigton Province was hit.", None),  # a place word
-    ("Bigton NATO base.", None),  # an acronym
-    ("Bigton was hit.", None),
-])
+@pytest.mark.parametrize(
+    "text, verdict",
+    [
+        ("Bigton Hilton arrived.", r.DROP),
+        ("Bigton United won.", r.DROP),
+        ("The Bigton May fair.", None),  # a month after the name
+        ("Bigton Province was hit.", None),  # a place word
+        ("Bigton NATO base.", None),  # an acronym
+        ("Bigton was hit.", None),
+    ],
+)
 def test_name_after(text, verdict):
     assert r.name_after(judging(text, "Bigton", CITY)) == verdict
 
 
-@pytest.mark.parametrize("text, cands, verdict", [
-    ("Smallton said the talks failed.", (TOWN,), r.DROP),
-    ("Bigton said the talks failed.", (CITY,), None),  # a capital speaks for its government
-    ("Officials in Smallton said so.", (TOWN,), None),
-    ("Hajin said nothing.", (CAMPAIGN,), None),
-])
+@pytest.mark.parametrize(
+    "text, cands, verdict",
+    [
+        ("Smallton said the talks failed.", (TOWN,), r.DROP),
+        ("Bigton said the talks failed.", (CITY,), None),  # a capital speaks for its government
+        ("Officials in Smallton said so.", (TOWN,), None),
+        ("Hajin said nothing.", (CAMPAIGN,), None),
+    ],
+)
 def test_speaks_after(text, cands, verdict):
     assert r.speaks_after(judging(text, cands[0].name, *cands)) == verdict
 
 
-@pytest.mark.parametrize("text, name, cands, role", [
-    ("Bigton police closed the road.", "Bigton", (CITY,), "associative"),
-    ("Syria troops moved.", "Syria", (COUNTRY,), "associative"),
-    ("Bigton said the talks failed.", "Bigton", (CITY,), "associative"),
-    ("Bigton streets were empty.", "Bigton", (CITY,), "literal"),
-    ("Bigton state police.", "Bigton", (CITY,), "literal"),  # a place word: not this rule's
-])
+@pytest.mark.parametrize(
+    "text, name, cands, role",
+    [
+        ("Bigton police closed the road.", "Bigton", (CITY,), "associative"),
+        ("Syria troops moved.", "Syria", (COUNTRY,), "associative"),
+        ("Bigton said the talks failed.", "Bigton", (CITY,), "associative"),
+        ("Bigton streets were empty.", "Bigton", (CITY,), "literal"),
+        ("Bigton state police.", "Bigton", (CITY,), "literal"),  # a place word: not this rule's
+    ],
+)
 def test_actor_after(text, name, cands, role):
     j = judging(text, name, *cands)
     assert r.actor_after(j) is None and j.role == role
 
 
-@pytest.mark.parametrize("text, cands, role", [
-    ("He joined the England squad.", (REGION,), "associative"),
-    ("He joined an England squad.", (REGION,), "literal"),
-    ("He joined the England squad.", (TOWN,), "literal"),
-])
+@pytest.mark.parametrize(
+    "text, cands, role",
+    [
+        ("He joined the England squad.", (REGION,), "associative"),
+        ("He joined an England squad.", (REGION,), "literal"),
+        ("He joined the England squad.", (TOWN,), "literal"),
+    ],
+)
 def test_team_after(text, cands, role):
     j = judging(text, "England", *cands)
     assert r.team_after(j) is None and j.role == role
@@ -162,15 +203,18 @@ def test_only_demonyms():
     assert r.only_demonyms(judging("Syria forces.", "Syria", DEMONYM, COUNTRY)) is None
 
 
-@pytest.mark.parametrize("text, name, cands, common, verdict", [
-    ("They met in Smallton.", "Smallton", (TOWN,), False, None),
-    ("Smallton the statement said.", "Smallton", (TOWN,), True, r.DROP),
-    ("They read it in Smallton.", "Smallton", (TOWN,), True, r.DROP),  # small: 100,000 needed
-    ("Midton the statement said.", "Midton", (MID,), True, r.DROP),  # sentence start: 1,000,000
-    ("They met in Bigton.", "Bigton", (CITY,), True, None),
-    ("They met in Hajin.", "Hajin", (CAMPAIGN,), True, None),
-    ("Syrian forces.", "Syrian", (DEMONYM,), False, r.DROP),  # no place at all
-])
+@pytest.mark.parametrize(
+    "text, name, cands, common, verdict",
+    [
+        ("They met in Smallton.", "Smallton", (TOWN,), False, None),
+        ("Smallton the statement said.", "Smallton", (TOWN,), True, r.DROP),
+        ("They read it in Smallton.", "Smallton", (TOWN,), True, r.DROP),  # small: 100,000 needed
+        ("Midton the statement said.", "Midton", (MID,), True, r.DROP),  # sentence start: 1,000,000
+        ("They met in Bigton.", "Bigton", (CITY,), True, None),
+        ("They met in Hajin.", "Hajin", (CAMPAIGN,), True, None),
+        ("Syrian forces.", "Syrian", (DEMONYM,), False, r.DROP),  # no place at all
+    ],
+)
 def test_everyday_word(text, name, cands, common, verdict):
     assert r.everyday_word(judging(text, name, *cands, common=common)) == verdict
 

@@ -1,4 +1,5 @@
 """Recognition on the campaign's traps (../shared/reference/README.md) and general news cases."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,8 +9,10 @@ from geo.geoparse.rank import rank
 
 
 def found(recognise, text):
-    return [(m.surface, m.candidates[0].name if m.candidates else None)
-            for m in rank(recognise(text), CAMPAIGN_VIEWBOX)]
+    return [
+        (m.surface, m.candidates[0].name if m.candidates else None)
+        for m in rank(recognise(text), CAMPAIGN_VIEWBOX)
+    ]
 
 
 def surfaces(recognise, text):
@@ -18,6 +21,7 @@ def surfaces(recognise, text):
 
 def test_seed_article_places(recognise):
     from pathlib import Path
+
     text = Path("data/articles/2019-03-03-pa-baghouz-last-stand.txt").read_text(encoding="utf-8")
     names = {name for _, name in found(recognise, text)}
     assert {"Al-Baghuz Fawqani", "Syria", "Iraq"} <= names
@@ -26,19 +30,25 @@ def test_seed_article_places(recognise):
         assert wrong not in names and wrong not in surfaces(recognise, text)
 
 
-@pytest.mark.parametrize("text, person", [
-    ("National security adviser John Bolton said the group was finished. Bolton added more.", "Bolton"),
-    ("SDF media chief Mustafa Bali said fighters advanced. Bali later tweeted.", "Bali"),
-    ("Spokesman Adnan Afrin said the push had stalled.", "Afrin"),
-    ("Commander Mazlum Kobane visited the front.", "Kobane"),
-    ("YPG spokesman Shiyar Hasakah spoke to reporters.", "Hasakah"),
-    ("The commander Mustafa Manbij was wounded.", "Manbij"),
-    ("Sinjar Shammar led the unit.", "Shammar"),
-    ("Chiya Firat said the offensive resumed.", "Firat"),
-    ("Abu Bakr al-Baghdadi was believed to be hiding.", "al-Baghdadi"),
-    ("The SDF launched Operation Cizire Storm on Monday.", "Cizire"),
-    ("Operation Jazira Storm resumed after a pause.", "Jazira"),
-])
+@pytest.mark.parametrize(
+    "text, person",
+    [
+        (
+            "National security adviser John Bolton said the group was finished. Bolton added more.",
+            "Bolton",
+        ),
+        ("SDF media chief Mustafa Bali said fighters advanced. Bali later tweeted.", "Bali"),
+        ("Spokesman Adnan Afrin said the push had stalled.", "Afrin"),
+        ("Commander Mazlum Kobane visited the front.", "Kobane"),
+        ("YPG spokesman Shiyar Hasakah spoke to reporters.", "Hasakah"),
+        ("The commander Mustafa Manbij was wounded.", "Manbij"),
+        ("Sinjar Shammar led the unit.", "Shammar"),
+        ("Chiya Firat said the offensive resumed.", "Firat"),
+        ("Abu Bakr al-Baghdadi was believed to be hiding.", "al-Baghdadi"),
+        ("The SDF launched Operation Cizire Storm on Monday.", "Cizire"),
+        ("Operation Jazira Storm resumed after a pause.", "Jazira"),
+    ],
+)
 def test_people_and_operations_are_not_places(recognise, text, person):
     assert not any(person in s for s in surfaces(recognise, text))
 
@@ -50,11 +60,14 @@ def test_actors_are_associative_not_literal(recognise):
     assert all(role == "associative" for _, role in got), got
 
 
-@pytest.mark.parametrize("text, surface", [
-    ("Chicago police said the road was closed.", "Chicago"),
-    ("Washington said the talks would go on.", "Washington"),
-    ("Three cases of West Nile virus were confirmed.", "Nile"),
-])
+@pytest.mark.parametrize(
+    "text, surface",
+    [
+        ("Chicago police said the road was closed.", "Chicago"),
+        ("Washington said the talks would go on.", "Washington"),
+        ("Three cases of West Nile virus were confirmed.", "Nile"),
+    ],
+)
 def test_modifiers_and_metonymy_are_associative(recognise, text, surface):
     got = {m.surface: m.role for m in recognise(text)}
     assert not any(surface in s and role == "literal" for s, role in got.items()), got
@@ -64,16 +77,19 @@ def test_currency_is_not_a_place(recognise):
     assert surfaces(recognise, "The fine was US$460 million.") == []
 
 
-@pytest.mark.parametrize("text, surface, name", [
-    ("Fighters shelled Sousa and al-Susah overnight.", "Sousa", "Al-Susah"),
-    ("Clashes went on in as-Sousah on Monday.", "as-Sousah", "Al-Susah"),
-    ("The SDF entered Hajin on Friday.", "Hajin", "Hajin"),
-    ("Families reached al-Hol camp in Hasakah.", "al-Hol camp", "Al-Hol camp"),
-    ("Convoys left Baghuz for the north.", "Baghuz", "Al-Baghuz Fawqani"),
-    ("The road from Deir al-Zor to Albukamal was closed.", "Deir al-Zor", "Deir ez-Zor"),
-    ("The road from Deir al-Zor to Albukamal was closed.", "Albukamal", "Abu Kamal"),
-    ("Al Mayadeen lies south of the oil fields.", "Al Mayadeen", "Mayadin"),
-])
+@pytest.mark.parametrize(
+    "text, surface, name",
+    [
+        ("Fighters shelled Sousa and al-Susah overnight.", "Sousa", "Al-Susah"),
+        ("Clashes went on in as-Sousah on Monday.", "as-Sousah", "Al-Susah"),
+        ("The SDF entered Hajin on Friday.", "Hajin", "Hajin"),
+        ("Families reached al-Hol camp in Hasakah.", "al-Hol camp", "Al-Hol camp"),
+        ("Convoys left Baghuz for the north.", "Baghuz", "Al-Baghuz Fawqani"),
+        ("The road from Deir al-Zor to Albukamal was closed.", "Deir al-Zor", "Deir ez-Zor"),
+        ("The road from Deir al-Zor to Albukamal was closed.", "Albukamal", "Abu Kamal"),
+        ("Al Mayadeen lies south of the oil fields.", "Al Mayadeen", "Mayadin"),
+    ],
+)
 def test_campaign_variants_resolve_to_the_campaign_place(recognise, text, surface, name):
     assert (surface, name) in found(recognise, text)
 
@@ -101,14 +117,17 @@ def test_demonyms_are_not_literal_places(recognise):
     assert all(m.role == "associative" and m.candidates[0].kind == "demonym" for m in got), got
 
 
-@pytest.mark.parametrize("text", [
-    "Reading the statement aloud, he paused.",
-    "Mobile phones were confiscated.",
-    "Bath time was over.",
-    "Early on Sunday, the shelling stopped.",
-    "Sunday was quiet.",
-    "March was a hard month.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Reading the statement aloud, he paused.",
+        "Mobile phones were confiscated.",
+        "Bath time was over.",
+        "Early on Sunday, the shelling stopped.",
+        "Sunday was quiet.",
+        "March was a hard month.",
+    ],
+)
 def test_sentence_initial_common_words_are_not_places(recognise, text):
     assert surfaces(recognise, text) == []
 
@@ -140,7 +159,7 @@ def test_context_marks_unknown_places(recognise):
 def test_offsets_point_into_the_text(recognise):
     text = "Strikes hit al-Shafa, Hajin’s market and the outskirts of Abu Kamal."
     for m in recognise(text):
-        assert text[m.start:m.end] == m.surface
+        assert text[m.start : m.end] == m.surface
 
 
 def test_cue_windows_find_what_a_full_scan_finds():
@@ -149,14 +168,52 @@ def test_cue_windows_find_what_a_full_scan_finds():
     import random
 
     from geo.geoparse import recognise as P
+
     rnd = random.Random(1)
-    tokens = ["the", "The", "village", "of", "camp", "refugee", "camp", "oil", "field", "hill", "crossing",
-              "border", "al-Hol", "Al-Foo", "Foo", "Bar-Baz", "al-", "el-Bab", "x", "\n", "  ", "Hol's",
-              "O’Neil", "town", "area", "of\n", "\t", "Camp", "Xcamp", "campx", "-", "ÉCole", "al-Q"]
+    tokens = [
+        "the",
+        "The",
+        "village",
+        "of",
+        "camp",
+        "refugee",
+        "camp",
+        "oil",
+        "field",
+        "hill",
+        "crossing",
+        "border",
+        "al-Hol",
+        "Al-Foo",
+        "Foo",
+        "Bar-Baz",
+        "al-",
+        "el-Bab",
+        "x",
+        "\n",
+        "  ",
+        "Hol's",
+        "O’Neil",
+        "town",
+        "area",
+        "of\n",
+        "\t",
+        "Camp",
+        "Xcamp",
+        "campx",
+        "-",
+        "ÉCole",
+        "al-Q",
+    ]
     found = 0
     for _ in range(1500):
-        text = "".join(rnd.choice(tokens) + rnd.choice([" ", "", " ", "-", "\n"]) for _ in range(rnd.randint(1, 40)))
-        for pattern, windows in zip(P._CONTEXT_CUES, (P._of_windows, P._after_windows), strict=True):
+        text = "".join(
+            rnd.choice(tokens) + rnd.choice([" ", "", " ", "-", "\n"])
+            for _ in range(rnd.randint(1, 40))
+        )
+        for pattern, windows in zip(
+            P._CONTEXT_CUES, (P._of_windows, P._after_windows), strict=True
+        ):
             full = [m.span() for m in pattern.finditer(text)]
             assert [m.span() for m in P._cue_matches(pattern, text, windows(text))] == full, text
             found += len(full)

@@ -1,4 +1,5 @@
 """Ranking evidence, one kind at a time, on hand-made candidates (no index needed)."""
+
 from __future__ import annotations
 
 from geo.config import CAMPAIGN_VIEWBOX
@@ -13,14 +14,21 @@ PARIS_FR = Candidate("Paris", 48.85341, 2.3488, "city", "FR", 2_138_551, "geonam
 PARIS_TX = Candidate("Paris", 33.66094, -95.55551, "town", "US", 25_171, "geonames", "4717560")
 TEXAS = Candidate("Texas", 30.7, -99.0, "region", "US", 21_000_000, "geonames", "admin1:US:Texas")
 GEORGIA_C = Candidate("Georgia", 42.0, 43.5, "country", "GE", 4_490_500, "countryinfo", "GE")
-GEORGIA_S = Candidate("Georgia", 32.9, -83.2, "region", "US", 4_487_589, "geonames", "admin1:US:Georgia")
+GEORGIA_S = Candidate(
+    "Georgia", 32.9, -83.2, "region", "US", 4_487_589, "geonames", "admin1:US:Georgia"
+)
 ATLANTA = Candidate("Atlanta", 33.749, -84.388, "city", "US", 463_878, "geonames", "4180439")
 TBILISI = Candidate("Tbilisi", 41.6941, 44.8337, "city", "GE", 1_049_498, "geonames", "611717")
 
 
 def mention(start, surface, *cands):
-    return Mention(start=start, end=start + len(surface), surface=surface, key=surface.lower(),
-                   candidates=tuple(cands))
+    return Mention(
+        start=start,
+        end=start + len(surface),
+        surface=surface,
+        key=surface.lower(),
+        candidates=tuple(cands),
+    )
 
 
 def best(ranked, i):
@@ -28,7 +36,9 @@ def best(ranked, i):
 
 
 def test_campaign_context_beats_a_bigger_namesake():
-    ranked = rank([mention(0, "Hajin", HAJIN), mention(10, "Susa", SOUSSE, SUSAH)], CAMPAIGN_VIEWBOX)
+    ranked = rank(
+        [mention(0, "Hajin", HAJIN), mention(10, "Susa", SOUSSE, SUSAH)], CAMPAIGN_VIEWBOX
+    )
     assert best(ranked, 1).name == "Al-Susah"
 
 
@@ -53,7 +63,9 @@ def test_country_focus_picks_the_state_or_the_country():
 
 
 def test_scores_are_a_distribution_and_alternatives_are_kept():
-    ranked = rank([mention(0, "Syria", SYRIA), mention(10, "Susa", SOUSSE, SUSAH)], CAMPAIGN_VIEWBOX)
+    ranked = rank(
+        [mention(0, "Syria", SYRIA), mention(10, "Susa", SOUSSE, SUSAH)], CAMPAIGN_VIEWBOX
+    )
     cands = ranked[1].candidates
     assert [c.name for c in cands] == ["Al-Susah", "Sousse"]
     assert abs(sum(c.score for c in cands) - 1.0) < 0.01 and cands[0].score > cands[1].score

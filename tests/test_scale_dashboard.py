@@ -1,6 +1,7 @@
 """The dashboard on a Parquet store of 1 M synthetic mentions (GEO_EVENTS), under AppTest:
 it renders, the slider moves the points, and a popup's sentences are queried from the
 store by DuckDB when the map reports the point a reader opened."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,8 +27,9 @@ N_MENTIONS = 1_000_000
 @pytest.fixture(scope="session")
 def store_root(tmp_path_factory) -> Path:
     """Made once per test session (a few seconds): 1 M mentions, 2,000 places, 200 days."""
-    return mentions_store(tmp_path_factory.mktemp("scale") / "store", N_MENTIONS, 2000, 200,
-                          part_articles=100_000)
+    return mentions_store(
+        tmp_path_factory.mktemp("scale") / "store", N_MENTIONS, 2000, 200, part_articles=100_000
+    )
 
 
 @pytest.fixture(scope="session")
@@ -100,11 +102,13 @@ def test_a_popup_is_queried_from_the_store_when_the_map_reports_it(app, store, m
     assert place.pid == point["id"] and "read_parquet" in sql and "month=" in sql
     # The popup lists the place's newest sentences, as the Parquet files hold them.
     events = pads.dataset(store.root + "/events", format="parquet", partitioning="hive")
-    mine = events.to_table(columns=["place", "event_date", "sentence"],
-                           filter=pads.field("place") == point["place"]).to_pandas()
+    mine = events.to_table(
+        columns=["place", "event_date", "sentence"], filter=pads.field("place") == point["place"]
+    ).to_pandas()
     newest = mine[mine["event_date"] == mine["event_date"].max()]["sentence"]
-    assert any(s.replace(point["place"], f"<mark>{point['place']}</mark>") in popup["html"]
-               for s in newest)
+    assert any(
+        s.replace(point["place"], f"<mark>{point['place']}</mark>") in popup["html"] for s in newest
+    )
     at.session_state["map"] = {"open": None}  # closed: nothing is queried or sent
     assert "popup" not in layer(ok(at.run()))
 

@@ -3,6 +3,7 @@
 The template probes below would come out changed (49, X) or break the page ({#) if any of
 the text reached a Jinja template; every export and the live page must show them as written.
 """
+
 from __future__ import annotations
 
 import csv
@@ -29,9 +30,16 @@ url: "https://example.org/{# /a"
 ---
 SDF fighters advanced into Baghouz on Monday, a spokesman said.
 """
-PROBE_CORRECTION = {"article_id": "*", "surface": "Hajin", "action": "coords", "lat": "34.69",
-                    "lon": "40.83", "reason": "{{ 7*7 }} {% if true %}X{% endif %} {# ",
-                    "editor": "tests", "decided": "2026-12-01"}
+PROBE_CORRECTION = {
+    "article_id": "*",
+    "surface": "Hajin",
+    "action": "coords",
+    "lat": "34.69",
+    "lon": "40.83",
+    "reason": "{{ 7*7 }} {% if true %}X{% endif %} {# ",
+    "editor": "tests",
+    "decided": "2026-12-01",
+}
 
 
 def literal_everywhere(text: str, label: str) -> None:
@@ -41,10 +49,22 @@ def literal_everywhere(text: str, label: str) -> None:
 
 def test_standalone_map_treats_text_as_data():
     popup = "<h4>{{ 7*7 }}</h4>{% if true %}X{% endif %}{# "
-    collection = {"type": "FeatureCollection", "features": [{
-        "type": "Feature", "geometry": {"type": "Point", "coordinates": [40.95, 34.46]},
-        "properties": {"place": "{{ 7*7 }}", "tooltip": "{# ", "popup": popup, "imprecise": False,
-                       "style": {"radius": 6}}}]}
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [40.95, 34.46]},
+                "properties": {
+                    "place": "{{ 7*7 }}",
+                    "tooltip": "{# ",
+                    "popup": popup,
+                    "imprecise": False,
+                    "style": {"radius": 6},
+                },
+            }
+        ],
+    }
     manifest = {"view": {"place": "{# {{ 7*7 }} {% if true %}X{% endif %}"}, "note": "</script><b>"}
     page = export.standalone_map(collection, manifest, None)
     assert provenance_of(page) == manifest
@@ -61,6 +81,7 @@ def probe_data(tmp_path) -> Path:
         writer.writerow(PROBE_CORRECTION)
     from geo.table.pipeline import build_events
     from geo.table.store import write_events
+
     settings = Settings.from_env({"GEO_DATA_DIR": str(data)})
     write_events(build_events(settings, online=False)[0], settings.events_path)
     return data
@@ -70,6 +91,7 @@ def test_article_and_reason_probes_stay_literal_in_exports_and_page(probe_data, 
     monkeypatch.setenv("GEO_DATA_DIR", str(probe_data))
     st.cache_data.clear()
     from streamlit.testing.v1 import AppTest
+
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     at.query_params.update(day="2019-03-04", mode="that day")
     at = ok(at.run())
@@ -79,7 +101,9 @@ def test_article_and_reason_probes_stay_literal_in_exports_and_page(probe_data, 
     assert "\\{\\{ 7\\*7 \\}\\} title" in brief  # Markdown-escaped: shown as written
     files = downloads(at, media[-1])
     for label in ("CSV", "GeoJSON"):
-        assert "{{ 7*7 }} title" in files[label] and "{% if true %}X{% endif %} Wire" in files[label]
+        assert (
+            "{{ 7*7 }} title" in files[label] and "{% if true %}X{% endif %} Wire" in files[label]
+        )
     urls = {f["properties"]["url"] for f in json.loads(files["GeoJSON"])["features"]}
     assert "https://example.org/{# /a" in urls
     manifest = provenance_of(files["HTML map"])
@@ -92,6 +116,7 @@ def test_article_and_reason_probes_stay_literal_in_exports_and_page(probe_data, 
 @pytest.mark.parametrize("probe", PROBES)
 def test_place_filter_from_the_url_stays_literal_in_the_html_export(probe, monkeypatch, media):
     from streamlit.testing.v1 import AppTest
+
     st.cache_data.clear()
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     at.query_params["place"] = probe
@@ -103,23 +128,37 @@ def test_place_filter_from_the_url_stays_literal_in_the_html_export(probe, monke
 
 # --- who may edit -------------------------------------------------------------------------
 
+
 def settings(**env) -> Settings:
     return Settings.from_env({"GEO_EDITORS": "editor@example.org", **env})
 
 
-@pytest.mark.parametrize("user, address, host, expected", [
-    ({}, None, None, None),  # Streamlit's default: every interface, nobody signed in
-    ({}, "0.0.0.0", "127.0.0.1:8501", None),
-    ({"email": "editor@example.org"}, "", "x", None),  # an address without st.login proves nothing
-    ({"is_logged_in": True, "email": "someone@example.org"}, "", "x", None),
-    ({"is_logged_in": True, "email": "editor@example.org", "email_verified": False}, "", "x", None),
-    ({"is_logged_in": True, "email": "Editor@Example.org"}, "", "x", "editor@example.org"),
-    ({}, "127.0.0.1", "127.0.0.1:8501", editing.LOCAL_EDITOR),
-    ({}, "localhost", "localhost:8501", editing.LOCAL_EDITOR),
-    ({}, "::1", "[::1]:8501", editing.LOCAL_EDITOR),
-    ({}, "127.0.0.1", "news.example.org", None),  # a proxy in front of a loopback-bound server
-    ({}, "127.0.0.1", None, None),
-])
+@pytest.mark.parametrize(
+    "user, address, host, expected",
+    [
+        ({}, None, None, None),  # Streamlit's default: every interface, nobody signed in
+        ({}, "0.0.0.0", "127.0.0.1:8501", None),
+        (
+            {"email": "editor@example.org"},
+            "",
+            "x",
+            None,
+        ),  # an address without st.login proves nothing
+        ({"is_logged_in": True, "email": "someone@example.org"}, "", "x", None),
+        (
+            {"is_logged_in": True, "email": "editor@example.org", "email_verified": False},
+            "",
+            "x",
+            None,
+        ),
+        ({"is_logged_in": True, "email": "Editor@Example.org"}, "", "x", "editor@example.org"),
+        ({}, "127.0.0.1", "127.0.0.1:8501", editing.LOCAL_EDITOR),
+        ({}, "localhost", "localhost:8501", editing.LOCAL_EDITOR),
+        ({}, "::1", "[::1]:8501", editing.LOCAL_EDITOR),
+        ({}, "127.0.0.1", "news.example.org", None),  # a proxy in front of a loopback-bound server
+        ({}, "127.0.0.1", None, None),
+    ],
+)
 def test_who_may_edit(user, address, host, expected):
     editor = editing.editor_for(settings(), user, address, host)
     assert (editor.name if editor else None) == expected
@@ -127,14 +166,20 @@ def test_who_may_edit(user, address, host, expected):
 
 
 def test_editors_setting_is_checked():
-    assert Settings.from_env({}, secrets={"GEO_EDITORS": ["A@b.org", "c@d.org"]}).editors == ("a@b.org", "c@d.org")
+    assert Settings.from_env({}, secrets={"GEO_EDITORS": ["A@b.org", "c@d.org"]}).editors == (
+        "a@b.org",
+        "c@d.org",
+    )
     with pytest.raises(ConfigError, match="GEO_EDITORS"):
         Settings.from_env({"GEO_EDITORS": "not an address"})
 
 
 def editing_controls(at) -> bool:
-    return (any(h.value == "Editing" for h in at.header) or bool(at.text_area)
-            or "fix_save" in [b.key for b in at.button])
+    return (
+        any(h.value == "Editing" for h in at.header)
+        or bool(at.text_area)
+        or "fix_save" in [b.key for b in at.button]
+    )
 
 
 def test_default_settings_show_no_editing_controls(monkeypatch, tmp_path):
@@ -166,7 +211,9 @@ def test_limit_per_hour_and_total_bytes(monkeypatch, tmp_path):
     added = data / "articles" / "added"
     added.mkdir()
     for n in range(3):
-        (added / f"old-{n}.md").write_text("---\ndate: 2019-03-01\n---\nBaghouz.\n", encoding="utf-8")
+        (added / f"old-{n}.md").write_text(
+            "---\ndate: 2019-03-01\n---\nBaghouz.\n", encoding="utf-8"
+        )
     monkeypatch.setenv("GEO_MAX_ARTICLES_PER_HOUR", "3")
     at = paste(ok(editor_app(monkeypatch, data).run()), "SDF fighters entered Hajin on Monday.")
     assert any("last hour" in e.value for e in at.error), [e.value for e in at.error]
@@ -175,18 +222,25 @@ def test_limit_per_hour_and_total_bytes(monkeypatch, tmp_path):
     assert "cap" in editing.addition_refused(s, 1, 60)
     assert editing.addition_refused(s.with_(max_added_bytes=10_000), 1, 60) is None
     hour_later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1, minutes=1)
-    assert editing.addition_refused(s.with_(max_articles_per_hour=3, max_added_bytes=10_000), 1, 60,
-                                    now=hour_later) is None
+    assert (
+        editing.addition_refused(
+            s.with_(max_articles_per_hour=3, max_added_bytes=10_000), 1, 60, now=hour_later
+        )
+        is None
+    )
 
 
 def test_limit_per_upload(tmp_path):
     data = copy_data(tmp_path)
-    rows = "\n".join(json.dumps({"id": f"a{n}", "date": "2019-03-01", "text": "Baghouz fell."})
-                     for n in range(3))
+    rows = "\n".join(
+        json.dumps({"id": f"a{n}", "date": "2019-03-01", "text": "Baghouz fell."}) for n in range(3)
+    )
     s = Settings.from_env({"GEO_DATA_DIR": str(data), "GEO_MAX_ARTICLES_PER_UPLOAD": "2"})
     from geo.ingest.articles import parse_upload
-    articles, problems = parse_upload("many.jsonl", rows.encode(), s.max_upload_bytes,
-                                      max_articles=s.max_articles_per_upload)
+
+    articles, problems = parse_upload(
+        "many.jsonl", rows.encode(), s.max_upload_bytes, max_articles=s.max_articles_per_upload
+    )
     assert not articles and "per upload" in str(problems[0])
     assert Settings().max_articles_per_upload == MAX_UPLOAD_ARTICLES  # one owner of the default
 
@@ -199,16 +253,26 @@ def test_a_second_rebuild_is_refused_while_one_runs(monkeypatch, tmp_path):
             pass
         at = paste(at, "SDF fighters entered Hajin on Monday.")
     assert any("already running" in w.value for w in at.warning), [w.value for w in at.warning]
-    assert not (data / "articles" / "added").exists() or not list((data / "articles" / "added").iterdir())
+    assert not (data / "articles" / "added").exists() or not list(
+        (data / "articles" / "added").iterdir()
+    )
     with editing.rebuild_lock(data):  # released: a later rebuild may run
         pass
 
 
 # --- what a visitor can break -------------------------------------------------------------
 
-@pytest.mark.parametrize("content", [
-    b"\x89PNG\r\n\x1a\n\x00\x00binary", b"", b"article_id,title\nx,y\n",
-    b"\xff\xfe\xfa not utf-8", b"article_id,title\n\"unclosed"])
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00binary",
+        b"",
+        b"article_id,title\nx,y\n",
+        b"\xff\xfe\xfa not utf-8",
+        b'article_id,title\n"unclosed',
+    ],
+)
 def test_damaged_events_file_is_one_plain_sentence(content, monkeypatch, tmp_path):
     data = copy_data(tmp_path, build=True)
     (data / "events.csv").write_bytes(content)
@@ -216,6 +280,7 @@ def test_damaged_events_file_is_one_plain_sentence(content, monkeypatch, tmp_pat
     st.cache_data.clear()
     st.cache_resource.clear()
     from streamlit.testing.v1 import AppTest
+
     at = ok(AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run())
     assert len(at.error) == 1
     message = at.error[0].value
@@ -226,6 +291,7 @@ def test_damaged_events_file_is_one_plain_sentence(content, monkeypatch, tmp_pat
 @pytest.mark.parametrize("day", ["garbage", "2030-01-01", "1999-12-31", "2019-02-30"])
 def test_day_outside_the_data_falls_back_with_a_notice(day, monkeypatch):
     from streamlit.testing.v1 import AppTest
+
     st.cache_data.clear()
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     at.query_params["day"] = day
@@ -236,6 +302,7 @@ def test_day_outside_the_data_falls_back_with_a_notice(day, monkeypatch):
 
 def test_a_day_written_in_microseconds_opens_that_day():
     from streamlit.testing.v1 import AppTest
+
     st.cache_data.clear()
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     at.query_params["day"] = "1536537600000000"  # 2018-09-10, as playback writes it
@@ -246,6 +313,7 @@ def test_a_day_written_in_microseconds_opens_that_day():
 
 def test_huge_place_value_is_cut(monkeypatch):
     from streamlit.testing.v1 import AppTest
+
     st.cache_data.clear()
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     at.query_params["place"] = "Baghouz" + "x" * 100_000

@@ -1,5 +1,6 @@
 """The model beside the gazetteer: the pinned weights, what each side contributes, roles,
 GeoNames ids in `extract`, and the `role` column in the events table."""
+
 from __future__ import annotations
 
 import hashlib
@@ -48,14 +49,21 @@ def analyse():
 
 
 def test_the_model_finds_what_no_list_holds(analyse):
-    got = {m.surface: m for m in analyse(
-        "Crowds gathered in Tahrir Square and on Baker Street after the match at Wembley Stadium.")}
+    got = {
+        m.surface: m
+        for m in analyse(
+            "Crowds gathered in Tahrir Square and on Baker Street after the match at Wembley Stadium."
+        )
+    }
     assert set(got) == {"Tahrir Square", "Baker Street", "Wembley Stadium"}
     assert all(m.role == "literal" and m.cue.startswith("model:") for m in got.values())
 
 
 def test_a_division_the_gazetteer_lacks_is_an_area_in_context(analyse):
-    got = {m.surface: m.candidates[0] for m in analyse("Flooding hit Frederick County, Maryland, on Monday.")}
+    got = {
+        m.surface: m.candidates[0]
+        for m in analyse("Flooding hit Frederick County, Maryland, on Monday.")
+    }
     county = got["Frederick County"]
     assert county.kind == "region" and county.country == "US"
     assert 38 < county.lat < 40.5 and -79 < county.lon < -76  # Maryland, not another Frederick
@@ -67,17 +75,29 @@ def test_a_place_inside_an_organisation_is_associative(analyse):
 
 
 def test_the_fast_path_does_not_load_the_model():
-    code = ("import sys; from geo.table.pipeline import Analyser; from geo.config import Settings; "
-            "Analyser(Settings(), fast=True)('Fighters entered Hajin.', None); "
-            "print('spacy' in sys.modules, 'thinc' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False False"  # nor the decoder's thinc (geo/geoparse/ner_decode.py)
+    code = (
+        "import sys; from geo.table.pipeline import Analyser; from geo.config import Settings; "
+        "Analyser(Settings(), fast=True)('Fighters entered Hajin.', None); "
+        "print('spacy' in sys.modules, 'thinc' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert (
+        out.stdout.strip() == "False False"
+    )  # nor the decoder's thinc (geo/geoparse/ner_decode.py)
 
 
 def _extract(text: str, *flags: str) -> list[dict]:
     line = json.dumps({"id": "x", "text": text}) + "\n"
-    out = subprocess.run([sys.executable, "-m", "geo", "extract", "--offline", *flags, "-"], cwd=ROOT,
-                         input=line, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "geo", "extract", "--offline", *flags, "-"],
+        cwd=ROOT,
+        input=line,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout)["places"]
 
 
@@ -89,7 +109,10 @@ def test_extract_gives_roles_and_geonames_ids(flags):
     assert by["Paris"]["role"] == "literal" and by["Paris"]["geonames_id"] == 2988507
     assert by["France"]["geonames_id"] == 3017382
     assert by["Hajin"]["role"] == "literal"  # a campaign-gazetteer place: no GeoNames id there
-    assert all(set(p) >= {"start", "end", "name", "lat", "lon", "kind", "role", "geonames_id"} for p in places)
+    assert all(
+        set(p) >= {"start", "end", "name", "lat", "lon", "kind", "role", "geonames_id"}
+        for p in places
+    )
 
 
 def test_old_events_files_read_as_literal(tmp_path):
@@ -101,9 +124,22 @@ def test_old_events_files_read_as_literal(tmp_path):
 
 def test_associative_rows_are_never_pinned():
     base = {c: "" for c, t in EVENT_COLUMNS.items() if t == "string"}
-    rows = [dict(base, article_id="a", place="Washington", lat=38.9, lon=-77.0, kind="city", role=role,
-                 event_date="2019-03-03", published="2019-03-03", start=0, end=1)
-            for role in ("literal", "associative")]
+    rows = [
+        dict(
+            base,
+            article_id="a",
+            place="Washington",
+            lat=38.9,
+            lon=-77.0,
+            kind="city",
+            role=role,
+            event_date="2019-03-03",
+            published="2019-03-03",
+            start=0,
+            end=1,
+        )
+        for role in ("literal", "associative")
+    ]
     df = event_rows.to_frame(rows)
     assert list(layer.pinned(df)["role"]) == ["literal"]
     assert len(layer.PointIndex(df).rows) == 1
@@ -111,18 +147,27 @@ def test_associative_rows_are_never_pinned():
 
 def test_a_missing_model_is_a_clear_message_not_a_traceback(tmp_path):
     # A name that resolves to no installed package stands in for an uninstalled model.
-    code = ("import sys; from geo.geoparse import ner; ner.MODEL = 'no_such_model_pkg'; from geo.__main__ import main; "
-            "sys.exit(main(['extract', '--offline', '-']))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, input='{"id": 1, "text": "In Hajin."}\n',
-                         capture_output=True, text=True)
+    code = (
+        "import sys; from geo.geoparse import ner; ner.MODEL = 'no_such_model_pkg'; from geo.__main__ import main; "
+        "sys.exit(main(['extract', '--offline', '-']))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        input='{"id": 1, "text": "In Hajin."}\n',
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert "no_such_model_pkg" in out.stderr and "--fast" in out.stderr
 
 
 def test_entities_keep_offsets_when_plain_sentences_are_skipped():
-    text = ("the rain fell all night. it did not stop.\nCrowds gathered on Baker Street. "
-            "nobody came. Dr. Alan D. Moats spoke in London.")
-    got = {text[e.start:e.end]: e.label for e in ner.entities([text, "no names here at all."])[0]}
+    text = (
+        "the rain fell all night. it did not stop.\nCrowds gathered on Baker Street. "
+        "nobody came. Dr. Alan D. Moats spoke in London."
+    )
+    got = {text[e.start : e.end]: e.label for e in ner.entities([text, "no names here at all."])[0]}
     assert got.get("Baker Street") == "FAC" and got.get("London") == "GPE"
     assert "Alan D. Moats" in got  # an initial does not end the sentence
     assert ner.entities(["no names here at all."]) == [[]]

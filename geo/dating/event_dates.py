@@ -8,6 +8,7 @@ none is background when it only locates places ("lies on the Euphrates", ", 100 
 the publication day when it describes the present ("IS still holds"), else it takes the latest
 earlier date of its paragraph, else the publication date. Patterns: geo.dating.patterns.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -44,22 +45,33 @@ def describe_date(d: dt.date) -> str:
 
 
 # An aside opens with a determiner or relative word: ", the group's capital since 2017,".
-_ASIDE = re.compile(r"\s*(?:the|a|an|its|their|his|her|which|who|whose|where|once|now|"
-                    r"long|itself|home\s+to|one\s+of)\b", re.I)
+_ASIDE = re.compile(
+    r"\s*(?:the|a|an|its|their|his|her|which|who|whose|where|once|now|"
+    r"long|itself|home\s+to|one\s+of)\b",
+    re.I,
+)
 # A phrase that only says where a place is: ", in Hasakah province", ", about 100 km east of".
-_LOCATOR = re.compile(r"\b(?:district|province|governorate|km|kilometres|kilometers|miles)\b"
-                      r"|\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+(?:of|bank)\b",
-                      re.I)
-_LOCATOR_OPEN = re.compile(r"\s*(?:in|near|about|some|roughly|around|nearly|just|close\s+to|"
-                           r"\d)", re.I)
-_SITUATES = re.compile(r"\b(?:lies|lie|sits|sit|stretches|stretch|borders|is\s+located|"
-                       r"are\s+located|is\s+situated|are\s+situated)\b")
+_LOCATOR = re.compile(
+    r"\b(?:district|province|governorate|km|kilometres|kilometers|miles)\b"
+    r"|\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+(?:of|bank)\b",
+    re.I,
+)
+_LOCATOR_OPEN = re.compile(
+    r"\s*(?:in|near|about|some|roughly|around|nearly|just|close\s+to|"
+    r"\d)",
+    re.I,
+)
+_SITUATES = re.compile(
+    r"\b(?:lies|lie|sits|sit|stretches|stretch|borders|is\s+located|"
+    r"are\s+located|is\s+situated|are\s+situated)\b"
+)
 _PRESENT = re.compile(r"\b(?:is|are|remains?|holds?|'s\s+still)\b")
 _REPORTED = re.compile(r"\b(?:said|told|reported|added|announced|stated|confirmed)\b")
 
 
-def date_mentions(text: str, published: dt.date,
-                  spans: Sequence[tuple[int, int]]) -> list[EventDate]:
+def date_mentions(
+    text: str, published: dt.date, spans: Sequence[tuple[int, int]]
+) -> list[EventDate]:
     """One EventDate per (start, end) character span of a place mention in text."""
     if isinstance(published, dt.datetime):
         published = published.date()  # a datetime would not compare with the dates below
@@ -67,8 +79,10 @@ def date_mentions(text: str, published: dt.date,
         raise TypeError(f"published={published!r}: pass a datetime.date (the article's day)")
     for start, end in spans:
         if not 0 <= start <= end <= len(text):
-            raise ValueError(f"mention span ({start}, {end}) is outside the text of "
-                             f"{len(text)} characters: pass offsets into this same text")
+            raise ValueError(
+                f"mention span ({start}, {end}) is outside the text of "
+                f"{len(text)} characters: pass offsets into this same text"
+            )
     layout = layout_of(text, published)
     return [_govern(published, layout, start, end) for start, end in spans]
 
@@ -96,8 +110,11 @@ def _asides(lay: Layout, s_lo: int, s_hi: int) -> list[tuple[int, int]]:
     for plo, lo, hi in zip(bounds, bounds[1:], bounds[2:], strict=False):
         closed = hi < s_hi and lay.text[hi - 1] in ",(—–)"
         opener = lay.text[lo:hi].lstrip()[:6].lower()
-        if lay.text[lo - 1] in ",(—–" and _ASIDE.match(lay.text, lo) \
-                and (closed or opener.startswith(("which", "where", "who"))):
+        if (
+            lay.text[lo - 1] in ",(—–"
+            and _ASIDE.match(lay.text, lo)
+            and (closed or opener.startswith(("which", "where", "who")))
+        ):
             fronted = [e for e in _exprs_in(lay, plo, lo) if e.start <= plo + 2 <= lo - 2 <= e.end]
             if not fronted:  # "On Friday, the SDF ..." is a main clause after a fronted date
                 out.append((lo, hi))
@@ -105,7 +122,7 @@ def _asides(lay: Layout, s_lo: int, s_hi: int) -> list[tuple[int, int]]:
 
 
 def _exprs_in(lay: Layout, lo: int, hi: int) -> list[Expr]:
-    return lay.exprs[bisect.bisect_left(lay.starts, lo):bisect.bisect_left(lay.starts, hi)]
+    return lay.exprs[bisect.bisect_left(lay.starts, lo) : bisect.bisect_left(lay.starts, hi)]
 
 
 def _govern(pub: dt.date, lay: Layout, start: int, end: int) -> EventDate:
@@ -123,14 +140,20 @@ def _govern(pub: dt.date, lay: Layout, start: int, end: int) -> EventDate:
         pool = pool or [e for e in in_sentence if e.kind == "background"]
     p_lo, p_hi = _span_of(lay.phrases, start, size)
     phrase = home or (p_lo, p_hi)
-    bit = lay.text[phrase[0]:phrase[1]]
-    if (home or phrase[0] > s_lo and _LOCATOR_OPEN.match(bit)) and _LOCATOR.search(bit) \
-            and not _exprs_in(lay, *phrase):
+    bit = lay.text[phrase[0] : phrase[1]]
+    if (
+        (home or phrase[0] > s_lo and _LOCATOR_OPEN.match(bit))
+        and _LOCATOR.search(bit)
+        and not _exprs_in(lay, *phrase)
+    ):
         return _background(pub, f"'{bit.strip(' ,.')}' only says where a place is")
     if any(e.kind not in ("future", "background") for e in pool):
         # A dated main clause beats a look-ahead and another phrase's background.
-        pool = [e for e in pool if e.kind != "future"
-                and (e.kind != "background" or p_lo <= e.start < p_hi)]
+        pool = [
+            e
+            for e in pool
+            if e.kind != "future" and (e.kind != "background" or p_lo <= e.start < p_hi)
+        ]
     chosen, where = None, "published"
     if pool:
         clause = _span_of(lay.clauses, start, size)
@@ -138,8 +161,12 @@ def _govern(pub: dt.date, lay: Layout, start: int, end: int) -> EventDate:
         where = "clause" if same else "sentence"
         chosen = min(same or pool, key=lambda e: _distance(e, start, end))
     else:
-        main = "".join(lay.text[lo:hi] for lo, hi in  # the sentence without its asides
-                       zip([s_lo] + [b for _, b in asides], [a for a, _ in asides] + [s_hi], strict=True))
+        main = "".join(
+            lay.text[lo:hi]
+            for lo, hi in zip(  # the sentence without its asides
+                [s_lo] + [b for _, b in asides], [a for a, _ in asides] + [s_hi], strict=True
+            )
+        )
         quiet = _undated(main, pub)
         if quiet:
             return quiet
@@ -160,14 +187,25 @@ def _undated(sentence: str, pub: dt.date) -> EventDate | None:
 
 
 def _published(pub: dt.date, why: str, expression: str = "") -> EventDate:
-    return EventDate(pub, None, "published", f"{why} → publication date {describe_date(pub)}",
-                     expression, CONFIDENCE["published"])
+    return EventDate(
+        pub,
+        None,
+        "published",
+        f"{why} → publication date {describe_date(pub)}",
+        expression,
+        CONFIDENCE["published"],
+    )
 
 
 def _background(pub: dt.date, why: str) -> EventDate:
-    return EventDate(None, None, "background", f"{why} in an article published "
-                     f"{describe_date(pub)} → background, not a dated event", "",
-                     CONFIDENCE["sentence"])
+    return EventDate(
+        None,
+        None,
+        "background",
+        f"{why} in an article published {describe_date(pub)} → background, not a dated event",
+        "",
+        CONFIDENCE["sentence"],
+    )
 
 
 def _resolve(pub: dt.date, lay: Layout, chosen: Expr, where: str) -> EventDate:
@@ -183,8 +221,10 @@ def _resolve(pub: dt.date, lay: Layout, chosen: Expr, where: str) -> EventDate:
             end_day = pub
         last, kind = end_day, "span"
         upto = f", up to '{anchor.text}'" if anchor else ""
-    said = (f"'{chosen.text}'{' (earlier in the paragraph)' if where == 'paragraph' else ''}"
-            f"{upto} in an article published {describe_date(pub)}")
+    said = (
+        f"'{chosen.text}'{' (earlier in the paragraph)' if where == 'paragraph' else ''}"
+        f"{upto} in an article published {describe_date(pub)}"
+    )
     if kind == "future":
         return _published(pub, f"{said} looks ahead, so it is clamped", chosen.text)
     if kind == "background":

@@ -16,45 +16,157 @@ map against it. Rules:
 `explain()` returns the word that decided, for popups and for checking.
 `lexicon_markdown()` renders the table in docs/event-types.md.
 """
+
 from __future__ import annotations
 
 import re
 
 # type -> words and phrases (regular-expression fragments, whole-word matched)
 LEXICON: dict[str, tuple[str, ...]] = {
-    "car bomb / suicide attack": ("car bombs?", "vbieds?", "suicide (?:bomb(?:er|ers|ing)?|attacks?|vests?|belts?)",
-                                  "booby-trapped (?:car|vehicle)s?", "inghimasi\\w*", "bomb-laden"),
-    "air strike": ("air ?strikes?", "airstrikes?", "air raids?", "bombing raids?", "warplanes?",
-                   "jets?", "drones?", "coalition aircraft", "helicopters?", "bombard\\w*",
-                   "struck from the air", "strikes? (?:by|from) the coalition", "coalition strikes?"),
-    "shelling / mortar": ("shell(?:s|ed|ing)?", "mortars?", "artillery", "rockets?", "missiles?",
-                          "howitzers?", "barrages?"),
-    "mines / IED": ("mines?", "landmines?", "ieds?", "improvised explosive", "roadside bombs?",
-                    "booby[- ]traps?", "explosive devices?"),
-    "casualties / graves": ("mass graves?", "bodies", "death toll", "casualt(?:y|ies)", "killed",
-                            "dead", "deaths?", "wounded", "injured"),
-    "evacuation / civilians / aid": ("evacuat\\w*", "civilians?", "refugees?", "displaced", "fled",
-                                     "fleeing", "trucks? carrying", "aid", "humanitarian", "camps? for",
-                                     "women and children", "families", "convoys?", "screening",
-                                     "lorr(?:y|ies)", "buses", "trucks", "arrivals?", "residents"),
-    "surrender / detention": ("surrender\\w*", "detain\\w*", "captured fighters", "prisoners?",
-                              "arrest\\w*", "handed themselves", "gave themselves up", "custody"),
-    "ground assault / advance": ("advanc\\w*", "offensive", "assault\\w*", "attack\\w*", "storm\\w*",
-                                 "recaptur\\w*", "captur\\w*", "retook", "retake\\w*", "seiz\\w*",
-                                 "push(?:ed)? into", "clashes", "fighting", "fought", "battle",
-                                 "counter-?(?:attack|offensive)\\w*", "snipers?", "tunnels?",
-                                 "besieg\\w*", "siege", "encircl\\w*", "took control", "liberat\\w*",
-                                 "front ?lines?", "took", "taken", "entered", "lost", "fell", "freed",
-                                 "secured", "(?:under|took|in) control", "holds", "holding out",
-                                 "beat back", "push(?:es|ing)?", "withdr[ae]w\\w*", "clear(?:ed|ing)"),
-    "statement": ("said", "says", "announc\\w*", "declar\\w*", "statement", "told", "claimed",
-                  "confirmed", "tweet\\w*", "spokes(?:man|men|woman|person)", "press conference"),
+    "car bomb / suicide attack": (
+        "car bombs?",
+        "vbieds?",
+        "suicide (?:bomb(?:er|ers|ing)?|attacks?|vests?|belts?)",
+        "booby-trapped (?:car|vehicle)s?",
+        "inghimasi\\w*",
+        "bomb-laden",
+    ),
+    "air strike": (
+        "air ?strikes?",
+        "airstrikes?",
+        "air raids?",
+        "bombing raids?",
+        "warplanes?",
+        "jets?",
+        "drones?",
+        "coalition aircraft",
+        "helicopters?",
+        "bombard\\w*",
+        "struck from the air",
+        "strikes? (?:by|from) the coalition",
+        "coalition strikes?",
+    ),
+    "shelling / mortar": (
+        "shell(?:s|ed|ing)?",
+        "mortars?",
+        "artillery",
+        "rockets?",
+        "missiles?",
+        "howitzers?",
+        "barrages?",
+    ),
+    "mines / IED": (
+        "mines?",
+        "landmines?",
+        "ieds?",
+        "improvised explosive",
+        "roadside bombs?",
+        "booby[- ]traps?",
+        "explosive devices?",
+    ),
+    "casualties / graves": (
+        "mass graves?",
+        "bodies",
+        "death toll",
+        "casualt(?:y|ies)",
+        "killed",
+        "dead",
+        "deaths?",
+        "wounded",
+        "injured",
+    ),
+    "evacuation / civilians / aid": (
+        "evacuat\\w*",
+        "civilians?",
+        "refugees?",
+        "displaced",
+        "fled",
+        "fleeing",
+        "trucks? carrying",
+        "aid",
+        "humanitarian",
+        "camps? for",
+        "women and children",
+        "families",
+        "convoys?",
+        "screening",
+        "lorr(?:y|ies)",
+        "buses",
+        "trucks",
+        "arrivals?",
+        "residents",
+    ),
+    "surrender / detention": (
+        "surrender\\w*",
+        "detain\\w*",
+        "captured fighters",
+        "prisoners?",
+        "arrest\\w*",
+        "handed themselves",
+        "gave themselves up",
+        "custody",
+    ),
+    "ground assault / advance": (
+        "advanc\\w*",
+        "offensive",
+        "assault\\w*",
+        "attack\\w*",
+        "storm\\w*",
+        "recaptur\\w*",
+        "captur\\w*",
+        "retook",
+        "retake\\w*",
+        "seiz\\w*",
+        "push(?:ed)? into",
+        "clashes",
+        "fighting",
+        "fought",
+        "battle",
+        "counter-?(?:attack|offensive)\\w*",
+        "snipers?",
+        "tunnels?",
+        "besieg\\w*",
+        "siege",
+        "encircl\\w*",
+        "took control",
+        "liberat\\w*",
+        "front ?lines?",
+        "took",
+        "taken",
+        "entered",
+        "lost",
+        "fell",
+        "freed",
+        "secured",
+        "(?:under|took|in) control",
+        "holds",
+        "holding out",
+        "beat back",
+        "push(?:es|ing)?",
+        "withdr[ae]w\\w*",
+        "clear(?:ed|ing)",
+    ),
+    "statement": (
+        "said",
+        "says",
+        "announc\\w*",
+        "declar\\w*",
+        "statement",
+        "told",
+        "claimed",
+        "confirmed",
+        "tweet\\w*",
+        "spokes(?:man|men|woman|person)",
+        "press conference",
+    ),
 }
 DEFAULT_TYPE = "other"
 EVENT_TYPES = tuple(LEXICON) + (DEFAULT_TYPE,)
 
-_PATTERNS = [(name, re.compile(r"\b(?:" + "|".join(words) + r")\b", re.IGNORECASE))
-             for name, words in LEXICON.items()]
+_PATTERNS = [
+    (name, re.compile(r"\b(?:" + "|".join(words) + r")\b", re.IGNORECASE))
+    for name, words in LEXICON.items()
+]
 
 
 def explain(sentence: str) -> tuple[str, str]:
@@ -95,8 +207,10 @@ def classify(sentence: str) -> str:
 
 def lexicon_markdown() -> str:
     """The lexicon as a Markdown table, in the order it is applied."""
-    rows = ["| order | type | words (regular expressions, whole words, any case) |",
-            "|---|---|---|"]
+    rows = [
+        "| order | type | words (regular expressions, whole words, any case) |",
+        "|---|---|---|",
+    ]
     for n, (name, words) in enumerate(LEXICON.items(), start=1):
         cell = ", ".join(f"`{w}`" for w in words).replace("|", "\\|")
         rows.append(f"| {n} | {name} | {cell} |")

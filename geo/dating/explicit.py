@@ -1,5 +1,6 @@
 """Explicit date strings ("3 March 2019", "March 3") read by dateparser, day first, in UTC;
 a date without a year is its latest occurrence up to the publication day."""
+
 from __future__ import annotations
 
 import calendar
@@ -30,8 +31,13 @@ _NEUTRAL_BASE = dt.datetime(2000, 12, 31, 12)
 def read_explicit(text: str) -> dt.date | None:
     """dateparser on one explicit date string, day first, UTC. Cached by the text alone, so a
     corpus pays for each distinct date string once, whatever its articles' publication days."""
-    settings = {"DATE_ORDER": "DMY", "PREFER_DATES_FROM": "past", "TIMEZONE": "UTC",
-                "RETURN_AS_TIMEZONE_AWARE": False, "RELATIVE_BASE": _NEUTRAL_BASE}
+    settings = {
+        "DATE_ORDER": "DMY",
+        "PREFER_DATES_FROM": "past",
+        "TIMEZONE": "UTC",
+        "RETURN_AS_TIMEZONE_AWARE": False,
+        "RELATIVE_BASE": _NEUTRAL_BASE,
+    }
     found = dateparser.parse(text, languages=["en"], settings=settings)
     return found.date() if found is not None else None
 

@@ -1,5 +1,6 @@
 """A text's layout for dating: its temporal expressions and its paragraph, sentence, phrase and
 clause boundaries, found in one Aho-Corasick pass over the text."""
+
 from __future__ import annotations
 
 import bisect
@@ -16,11 +17,16 @@ from geo.dating.patterns import Expr
 MAX_SENTENCE_CHARS = 3_000
 
 # Paragraph, sentence, phrase (comma-like) and clause marks, found in one Aho-Corasick pass.
-_MARKS = {"para": ["\n\n", "\n \n"], "sent": [". ", "! ", "? ", '." ', ".” ", "\n"],
-          "phrase": [",", ";", ":", "(", ")", "—", "–", " - "],
-          "clause": [" and ", " but ", " while ", " whereas "]}
-_ABBREV = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec mr mrs ms dr st gen col "
-                    "lt maj capt sgt brig no vs u.s".split())
+_MARKS = {
+    "para": ["\n\n", "\n \n"],
+    "sent": [". ", "! ", "? ", '." ', ".” ", "\n"],
+    "phrase": [",", ";", ":", "(", ")", "—", "–", " - "],
+    "clause": [" and ", " but ", " while ", " whereas "],
+}
+_ABBREV = frozenset(
+    "jan feb mar apr jun jul aug sep sept oct nov dec mr mrs ms dr st gen col "
+    "lt maj capt sgt brig no vs u.s".split()
+)
 
 
 def _automaton() -> ahocorasick.Automaton:
@@ -30,7 +36,8 @@ def _automaton() -> ahocorasick.Automaton:
         for key in keys:  # "month" wakes two classes
             classes[key] = classes.get(key, ()) + (cls,)
     entries: dict[str, tuple[str, str | tuple[str, ...], int]] = {
-        key: ("mark", kind, len(key)) for kind, keys in _MARKS.items() for key in keys}
+        key: ("mark", kind, len(key)) for kind, keys in _MARKS.items() for key in keys
+    }
     entries.update((key, ("word", got, len(key))) for key, got in classes.items())
     auto = ahocorasick.Automaton()
     for key, value in entries.items():
@@ -46,10 +53,10 @@ def _sentence_ends(text: str, begin: int, stop: int) -> bool:
     """'. ' ends a sentence before a capital or digit, not after "Feb." or "Gen."."""
     if text[begin] == "\n":
         return True
-    nxt = text[stop:stop + 2].lstrip("\"“‘(#")
+    nxt = text[stop : stop + 2].lstrip('"“‘(#')
     if not nxt or not (nxt[0].isupper() or nxt[0].isdigit()):
         return False
-    word = text[max(0, begin - 6):begin].rsplit(None, 1)[-1:] or [""]
+    word = text[max(0, begin - 6) : begin].rsplit(None, 1)[-1:] or [""]
     return word[0].lower().rstrip(".") not in _ABBREV
 
 
@@ -92,7 +99,7 @@ def scan(text: str, pub: dt.date) -> tuple[list[Expr], list[tuple[str, int, int]
     taken, kept = bytearray(size), []
     for e in found:
         if taken.find(1, e.start, e.end) < 0:
-            taken[e.start:e.end] = b"\x01" * (e.end - e.start)
+            taken[e.start : e.end] = b"\x01" * (e.end - e.start)
             kept.append(e)
     return sorted(kept, key=lambda e: e.start), marks
 
@@ -104,6 +111,7 @@ def layout(text: str, pub: dt.date) -> Layout:
     def free(pos: int) -> bool:  # the comma in "March 3, 2019", the stop in "Feb. 28" split nothing
         i = bisect.bisect_left(starts, pos) - 1
         return i < 0 or exprs[i].end < pos
+
     found: dict[str, list[int]] = {kind: [0] for kind in _MARKS}
     for kind, begin, stop in marks:
         if free(stop) and (kind != "sent" or _sentence_ends(text, begin, stop)):
@@ -111,8 +119,17 @@ def layout(text: str, pub: dt.date) -> Layout:
     sents = _capped(sorted(set(found["sent"]) | set(found["para"])), sorted(found["phrase"]), text)
     phrases = sorted(set(found["phrase"]) | set(sents))
     clauses = sorted(set(found["clause"]) | set(phrases))
-    return Layout(text, exprs, starts, found["para"], sents, phrases, clauses,
-                   last_event=_last_index(exprs, _is_event), last_dated=_last_index(exprs, is_dated))
+    return Layout(
+        text,
+        exprs,
+        starts,
+        found["para"],
+        sents,
+        phrases,
+        clauses,
+        last_event=_last_index(exprs, _is_event),
+        last_dated=_last_index(exprs, is_dated),
+    )
 
 
 def _is_event(e: Expr) -> bool:
@@ -145,7 +162,10 @@ def _capped(sents: list[int], phrases: list[int], text: str) -> list[int]:
             if i >= 0 and phrases[i] > lo + half:
                 lo = phrases[i]
             else:
-                lo = text.rfind(" ", lo + half, lo + MAX_SENTENCE_CHARS) + 1 or lo + MAX_SENTENCE_CHARS
+                lo = (
+                    text.rfind(" ", lo + half, lo + MAX_SENTENCE_CHARS) + 1
+                    or lo + MAX_SENTENCE_CHARS
+                )
             out.append(lo)
     return out
 

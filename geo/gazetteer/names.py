@@ -4,6 +4,7 @@ Both sides must fold text the same way, and the recogniser needs the folded text
 to keep the original's character offsets, so folding is strictly one character
 for one character: case, diacritics, dashes and apostrophes.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,7 +21,9 @@ _HYPHENATED = tuple(a + "-" for a in ARTICLES)
 
 def article_at(text: str, i: int) -> bool:
     """Whether a hyphenated Arabic article ("al-", "ash-") starts at text[i]."""
-    return text[i:i + 4].lower().startswith(_HYPHENATED)
+    return text[i : i + 4].lower().startswith(_HYPHENATED)
+
+
 # Word frequencies on wordfreq's Zipf scale (English; 3 = once per million words, 4 = ten
 # times): how common a word must be before it stops being taken for a name.
 EVERYDAY_ZIPF = 4.0  # a GeoNames alias this common is an everyday phrase ("The camp")
@@ -31,6 +34,7 @@ CUE_NAME_ZIPF = 3.5  # after "the village of", a word this common is not part of
 @lru_cache(maxsize=65536)
 def zipf(word: str) -> float:
     from wordfreq import zipf_frequency  # loads its tables on first use: only builds pay
+
     return zipf_frequency(word, "en")
 
 
@@ -83,13 +87,19 @@ def name_key(name: str) -> str:
 def strip_article(name: str) -> str | None:
     """'al-Raqqah' -> 'Raqqah'; None when the name has no Arabic article."""
     m = ARTICLE_PREFIX.match(name)
-    return name[m.end():] if m else None
+    return name[m.end() :] if m else None
 
 
 # Area words after a place name, as the area's canonical name writes them ("Governorate" and
 # "province" name the same Syrian unit).
-AREA_SUFFIXES = {"province": "province", "governorate": "province", "district": "district",
-                 "region": "region", "county": "county", "countryside": "countryside"}
+AREA_SUFFIXES = {
+    "province": "province",
+    "governorate": "province",
+    "district": "district",
+    "region": "region",
+    "county": "county",
+    "countryside": "countryside",
+}
 
 
 def area_name(surface: str, written: str, canonical: str) -> str:
@@ -110,12 +120,26 @@ def area_name(surface: str, written: str, canonical: str) -> str:
 
 # Short forms the press uses for countries that the country tables do not list.
 COUNTRY_ALIASES = {
-    "US": "United States", "U.S.": "United States", "USA": "United States", "U.S.A.": "United States",
-    "America": "United States", "UK": "United Kingdom", "U.K.": "United Kingdom",
-    "Britain": "United Kingdom", "Great Britain": "United Kingdom", "UAE": "United Arab Emirates",
-    "DR Congo": "DR Congo", "DRC": "DR Congo", "Ivory Coast": "Ivory Coast", "Burma": "Myanmar",
-    "Czechia": "Czech Republic", "Holland": "Netherlands", "South Korea": "South Korea",
-    "North Korea": "North Korea", "Russia": "Russia", "Vatican": "Vatican City",
+    "US": "United States",
+    "U.S.": "United States",
+    "USA": "United States",
+    "U.S.A.": "United States",
+    "America": "United States",
+    "UK": "United Kingdom",
+    "U.K.": "United Kingdom",
+    "Britain": "United Kingdom",
+    "Great Britain": "United Kingdom",
+    "UAE": "United Arab Emirates",
+    "DR Congo": "DR Congo",
+    "DRC": "DR Congo",
+    "Ivory Coast": "Ivory Coast",
+    "Burma": "Myanmar",
+    "Czechia": "Czech Republic",
+    "Holland": "Netherlands",
+    "South Korea": "South Korea",
+    "North Korea": "North Korea",
+    "Russia": "Russia",
+    "Vatican": "Vatican City",
 }
 # Countries whose countryinfo point (the CIA World Factbook's) lies over 200 km from GeoNames'
 # point for the country: GeoNames' point, so results agree with GeoNames-based data.
@@ -123,11 +147,17 @@ COUNTRY_ALIASES = {
 COUNTRY_POINTS = {"US": (39.76, -98.5)}
 # The United Kingdom's nations: countries in the press, absent from the country tables.
 # Points are GeoNames' (geonameid 6269131, 2638360, 2634895, 2641364).
-UK_NATIONS = {"England": (52.16045, -0.70312), "Scotland": (56.5, -4.0), "Wales": (52.5, -3.5),
-              "Northern Ireland": (54.5, -6.5)}
+UK_NATIONS = {
+    "England": (52.16045, -0.70312),
+    "Scotland": (56.5, -4.0),
+    "Wales": (52.5, -3.5),
+    "Northern Ireland": (54.5, -6.5),
+}
 # Peoples and faiths the press names like nations; recognised so they are never pinned.
-EXTRA_DEMONYMS = ("Kurdish Kurd Kurds Arab Arabs Arabic Yazidi Yazidis Sunni Shia Shiite Alawite Turkmen "
-                  "Assyrian Druze Pashtun Baloch Tamil Rohingya Uyghur Uighur Bedouin Berber Emirati "
-                  "Saudi Saudis Israeli Israelis Palestinian Palestinians European Europeans African "
-                  "Asian Latin Western Soviet Ottoman Persian British English Scottish Welsh Irish Dutch "
-                  "Thai Filipino Swiss American Americans Chinese Japanese Texan Californian").split()
+EXTRA_DEMONYMS = (
+    "Kurdish Kurd Kurds Arab Arabs Arabic Yazidi Yazidis Sunni Shia Shiite Alawite Turkmen "
+    "Assyrian Druze Pashtun Baloch Tamil Rohingya Uyghur Uighur Bedouin Berber Emirati "
+    "Saudi Saudis Israeli Israelis Palestinian Palestinians European Europeans African "
+    "Asian Latin Western Soviet Ottoman Persian British English Scottish Welsh Irish Dutch "
+    "Thai Filipino Swiss American Americans Chinese Japanese Texan Californian"
+).split()

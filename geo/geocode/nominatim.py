@@ -7,6 +7,7 @@ geopy builds the URL and parses the answer; everything about *when* to ask lives
   then `GeocodingUnavailable`;
 - a 403 means the server has banned us: `GeocodingBanned`, and this client never asks again.
 """
+
 from __future__ import annotations
 
 import copy
@@ -79,8 +80,13 @@ class NominatimClient:
     _gate = threading.Lock()
     _last_request: float | None = None
 
-    def __init__(self, settings: Settings, *, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self.settings = settings
         self._clock, self._sleep = clock, sleep
         self.requests_made = 0
@@ -90,8 +96,12 @@ class NominatimClient:
         # uncapped (checked against the fake server). 0: one call is one HTTP request.
         adapter = functools.partial(SearchAdapter, max_retries=0)
         self._geocoder = Nominatim(
-            user_agent=settings.user_agent, domain=settings.nominatim_domain,
-            scheme=settings.nominatim_scheme, timeout=settings.timeout, adapter_factory=adapter)
+            user_agent=settings.user_agent,
+            domain=settings.nominatim_domain,
+            scheme=settings.nominatim_scheme,
+            timeout=settings.timeout,
+            adapter_factory=adapter,
+        )
         self.server = f"{settings.nominatim_scheme}://{settings.nominatim_domain}"
 
     @classmethod
@@ -100,8 +110,9 @@ class NominatimClient:
         with cls._gate:
             cls._last_request = None
 
-    def narrowed(self, country_codes: tuple[str, ...],
-                 viewbox: tuple[float, float, float, float] | None) -> NominatimClient:
+    def narrowed(
+        self, country_codes: tuple[str, ...], viewbox: tuple[float, float, float, float] | None
+    ) -> NominatimClient:
         """The same client (connection, rate limit) asking within an article's countries and
         box; its requests_made counts only its own requests."""
         other = copy.copy(self)
@@ -112,9 +123,14 @@ class NominatimClient:
     def params(self) -> dict:
         """Everything that changes the answer, hence the cache key (not the user agent)."""
         s = self.settings
-        return {"server": self.server, "countrycodes": ",".join(s.country_codes),
-                "viewbox": list(s.viewbox) if s.viewbox else None, "bounded": False,
-                "language": s.language, "limit": LIMIT}
+        return {
+            "server": self.server,
+            "countrycodes": ",".join(s.country_codes),
+            "viewbox": list(s.viewbox) if s.viewbox else None,
+            "bounded": False,
+            "language": s.language,
+            "limit": LIMIT,
+        }
 
     def search(self, query: str) -> list[Candidate]:
         """Candidates for `query`; [] means the server found nothing (safe to cache)."""
@@ -123,8 +139,10 @@ class NominatimClient:
     def search_with_raw(self, query: str) -> tuple[list[Candidate], str]:
         """Like search(), plus the answer as JSON text (re-serialised, sorted keys)."""
         if self.banned:
-            raise GeocodingBanned(f"{self.server} refused this client earlier (HTTP 403); "
-                                  f"not asking for {query!r}. Restart after fixing the cause")
+            raise GeocodingBanned(
+                f"{self.server} refused this client earlier (HTTP 403); "
+                f"not asking for {query!r}. Restart after fixing the cause"
+            )
         retries = self.settings.max_retries
         for attempt in range(retries + 1):
             try:
@@ -135,7 +153,7 @@ class NominatimClient:
                         f"{self.server} failed for {query!r} after {attempt + 1} attempts; "
                         f"last: {failure}. Try again later or check GEO_NOMINATIM_DOMAIN"
                     ) from None
-                delay = 2.0 ** attempt
+                delay = 2.0**attempt
                 if failure.retry_after is not None:
                     delay = max(delay, min(failure.retry_after, self.settings.max_retry_after))
                 log.info("retrying %r in %.1f s after: %s", query, delay, failure)
@@ -148,8 +166,9 @@ class NominatimClient:
             now = self._clock()
             if cls._last_request is not None:
                 # Capped so a clock swapped between clients can never mean a huge wait.
-                wait = min(cls._last_request + self.settings.min_delay - now,
-                           self.settings.min_delay)
+                wait = min(
+                    cls._last_request + self.settings.min_delay - now, self.settings.min_delay
+                )
                 if wait > 0:
                     self._sleep(wait)
                     now = self._clock()
@@ -166,17 +185,25 @@ class NominatimClient:
         outcome = "error"
         try:
             found = self._geocoder.geocode(
-                query, exactly_one=False, limit=LIMIT, country_codes=list(s.country_codes),
-                viewbox=viewbox, bounded=False, language=s.language,
-                addressdetails=True, namedetails=True)
+                query,
+                exactly_one=False,
+                limit=LIMIT,
+                country_codes=list(s.country_codes),
+                viewbox=viewbox,
+                bounded=False,
+                language=s.language,
+                addressdetails=True,
+                namedetails=True,
+            )
             raws = [loc.raw for loc in found or []]
             candidates = [candidate_from_raw(r, s.language) for r in raws]
             outcome = f"{len(candidates)} results"
             return candidates, json.dumps(raws, ensure_ascii=False, sort_keys=True)
         except GeocoderRateLimited as error:
             outcome = "429"
-            raise _Retry(f"HTTP 429 rate limited (Retry-After {error.retry_after})",
-                         error.retry_after) from None
+            raise _Retry(
+                f"HTTP 429 rate limited (Retry-After {error.retry_after})", error.retry_after
+            ) from None
         except GeocoderServiceError as error:  # geopy's base: HTTP status or transport
             outcome = type(error).__name__  # replaced by the reason if retryable
             outcome = self._classify(error, query)
@@ -186,8 +213,14 @@ class NominatimClient:
             outcome = f"malformed answer ({error})"
             raise _Retry(outcome) from None
         finally:
-            log.info("nominatim GET %s q=%r attempt %d: %s in %.3f s", self.server, query,
-                     attempt + 1, outcome, time.monotonic() - started)
+            log.info(
+                "nominatim GET %s q=%r attempt %d: %s in %.3f s",
+                self.server,
+                query,
+                attempt + 1,
+                outcome,
+                time.monotonic() - started,
+            )
 
     def _classify(self, error: GeocoderServiceError, query: str) -> str:
         """Return the reason for a retryable failure; raise for one that retrying won't fix."""
@@ -195,17 +228,25 @@ class NominatimClient:
         status = cause.status_code if isinstance(cause, AdapterHTTPError) else None
         if status == 403:
             self.banned = True
-            log.warning("%s answered 403 Forbidden for %r: this client is banned and will make "
-                        "no further requests. Check the usage policy (user agent %r, request "
-                        "rate) or switch GEO_NOMINATIM_DOMAIN to another server",
-                        self.server, query, self.settings.user_agent)
-            raise GeocodingBanned(f"{self.server} answered 403 Forbidden for {query!r}: "
-                                  "banned; set an identifying GEO_USER_AGENT, slow down, or "
-                                  "use another GEO_NOMINATIM_DOMAIN") from None
+            log.warning(
+                "%s answered 403 Forbidden for %r: this client is banned and will make "
+                "no further requests. Check the usage policy (user agent %r, request "
+                "rate) or switch GEO_NOMINATIM_DOMAIN to another server",
+                self.server,
+                query,
+                self.settings.user_agent,
+            )
+            raise GeocodingBanned(
+                f"{self.server} answered 403 Forbidden for {query!r}: "
+                "banned; set an identifying GEO_USER_AGENT, slow down, or "
+                "use another GEO_NOMINATIM_DOMAIN"
+            ) from None
         if status is not None and status not in TRANSIENT_STATUS and status < 500:
-            raise GeocodingError(f"{self.server} answered HTTP {status} for {query!r} "
-                                 f"({error}); a retry will not help: check GEO_NOMINATIM_DOMAIN "
-                                 "and GEO_NOMINATIM_SCHEME") from None
+            raise GeocodingError(
+                f"{self.server} answered HTTP {status} for {query!r} "
+                f"({error}); a retry will not help: check GEO_NOMINATIM_DOMAIN "
+                "and GEO_NOMINATIM_SCHEME"
+            ) from None
         if status is not None:
             return f"HTTP {status}"
         if isinstance(error, GeocoderTimedOut):

@@ -5,6 +5,7 @@ One row per decision. `article_id` is an article's id or `*` for every article;
 Actions: `reject` (not a place here), `pick` (another candidate, by its ref or
 name), `coords` (the editor's own point). Later rows win over earlier ones.
 """
+
 from __future__ import annotations
 
 import csv
@@ -51,7 +52,9 @@ def _parse_row(row: dict, where: str) -> Correction:
         try:
             lat, lon = float(row["lat"]), float(row["lon"])
         except (TypeError, ValueError, KeyError):
-            raise BadRecord(where, "coords needs decimal lat and lon (e.g. 34.4586, 40.9506)") from None
+            raise BadRecord(
+                where, "coords needs decimal lat and lon (e.g. 34.4586, 40.9506)"
+            ) from None
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise BadRecord(where, f"lat {lat} / lon {lon} out of range")
     kind = (row.get("kind") or "").strip()
@@ -59,11 +62,19 @@ def _parse_row(row: dict, where: str) -> Correction:
         raise BadRecord(where, f"kind {kind!r} is not one of {', '.join(KINDS)}")
     if action == "pick" and not ((row.get("ref") or "").strip() or (row.get("name") or "").strip()):
         raise BadRecord(where, "pick needs the candidate's ref or name")
-    return Correction(article_id=(row.get("article_id") or "*").strip() or "*",
-                      surface=row["surface"].strip(), action=action,
-                      name=(row.get("name") or "").strip(), ref=(row.get("ref") or "").strip(),
-                      lat=lat, lon=lon, kind=kind, reason=(row.get("reason") or "").strip(),
-                      editor=(row.get("editor") or "").strip(), decided=(row.get("decided") or "").strip())
+    return Correction(
+        article_id=(row.get("article_id") or "*").strip() or "*",
+        surface=row["surface"].strip(),
+        action=action,
+        name=(row.get("name") or "").strip(),
+        ref=(row.get("ref") or "").strip(),
+        lat=lat,
+        lon=lon,
+        kind=kind,
+        reason=(row.get("reason") or "").strip(),
+        editor=(row.get("editor") or "").strip(),
+        decided=(row.get("decided") or "").strip(),
+    )
 
 
 class Corrections:
@@ -92,9 +103,16 @@ class Corrections:
         except UnicodeDecodeError as e:
             line = data.count(b"\n", 0, e.start) + 1
             # A mis-encoded file may also mis-parse: none of it is used until it is fixed.
-            return cls(incomplete=True), [Problem(str(path), (
-                f"not UTF-8 (byte 0x{data[e.start]:02x}), so none of its corrections were used: "
-                "save it as UTF-8 (e.g. iconv -f latin1 -t utf-8)"), line)]
+            return cls(incomplete=True), [
+                Problem(
+                    str(path),
+                    (
+                        f"not UTF-8 (byte 0x{data[e.start]:02x}), so none of its corrections were used: "
+                        "save it as UTF-8 (e.g. iconv -f latin1 -t utf-8)"
+                    ),
+                    line,
+                )
+            ]
         rows, problems = [], []
         for n, row in enumerate(csv.DictReader(io.StringIO(text, newline="")), start=2):
             try:
@@ -105,9 +123,13 @@ class Corrections:
 
     def added(self, correction: Correction, path: Path) -> Corrections:
         """Validate, append to the file atomically, and return the new set."""
-        _parse_row({k: "" if v is None else str(v) for k, v in asdict(correction).items()}, path.name)
+        _parse_row(
+            {k: "" if v is None else str(v) for k, v in asdict(correction).items()}, path.name
+        )
         if not correction.decided:
-            correction = Correction(**{**asdict(correction), "decided": dt.date.today().isoformat()})
+            correction = Correction(
+                **{**asdict(correction), "decided": dt.date.today().isoformat()}
+            )
         rows = self.rows + [correction]
         buf = io.StringIO()
         w = csv.DictWriter(buf, fieldnames=FIELDS, lineterminator="\n")

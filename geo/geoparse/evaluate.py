@@ -13,6 +13,7 @@ where the gold place has a coordinate: a gold lat/lon of null marks a place no
 source locates (a river drawn as a line, a governorate), so it counts for the
 spans but is left out of every distance share.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,8 +41,10 @@ def read_jsonl(path: str | Path) -> list[dict]:
             try:
                 doc = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{number}: not valid JSON ({exc.msg}); "
-                                 "each line must hold one JSON object") from None
+                raise ValueError(
+                    f"{path}:{number}: not valid JSON ({exc.msg}); "
+                    "each line must hold one JSON object"
+                ) from None
             if not isinstance(doc, dict) or "id" not in doc:
                 raise ValueError(f"{path}:{number}: expected an object with an 'id' key")
             docs.append(doc)
@@ -113,6 +116,7 @@ def match_overlap(gold: Sequence[Mapping], pred: Sequence[Mapping]) -> list[tupl
 @dataclass(frozen=True)
 class DocErrors:
     """What went wrong in one document, for debugging."""
+
     id: str
     false_positives: tuple[dict, ...]  # predicted places matching no gold span (overlap)
     false_negatives: tuple[dict, ...]  # gold places no prediction overlaps
@@ -138,7 +142,9 @@ class Scores:
     median_error_km: float | None  # over resolved matches; None if there are none
     unresolved: int  # overlap matches whose prediction has no coordinates
     errors: tuple[DocErrors, ...] = ()
-    gold_unlocated: int = 0  # overlap matches whose gold place has no coordinate (not scored for distance)
+    gold_unlocated: int = (
+        0  # overlap matches whose gold place has no coordinate (not scored for distance)
+    )
 
     def summary(self) -> str:
         median = "n/a" if self.median_error_km is None else f"{self.median_error_km:.1f} km"
@@ -169,6 +175,7 @@ def _brief(place: Mapping, **extra: object) -> dict:
 @dataclass
 class _Tally:
     """Counts over the documents scored so far."""
+
     max_km: float
     gold: int = 0
     predicted: int = 0
@@ -185,8 +192,9 @@ class _Tally:
         self.exact_tp += len(match_exact(gold, pred))
         pairs = match_overlap(gold, pred)
         self.matched += len(pairs)
-        mislocated = [m for gi, pi in pairs
-                      if (m := self._mislocated(gold[gi], pred[pi])) is not None]
+        mislocated = [
+            m for gi, pi in pairs if (m := self._mislocated(gold[gi], pred[pi])) is not None
+        ]
         hit_g = {gi for gi, _ in pairs}
         hit_p = {pi for _, pi in pairs}
         fps = tuple(_brief(p) for i, p in enumerate(pred) if i not in hit_p)
@@ -205,7 +213,9 @@ class _Tally:
             return _brief(pred, gold=gold.get("name", ""), km=None)
         km = haversine_km(*g_pt, *p_pt)
         self.errors_km.append(km)
-        return _brief(pred, gold=gold.get("name", ""), km=round(km, 1)) if km > self.max_km else None
+        return (
+            _brief(pred, gold=gold.get("name", ""), km=round(km, 1)) if km > self.max_km else None
+        )
 
     def scores(self, docs: int) -> Scores:
         ep, er = _ratio(self.exact_tp, self.predicted), _ratio(self.exact_tp, self.gold)
@@ -213,20 +223,30 @@ class _Tally:
         located = self.matched - self.gold_unlocated
         kms = self.errors_km
         return Scores(
-            docs=docs, gold=self.gold, predicted=self.predicted,
-            exact_tp=self.exact_tp, exact_precision=ep, exact_recall=er, exact_f1=_f1(ep, er),
-            overlap_tp=self.matched, overlap_precision=op, overlap_recall=orec,
-            overlap_f1=_f1(op, orec), max_km=self.max_km,
+            docs=docs,
+            gold=self.gold,
+            predicted=self.predicted,
+            exact_tp=self.exact_tp,
+            exact_precision=ep,
+            exact_recall=er,
+            exact_f1=_f1(ep, er),
+            overlap_tp=self.matched,
+            overlap_precision=op,
+            overlap_recall=orec,
+            overlap_f1=_f1(op, orec),
+            max_km=self.max_km,
             within_max_km=_ratio(sum(km <= self.max_km for km in kms), located),
             within_5km=_ratio(sum(km <= CLOSE_KM for km in kms), located),
             median_error_km=statistics.median(kms) if kms else None,
-            unresolved=self.unresolved, errors=tuple(self.errors),
+            unresolved=self.unresolved,
+            errors=tuple(self.errors),
             gold_unlocated=self.gold_unlocated,
         )
 
 
-def evaluate(gold_docs: Iterable[Mapping], pred_docs: Iterable[Mapping],
-             max_km: float = DEFAULT_MAX_KM) -> Scores:
+def evaluate(
+    gold_docs: Iterable[Mapping], pred_docs: Iterable[Mapping], max_km: float = DEFAULT_MAX_KM
+) -> Scores:
     """Score predictions against gold; a gold document with no prediction counts as empty."""
     preds: dict[str, Sequence[Mapping]] = {str(d["id"]): d.get("places") or [] for d in pred_docs}
     gold_ids: set[str] = set()

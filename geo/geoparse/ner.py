@@ -9,6 +9,7 @@ and lemmatizer would double the time for nothing the geoparser uses. Its decisio
 taken by geo/geoparse/ner_decode.py for a whole batch at once (the same entities as
 spaCy's own loop, ~3x faster on this project's CPUs).
 """
+
 from __future__ import annotations
 
 import re
@@ -55,11 +56,14 @@ def model() -> Any:  # spacy.Language, imported only when the model is used
                 import spacy
 
                 from geo.geoparse import ner_decode
+
                 nlp = spacy.load(MODEL, exclude=list(UNUSED_PIPES))
             except (ImportError, OSError) as exc:
-                raise ModelMissing(f"the named-entity model {MODEL} is not installed ({exc}); "
-                                   "run `pip install -r requirements.txt`, or use --fast "
-                                   "(gazetteer only)") from None
+                raise ModelMissing(
+                    f"the named-entity model {MODEL} is not installed ({exc}); "
+                    "run `pip install -r requirements.txt`, or use --fast "
+                    "(gazetteer only)"
+                ) from None
             _decoder = ner_decode.decoder(nlp.get_pipe("ner"))
             _nlp = nlp
     return _nlp
@@ -76,7 +80,7 @@ def _worth_reading(text: str) -> list[tuple[int, int]]:
     start, kept_last = 0, False
     for brk in [*_SENTENCE_BREAK.finditer(text), None]:
         end = brk.start() if brk else len(text)
-        rest = text[start + 1:end]
+        rest = text[start + 1 : end]
         keep = rest != rest.lower()  # a capital letter; str.lower runs in C, a loop did not
         if keep and kept_last:
             out[-1] = (out[-1][0], end)  # one stretch: the model keeps its context
@@ -105,9 +109,12 @@ def _batches(docs: list) -> list[list[int]]:
 def _spans(docs: list) -> list[list[tuple[int, int, str]]]:
     """(start, end, label) in characters of each doc's entities, doc by doc."""
     if _decoder is None:  # a model this project's decoder does not know: spaCy's own loop
-        return [[(e.start_char, e.end_char, e.label_) for e in doc.ents]
-                for doc in model().get_pipe("ner").pipe(docs, batch_size=BATCH)]
+        return [
+            [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+            for doc in model().get_pipe("ner").pipe(docs, batch_size=BATCH)
+        ]
     from geo.geoparse import ner_decode
+
     out: list[list[tuple[int, int, str]]] = [[] for _ in docs]
     for batch in _batches(docs):
         found = ner_decode.entities(_decoder, [docs[n] for n in batch])

@@ -10,6 +10,7 @@ does not start on whitespace, I and L keep the open entity's label, B and I need
 token). The network's outputs are the model's own (its layers are called through thinc);
 tests/test_ner_decode.py checks the entities against spaCy's decoding on real text.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -29,8 +30,14 @@ class MatmulOps(NumpyOps):
 
     name = "numpy"
 
-    def gemm(self, x: Floats2d, y: Floats2d, out: Floats2d | None = None, trans1: bool = False,
-             trans2: bool = False) -> Floats2d:
+    def gemm(
+        self,
+        x: Floats2d,
+        y: Floats2d,
+        out: Floats2d | None = None,
+        trans1: bool = False,
+        trans2: bool = False,
+    ) -> Floats2d:
         a: Any = x.T if trans1 else x  # thinc's array types are not numpy's to the type checker
         b: Any = y.T if trans2 else y
         if out is None:
@@ -55,23 +62,35 @@ def decoder(pipe: Any) -> Decoder | None:
     """A decoder for spaCy's "ner" pipe, or None when its model is not the greedy
     transition-based kind this module knows (the caller then uses spaCy's own loop)."""
     model = pipe.model
-    if pipe.cfg.get("beam_width", 1) != 1 or not model.attrs.get("has_upper") \
-            or model.attrs.get("unseen_classes") or not all(model.has_ref(r) for r in
-                                                            ("tok2vec", "lower", "upper")):
+    if (
+        pipe.cfg.get("beam_width", 1) != 1
+        or not model.attrs.get("has_upper")
+        or model.attrs.get("unseen_classes")
+        or not all(model.has_ref(r) for r in ("tok2vec", "lower", "upper"))
+    ):
         return None
     lower, upper = model.get_ref("lower"), model.get_ref("upper")
     if lower.get_dim("nF") != 3:
         return None
     names = [pipe.moves.get_class_name(i) for i in range(pipe.moves.n_moves)]
     labels = tuple(sorted({n[2:] for n in names if len(n) > 2}))
-    kind = np.array([_KINDS.index(n[0]) if n == "O" or (len(n) > 2 and n[0] in "BILU") else -1
-                     for n in names])
+    kind = np.array(
+        [_KINDS.index(n[0]) if n == "O" or (len(n) > 2 and n[0] in "BILU") else -1 for n in names]
+    )
     label = np.array([labels.index(n[2:]) if len(n) > 2 else -1 for n in names])
     ops = MatmulOps()
     for node in model.walk():
         node.ops = ops
-    return Decoder(model.get_ref("tok2vec"), lower, lower.get_param("b"),
-                   upper.get_param("W"), upper.get_param("b"), kind, label, labels)
+    return Decoder(
+        model.get_ref("tok2vec"),
+        lower,
+        lower.get_param("b"),
+        upper.get_param("W"),
+        upper.get_param("b"),
+        kind,
+        label,
+        labels,
+    )
 
 
 def entities(dec: Decoder, docs: list[Any]) -> list[list[tuple[int, int, str]]]:
@@ -105,18 +124,24 @@ def _layer_by_layer(model: Model, x: Any) -> Any:
     return model.predict(x)
 
 
-def _valid(dec: Decoder, is_open: np.ndarray, last: np.ndarray, space: np.ndarray,
-           current: np.ndarray) -> np.ndarray:
+def _valid(
+    dec: Decoder, is_open: np.ndarray, last: np.ndarray, space: np.ndarray, current: np.ndarray
+) -> np.ndarray:
     """(states, classes): the moves spaCy allows each state (no preset entities)."""
     k, same = dec.kind[None, :], dec.label[None, :] == current[:, None]
     shut, opened = ~is_open[:, None], is_open[:, None]
-    return ((k == 4) & shut) | ((k == 0) & shut & ~(last | space)[:, None]) \
-        | ((k == 3) & shut & ~space[:, None]) | ((k == 1) & opened & ~last[:, None] & same) \
+    return (
+        ((k == 4) & shut)
+        | ((k == 0) & shut & ~(last | space)[:, None])
+        | ((k == 3) & shut & ~space[:, None])
+        | ((k == 1) & opened & ~last[:, None] & same)
         | ((k == 2) & opened & same)
+    )
 
 
-def _decode(dec: Decoder, cached: np.ndarray, space: np.ndarray,
-            lengths: np.ndarray) -> Iterator[tuple[int, int, int, int]]:
+def _decode(
+    dec: Decoder, cached: np.ndarray, space: np.ndarray, lengths: np.ndarray
+) -> Iterator[tuple[int, int, int, int]]:
     """Yield (text, first token, end token, label) as the greedy moves close entities."""
     offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     n_docs = len(lengths)
@@ -126,8 +151,11 @@ def _decode(dec: Decoder, cached: np.ndarray, space: np.ndarray,
         n = int(active[k])
         tok, opened = offsets[:n] + k, is_open[:n]
         # Features: this token; the open entity's first token and the token before this one.
-        summed = cached[tok + 1, 0] + cached[np.where(opened, offsets[:n] + start[:n] + 1, 0), 1] \
+        summed = (
+            cached[tok + 1, 0]
+            + cached[np.where(opened, offsets[:n] + start[:n] + 1, 0), 1]
             + cached[np.where(opened, tok, 0), 2]
+        )
         hidden = (summed + dec.bias.reshape(-1)).reshape(n, dec.bias.shape[0], -1).max(axis=2)
         scores = hidden @ dec.upper_w.T + dec.upper_b
         scores[~_valid(dec, opened, lengths[:n] == k + 1, space[tok], current[:n])] = -np.inf

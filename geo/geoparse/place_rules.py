@@ -12,6 +12,7 @@ or "eastern Syria", marks it associative), or ends the judgement with a verdict:
 Rules run in the order of RULES, so the specific comes before the general, as in the
 event-type LEXICON (geo/dating/event_types.py). A match no rule drops is a place.
 """
+
 from __future__ import annotations
 
 import re
@@ -55,10 +56,15 @@ AREA_WORDS = frozenset({"province", "governorate", "district", "region", "county
 TEAM_WORDS = _words("squad team side player coach manager fan")
 CALENDAR = _words("""january february march april may june july august september october
     november december monday tuesday wednesday thursday friday saturday sunday""")
-_ORG_OF = re.compile(r"\b(?:University|Bank|College|Institute|Museum|Church|Archbishop|Duke|"
-                     r"Duchess|Prince|Princess|Earl|Bishop|Mayor|Governor)\s+of\s+$")
-DIRECTION = re.compile(r"(?:(?:north|south)[- ]?(?:east|west)(?:ern)?|north(?:ern)?|"
-                       r"south(?:ern)?|east(?:ern)?|west(?:ern)?|central)\s+$", re.IGNORECASE)
+_ORG_OF = re.compile(
+    r"\b(?:University|Bank|College|Institute|Museum|Church|Archbishop|Duke|"
+    r"Duchess|Prince|Princess|Earl|Bishop|Mayor|Governor)\s+of\s+$"
+)
+DIRECTION = re.compile(
+    r"(?:(?:north|south)[- ]?(?:east|west)(?:ern)?|north(?:ern)?|"
+    r"south(?:ern)?|east(?:ern)?|west(?:ern)?|central)\s+$",
+    re.IGNORECASE,
+)
 _ARTICLE_BEFORE = re.compile(rf"(?<![\w-]){ARTICLE}-$", re.IGNORECASE)
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w.'’]*)\s$")
 _WORD_AFTER = re.compile(r"^\s([^\W\d_][\w'’]*)")
@@ -72,6 +78,7 @@ PERSON: Verdict = "person"
 @dataclass(slots=True)
 class Judging:
     """One match under judgement; rules read it and may widen it or change its role."""
+
     text: str
     start: int
     end: int
@@ -89,14 +96,14 @@ class Judging:
     after_low: str | None = None
 
     def __post_init__(self) -> None:
-        self.surface = self.written = self.text[self.start:self.end]
+        self.surface = self.written = self.text[self.start : self.end]
 
     def before(self, chars: int) -> str:
-        return self.text[max(0, self.start - chars):self.start]
+        return self.text[max(0, self.start - chars) : self.start]
 
     def next_word(self) -> str:
         if self.after is None:
-            m = _WORD_AFTER.match(self.text[self.end:self.end + 40])
+            m = _WORD_AFTER.match(self.text[self.end : self.end + 40])
             self.after = m.group(1) if m else ""
             low = bare_word(self.after) if self.after else None
             self.after_low = None if low in PLACE_WORDS else low
@@ -108,29 +115,33 @@ Rule = Callable[[Judging], Verdict | None]
 
 def not_a_name(j: Judging) -> Verdict | None:
     """Months; "US$460" and "$US 15" are currencies; "B/Massachusetts/2/2012" a strain."""
-    if j.key in CALENDAR or j.text[j.end:j.end + 1] in ("$", "/") or j.before(1) in ("$", "/"):
+    if j.key in CALENDAR or j.text[j.end : j.end + 1] in ("$", "/") or j.before(1) in ("$", "/"):
         return DROP
     return None
 
 
 def acronym(j: Judging) -> Verdict | None:
-    """"FAO", "EST": an acronym that is not a country's or a region's short form."""
+    """ "FAO", "EST": an acronym that is not a country's or a region's short form."""
     letters = j.surface.replace(".", "")
-    if len(letters) >= 2 and letters.isupper() and letters.isalpha() and not any(
-            c.kind in ("country", "region") or c.source == "campaign" for c in j.cands):
+    if (
+        len(letters) >= 2
+        and letters.isupper()
+        and letters.isalpha()
+        and not any(c.kind in ("country", "region") or c.source == "campaign" for c in j.cands)
+    ):
         return DROP
     return None
 
 
 def actor_suffix(j: Judging) -> Verdict | None:
-    """"US-led", "Iran-backed": the name says who acted."""
-    if j.text[j.end:j.end + 1] == "-" and ACTOR_SUFFIX.match(j.text, j.end):
+    """ "US-led", "Iran-backed": the name says who acted."""
+    if j.text[j.end : j.end + 1] == "-" and ACTOR_SUFFIX.match(j.text, j.end):
         j.role = "associative"
     return None
 
 
 def organisation_of(j: Judging) -> Verdict | None:
-    """"University of Texas", "Bank of England": the name is part of an organisation's."""
+    """ "University of Texas", "Bank of England": the name is part of an organisation's."""
     tail = j.before(20)
     if "of" in tail and _ORG_OF.search(tail):  # (the cheap test is one the regex needs anyway)
         j.role = "associative"
@@ -138,12 +149,12 @@ def organisation_of(j: Judging) -> Verdict | None:
 
 
 def arabic_article(j: Judging) -> Verdict | None:
-    """"al-Baghdadi": judge (and keep) the name with its Arabic article."""
+    """ "al-Baghdadi": judge (and keep) the name with its Arabic article."""
     before5 = j.before(5)
     article = _ARTICLE_BEFORE.search(before5) if "-" in before5 else None
     if article:
         j.start -= len(article.group(0))
-        j.surface = j.written = j.text[j.start:j.end]
+        j.surface = j.written = j.text[j.start : j.end]
     return None
 
 
@@ -161,12 +172,12 @@ def person_before(j: Judging) -> Verdict | None:
 
 
 def area_word_after(j: Judging) -> Verdict | None:
-    """"Hasakah province", "Frederick County": the name and the word make an area."""
+    """ "Hasakah province", "Frederick County": the name and the word make an area."""
     word = j.next_word()
     if word and bare_word(word) in AREA_WORDS:
         j.area = True
         j.end += 1 + len(word)
-        j.surface = j.text[j.start:j.end]
+        j.surface = j.text[j.start : j.end]
     return None
 
 
@@ -178,7 +189,7 @@ def _after_other_word(j: Judging) -> str | None:
 
 
 def name_after(j: Judging) -> Verdict | None:
-    """"Paris Hilton", "Manchester United", "New York Times": a longer name, not the place."""
+    """ "Paris Hilton", "Manchester United", "New York Times": a longer name, not the place."""
     low = _after_other_word(j)
     word = j.after or ""
     if low is not None and word[:1].isupper() and low not in CALENDAR and not word.isupper():
@@ -187,13 +198,13 @@ def name_after(j: Judging) -> Verdict | None:
 
 
 def speaks_after(j: Judging) -> Verdict | None:
-    """"Hartl said", "Cordova called": a small town does not speak, a person does."""
+    """ "Hartl said", "Cordova called": a small town does not speak, a person does."""
     low = _after_other_word(j)
     return DROP if low is not None and person_speaks(low, j.cands, j.before(12)) else None
 
 
 def actor_after(j: Judging) -> Verdict | None:
-    """"US troops", "Chicago police", "Washington said": who acted, not where."""
+    """ "US troops", "Chicago police", "Washington said": who acted, not where."""
     low = _after_other_word(j)
     if low is not None and associative_after(low, j.cands, j.before(12)):
         j.role = "associative"
@@ -201,10 +212,13 @@ def actor_after(j: Judging) -> Verdict | None:
 
 
 def team_after(j: Judging) -> Verdict | None:
-    """"the England squad": a national or regional team."""
+    """ "the England squad": a national or regional team."""
     low = _after_other_word(j)
-    if low in TEAM_WORDS and any(c.kind in ("country", "region") for c in j.cands) and \
-            j.before(4).lower() == "the ":
+    if (
+        low in TEAM_WORDS
+        and any(c.kind in ("country", "region") for c in j.cands)
+        and j.before(4).lower() == "the "
+    ):
         j.role = "associative"
     return None
 
@@ -219,8 +233,10 @@ def everyday_word(j: Judging) -> Verdict | None:
     campaign place; a bigger one at the start of a sentence."""
     if not j.places:
         return DROP
-    strong = any(c.source == "campaign" or c.kind in ("country", "region", "natural feature")
-                 for c in j.places)
+    strong = any(
+        c.source == "campaign" or c.kind in ("country", "region", "natural feature")
+        for c in j.places
+    )
     if not j.common or strong:
         return None
     # (An exception for a verb after the name, "Mobile was hit", never fired: its pattern was
@@ -231,17 +247,17 @@ def everyday_word(j: Judging) -> Verdict | None:
 
 
 def _sentence_start(text: str, start: int) -> bool:
-    return start == 0 or bool(_SENTENCE_START.search(text[max(0, start - 4):start]))
+    return start == 0 or bool(_SENTENCE_START.search(text[max(0, start - 4) : start]))
 
 
 def direction_before(j: Judging) -> Verdict | None:
-    """"eastern Syria", "northwest Iraq": a part of a country is an area of its own."""
+    """ "eastern Syria", "northwest Iraq": a part of a country is an area of its own."""
     if not any(c.kind == "country" for c in j.cands):
         return None
     region = DIRECTION.search(j.before(20))
     if region:
         j.start -= len(region.group(0))
-        j.surface = j.text[j.start:j.end]
+        j.surface = j.text[j.start : j.end]
         j.area = True
     return None
 

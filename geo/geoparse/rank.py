@@ -11,6 +11,7 @@ vote) is worked out once per candidate tuple (the recogniser shares one tuple pe
 name across articles); per article, distances to its anchors are computed in one
 vectorised call for all its names, and a name with one candidate is not scored.
 """
+
 from __future__ import annotations
 
 import math
@@ -21,45 +22,84 @@ import numpy as np
 from geo.geometry import EARTH_RADIUS_KM, haversine_km
 from geo.models import Candidate, Mention
 
-KIND_PRIOR = {"country": 1.6, "region": 1.0, "natural feature": 0.8, "city": 0.6, "town": 0.3,
-              "village": 0.0, "camp": 0.4, "site": 0.2}
+KIND_PRIOR = {
+    "country": 1.6,
+    "region": 1.0,
+    "natural feature": 0.8,
+    "city": 0.6,
+    "town": 0.3,
+    "village": 0.0,
+    "camp": 0.4,
+    "site": 0.2,
+}
 KEEP = 12  # ranked alternatives kept per mention: enough for the editor, cheap to carry
 _NUMPY_FROM = 24  # candidates; below this, scoring in plain Python is cheaper than numpy calls
 
 
 def in_box(c: Candidate, box) -> bool:
-    return box is not None and c.has_point and box[0] <= c.lat <= box[2] and box[1] <= c.lon <= box[3]
+    return (
+        box is not None and c.has_point and box[0] <= c.lat <= box[2] and box[1] <= c.lon <= box[3]
+    )
 
 
 class _Facts:
     """What a candidate tuple says by itself, computed once per tuple."""
-    __slots__ = ("cands", "prior", "country", "campaign", "votes", "vote_country", "anchor",
-                 "campaign_place", "near_idx", "near_lat", "near_lon", "boxes", "twins", "arrays")
+
+    __slots__ = (
+        "cands",
+        "prior",
+        "country",
+        "campaign",
+        "votes",
+        "vote_country",
+        "anchor",
+        "campaign_place",
+        "near_idx",
+        "near_lat",
+        "near_lon",
+        "boxes",
+        "twins",
+        "arrays",
+    )
 
     def __init__(self, cands: tuple[Candidate, ...]):
         self.cands = cands  # held so the id() this is filed under stays this tuple's
-        self.prior = [KIND_PRIOR.get(c.kind, 0.0) + 0.45 * math.log10(c.population + 10) for c in cands]
+        self.prior = [
+            KIND_PRIOR.get(c.kind, 0.0) + 0.45 * math.log10(c.population + 10) for c in cands
+        ]
         self.country = [c.country for c in cands]
         self.campaign = [c.source == "campaign" for c in cands]
         codes = {c.country for c in cands if c.country}
         # A country name votes unless it is also a big place elsewhere ("Georgia" the US state).
         rival = any(c.kind != "country" and c.population >= 1_000_000 for c in cands)
-        self.votes = bool(cands) and (len(codes) == 1 or (any(c.kind == "country" for c in cands) and not rival))
+        self.votes = bool(cands) and (
+            len(codes) == 1 or (any(c.kind == "country" for c in cands) and not rival)
+        )
         self.vote_country: str | None = None
         self.anchor: tuple[float, float] | None = None
         if self.votes:
             best = max(cands, key=lambda c: (c.kind == "country", c.population))
             self.vote_country = best.country
-            if best.lat is not None and best.lon is not None \
-                    and best.kind not in ("country", "region", "natural feature"):
+            if (
+                best.lat is not None
+                and best.lon is not None
+                and best.kind not in ("country", "region", "natural feature")
+            ):
                 self.anchor = (best.lat, best.lon)
-        self.campaign_place = any(c.source == "campaign" and c.kind not in ("country", "region") for c in cands)
+        self.campaign_place = any(
+            c.source == "campaign" and c.kind not in ("country", "region") for c in cands
+        )
         # Nearness to the article's places speaks for a town or a county (which Scott County),
         # but not against the country of the same name that holds it: "Mexico" is the
         # country, not Mexico City near Puebla.
         named = {c.country for c in cands if c.kind == "country"}
-        self.near_idx = [i for i, c in enumerate(cands) if c.has_point and c.country not in named
-                         and (c.kind not in ("country", "region") or c.ref.startswith("admin2:"))]
+        self.near_idx = [
+            i
+            for i, c in enumerate(cands)
+            if c.has_point
+            and c.country not in named
+            and (c.kind not in ("country", "region") or c.ref.startswith("admin2:"))
+        ]
         near = [cands[i] for i in self.near_idx]
         self.near_lat = np.radians(np.array([c.lat for c in near], dtype=np.float64))
         self.near_lon = np.radians(np.array([c.lon for c in near], dtype=np.float64))
@@ -79,9 +119,13 @@ class _Facts:
         if hit is None:
             a, b = self.cands[i], self.cands[j]
             hit = self.twins[(i, j)] = (
-                a.country == b.country and a.lat is not None and a.lon is not None
-                and b.lat is not None and b.lon is not None  # has_point, so that mypy narrows
-                and haversine_km(a.lat, a.lon, b.lat, b.lon) < 10)
+                a.country == b.country
+                and a.lat is not None
+                and a.lon is not None
+                and b.lat is not None
+                and b.lon is not None  # has_point, so that mypy narrows
+                and haversine_km(a.lat, a.lon, b.lat, b.lon) < 10
+            )
         return hit
 
 
@@ -98,7 +142,9 @@ def _facts(cands: tuple[Candidate, ...]) -> _Facts:
     return f
 
 
-def _context(facts: list[_Facts | None], mentions: list[Mention]) -> tuple[Counter, list[tuple[float, float]], bool]:
+def _context(
+    facts: list[_Facts | None], mentions: list[Mention]
+) -> tuple[Counter, list[tuple[float, float]], bool]:
     """Countries and points the article is unambiguously about."""
     countries: Counter = Counter()
     anchors: list[tuple[float, float]] = []
@@ -133,7 +179,7 @@ def _nearest_km(todo: list[_Facts], anchors: np.ndarray | None) -> list[np.ndarr
     near = (2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(1.0, a)))).min(axis=1)
     at = 0
     for n, f in with_points:
-        out[n][f.near_idx] = near[at:at + len(f.near_idx)]
+        out[n][f.near_idx] = near[at : at + len(f.near_idx)]
         at += len(f.near_idx)
     return out
 
@@ -142,7 +188,9 @@ def _bonus(km: float) -> float:
     return 1.5 if km < 50 else 1.0 if km < 150 else 0.5 if km < 400 else 0.0
 
 
-def _scores(f: _Facts, countries: Counter, total: int, near, campaign: bool, box, inside) -> list[float]:
+def _scores(
+    f: _Facts, countries: Counter, total: int, near, campaign: bool, box, inside
+) -> list[float]:
     """Each candidate's evidence, summed in a fixed order so every path gives the same floats."""
     boxed = f.in_box(box) if campaign and box is not None else None
     within = _inside_bonus(f, inside)
@@ -160,8 +208,9 @@ def _scores(f: _Facts, countries: Counter, total: int, near, campaign: bool, box
     return out
 
 
-def _scores_np(f: _Facts, countries: Counter, total: int, near: np.ndarray, campaign: bool, box,
-               inside) -> np.ndarray:
+def _scores_np(
+    f: _Facts, countries: Counter, total: int, near: np.ndarray, campaign: bool, box, inside
+) -> np.ndarray:
     """_scores for long tuples ("Victoria" has hundreds of candidates): the same sums, by column."""
     if f.arrays is None:
         f.arrays = (np.array(f.prior), np.array(f.country, dtype=object), np.array(f.campaign))
@@ -182,7 +231,9 @@ def _ranked(f: _Facts, raw: list[float]) -> tuple[Candidate, ...]:
     top = raw[order[0]]
     weights = [math.exp(2.0 * (raw[i] - top)) for i in order]
     norm = sum(weights)
-    return _dedupe(f, [(i, round(w / norm, 3)) for i, w in zip(order[:KEEP], weights, strict=False)])
+    return _dedupe(
+        f, [(i, round(w / norm, 3)) for i, w in zip(order[:KEEP], weights, strict=False)]
+    )
 
 
 def _ranked_np(f: _Facts, raw: np.ndarray) -> tuple[Candidate, ...]:
@@ -191,7 +242,9 @@ def _ranked_np(f: _Facts, raw: np.ndarray) -> tuple[Candidate, ...]:
     top = ordered[0]
     weights = [math.exp(2.0 * (s - top)) for s in ordered]
     norm = sum(weights)
-    return _dedupe(f, [(i, round(w / norm, 3)) for i, w in zip(order[:KEEP], weights, strict=False)])
+    return _dedupe(
+        f, [(i, round(w / norm, 3)) for i, w in zip(order[:KEEP], weights, strict=False)]
+    )
 
 
 def _containers(mentions: list[Mention]) -> dict[int, tuple]:
@@ -218,8 +271,13 @@ def _inside_bonus(f: _Facts, inside) -> list[float]:
     out = []
     for c in f.cands:
         b = 3.0 if c.country == cc else 0.0
-        if b and point is not None and c.lat is not None and c.lon is not None \
-                and haversine_km(c.lat, c.lon, *point) < REGION_KM:
+        if (
+            b
+            and point is not None
+            and c.lat is not None
+            and c.lon is not None
+            and haversine_km(c.lat, c.lon, *point) < REGION_KM
+        ):
             b += 2.0
         out.append(b)
     return out
@@ -232,8 +290,12 @@ def rank(mentions: list[Mention], campaign_box=None) -> list[Mention]:
     total = sum(countries.values())
     containers = _containers(mentions)
     # the same name in the same context ranks the same
-    memos = [(mn.key, containers.get(n), mn.candidates[0].kind, len(mn.candidates)) if mn.candidates else None
-             for n, mn in enumerate(mentions)]
+    memos = [
+        (mn.key, containers.get(n), mn.candidates[0].kind, len(mn.candidates))
+        if mn.candidates
+        else None
+        for n, mn in enumerate(mentions)
+    ]
     todo: dict[tuple, tuple[_Facts, tuple | None]] = {}  # memo -> (facts, container)
     for memo, f in zip(memos, facts, strict=True):
         if memo is not None and f is not None and memo not in todo:
@@ -246,14 +308,20 @@ def rank(mentions: list[Mention], campaign_box=None) -> list[Mention]:
         if len(f.cands) == 1:  # one candidate: its weight is the whole sum, score 1.0
             done[memo] = (_scored(f.cands[0], 1.0),)
         elif len(f.cands) < _NUMPY_FROM:
-            done[memo] = _ranked(f, _scores(f, countries, total, nears[id(f)].tolist(), campaign,
-                                            campaign_box, inside))
+            done[memo] = _ranked(
+                f,
+                _scores(f, countries, total, nears[id(f)].tolist(), campaign, campaign_box, inside),
+            )
         else:
-            done[memo] = _ranked_np(f, _scores_np(f, countries, total, nears[id(f)], campaign,
-                                                  campaign_box, inside))
-    return [mn if memo is None else
-            Mention(mn.start, mn.end, mn.surface, mn.key, done[memo], mn.cue, mn.role)
-            for mn, memo in zip(mentions, memos, strict=True)]
+            done[memo] = _ranked_np(
+                f, _scores_np(f, countries, total, nears[id(f)], campaign, campaign_box, inside)
+            )
+    return [
+        mn
+        if memo is None
+        else Mention(mn.start, mn.end, mn.surface, mn.key, done[memo], mn.cue, mn.role)
+        for mn, memo in zip(mentions, memos, strict=True)
+    ]
 
 
 def _scored(c: Candidate, score: float) -> Candidate:

@@ -9,6 +9,7 @@ modifiers ("US-led"), sentence-initial common words ("Reading the..."), demonyms
 Names the gazetteer lacks but the text marks as places ("the village of X",
 "X camp") are kept without candidates, for Nominatim or the editor.
 """
+
 from __future__ import annotations
 
 import re
@@ -31,14 +32,21 @@ MAX_NAME = 48  # characters; longer gazetteer names do not occur in running text
 
 # Where a name can start: a capital, an Arabic article, Arabic script, or after a hashtag.
 _START = re.compile(rf"(?<![\w@])(?:[A-Z\u00c0-\u00de\u0100-\u024f\u0600-\u06ff]|{ARTICLE}-)")
-LOCATIVE = re.compile(r"\b(?:in|at|to|from|near|into|outside|across|around|towards?|via|"
-                       r"(?:island|town|city|village|province|state) of)\s+$", re.IGNORECASE)
+LOCATIVE = re.compile(
+    r"\b(?:in|at|to|from|near|into|outside|across|around|towards?|via|"
+    r"(?:island|town|city|village|province|state) of)\s+$",
+    re.IGNORECASE,
+)
 _CONTEXT_CUES = (
-    re.compile(r"\b(?:the\s+)?(?P<cue>village|town|city|hamlet|camp|district|province|governorate|"
-               rf"area|neighbourhood|neighborhood)\s+of\s+(?P<name>(?:{ARTICLE}-)?"
-               rf"[A-Z][\w'’]+(?:[ -](?:{ARTICLE}-)?[A-Z][\w'’]+){{0,2}})"),
-    re.compile(rf"(?P<name>(?:{ARTICLE}-)?[A-Z][\w'’]+(?:[ -][A-Z][\w'’]+){{0,1}})"
-               r"\s+(?P<cue>camp|village|refugee camp|oil field|hill|crossing|border crossing)\b"),
+    re.compile(
+        r"\b(?:the\s+)?(?P<cue>village|town|city|hamlet|camp|district|province|governorate|"
+        rf"area|neighbourhood|neighborhood)\s+of\s+(?P<name>(?:{ARTICLE}-)?"
+        rf"[A-Z][\w'’]+(?:[ -](?:{ARTICLE}-)?[A-Z][\w'’]+){{0,2}})"
+    ),
+    re.compile(
+        rf"(?P<name>(?:{ARTICLE}-)?[A-Z][\w'’]+(?:[ -][A-Z][\w'’]+){{0,1}})"
+        r"\s+(?P<cue>camp|village|refugee camp|oil field|hill|crossing|border crossing)\b"
+    ),
 )
 
 
@@ -46,7 +54,15 @@ _CONTEXT_CUES = (
 # article). Every match holds a literal word ("of" after the cue, or the cue itself), so the
 # patterns are tried only at the few positions a match through such a word could start at.
 _OF_CUE_WORDS = ("of",)
-_AFTER_CUE_WORDS = ("camp", "village", "refugee camp", "oil field", "hill", "crossing", "border crossing")
+_AFTER_CUE_WORDS = (
+    "camp",
+    "village",
+    "refugee camp",
+    "oil field",
+    "hill",
+    "crossing",
+    "border crossing",
+)
 _AFTER_CUE = re.compile(r"(?:camp|village|refugee camp|oil field|hill|crossing|border crossing)\b")
 
 
@@ -128,10 +144,12 @@ class Recogniser:
         hit = self._keys.get(key_id)
         if hit is None:
             cands = self.gaz.candidates_for(key_id)
-            hit = self._keys[key_id] = (tuple(c for c in cands if c.kind != "demonym"),
-                                        all(c.kind == "demonym" for c in cands),
-                                        any(c.kind == "country" for c in cands),
-                                        self._small_place(key_id))
+            hit = self._keys[key_id] = (
+                tuple(c for c in cands if c.kind != "demonym"),
+                all(c.kind == "demonym" for c in cands),
+                any(c.kind == "country" for c in cands),
+                self._small_place(key_id),
+            )
         return hit
 
     def known(self, name: str) -> tuple[tuple[Candidate, ...], tuple[Candidate, ...]]:
@@ -165,31 +183,34 @@ class Recogniser:
                 mentions.append(verdict)
         # A surname seen once as a person ("John Bolton") is a person elsewhere too
         # ("Bolton added"), unless the text uses it as a destination ("flew to London").
-        mentions = [mn for mn in mentions if mn.key not in persons
-                    or LOCATIVE.search(text[max(0, mn.start - 12):mn.start])]
+        mentions = [
+            mn
+            for mn in mentions
+            if mn.key not in persons or LOCATIVE.search(text[max(0, mn.start - 12) : mn.start])
+        ]
         return self._context_mentions(text, mentions)
 
     def _small_place(self, key_id: int) -> bool:
         cands = self.gaz.candidates_for(key_id)
         towns = tuple(c for c in cands if c.kind in SETTLEMENT_KINDS)
-        return largest_population(towns) < 500_000 and not any(
-            c.kind == "country" for c in cands)
+        return largest_population(towns) < 500_000 and not any(c.kind == "country" for c in cands)
 
     # -- matching
     def _match_at(self, text: str, folded: str, i: int) -> tuple[int, int, int] | None:
         first = text[i]
         if not (first.isupper() or "\u0600" <= first <= "\u06ff" or article_at(text, i)):
             return None
-        if text[i:i + 3] in ("Al ", "El ") and text[i + 3:i + 4].isupper():
+        if text[i : i + 3] in ("Al ", "El ") and text[i + 3 : i + 4].isupper():
             found = self._match_at(text, folded, i + 3)
             if found is not None:  # "Al Baghouz": the article written with a space
                 return i, found[1], found[2]
-        for key in reversed(self.gaz.prefixes(folded[i:i + MAX_NAME])):
+        for key in reversed(self.gaz.prefixes(folded[i : i + MAX_NAME])):
             end = i + len(key)
             if end < len(folded) and (folded[end].isalnum() or folded[end] == "_"):
                 continue  # not a word boundary: "Iraqi" is not "Iraq"
-            if key.startswith(("al ", "el ", "as ", "ash ", "ad ", "ar ", "at ", "az ", "an ")) \
-                    and not any(ch.isupper() for ch in text[i + 2:end]):
+            if key.startswith(
+                ("al ", "el ", "as ", "ash ", "ad ", "ar ", "at ", "az ", "an ")
+            ) and not any(ch.isupper() for ch in text[i + 2 : end]):
                 continue  # "at least" is not the Arabic article
             key_id = self.gaz.key_id(key)
             assert key_id is not None  # prefixes() returns keys of the same trie
@@ -200,16 +221,30 @@ class Recogniser:
     def _judge(self, text: str, start: int, end: int, key_id: int) -> Mention | Verdict | None:
         places, _, _, _ = self._key_facts(key_id)
         key = name_key(text[start:end])
-        j = Judging(text, start, end, key, self.gaz.candidates_for(key_id), places,
-                    key in self.gaz.common_words)
+        j = Judging(
+            text,
+            start,
+            end,
+            key,
+            self.gaz.candidates_for(key_id),
+            places,
+            key in self.gaz.common_words,
+        )
         verdict = judge(j)
         if verdict == PERSON:
             return verdict
         if verdict is not None:
             return None
         cands = self._areas(key_id, j) if j.area else places
-        return Mention(start=j.start, end=j.end, surface=j.surface, key=key, candidates=cands,
-                       cue="gazetteer", role=j.role)
+        return Mention(
+            start=j.start,
+            end=j.end,
+            surface=j.surface,
+            key=key,
+            candidates=cands,
+            cue="gazetteer",
+            role=j.role,
+        )
 
     def _areas(self, key_id: int, j: Judging) -> tuple[Candidate, ...]:
         """The name's candidates as areas ("Hasakah province", "eastern Syria"), one shared
@@ -220,11 +255,22 @@ class Recogniser:
                 self._regions.clear()
             places = self._key_facts(key_id)[0]
             regions = self._regions[(key_id, j.surface)] = tuple(
-                Candidate(c.name if c.kind == "region" else
-                          area_name(j.surface, j.written,
-                                    c.name if c.source == "campaign" else j.written),
-                          c.lat, c.lon, "region",
-                          c.country, c.population, c.source, c.ref) for c in places)
+                Candidate(
+                    c.name
+                    if c.kind == "region"
+                    else area_name(
+                        j.surface, j.written, c.name if c.source == "campaign" else j.written
+                    ),
+                    c.lat,
+                    c.lon,
+                    "region",
+                    c.country,
+                    c.population,
+                    c.source,
+                    c.ref,
+                )
+                for c in places
+            )
         return regions
 
     # -- names the text marks as places
@@ -233,7 +279,7 @@ class Recogniser:
         # (comparing with every mention was quadratic on a long text).
         taken = bytearray(len(text))
         for mn in mentions:
-            taken[mn.start:mn.end] = b"\x01" * (mn.end - mn.start)
+            taken[mn.start : mn.end] = b"\x01" * (mn.end - mn.start)
         extra = []
         for pattern, windows in zip(_CONTEXT_CUES, (_of_windows, _after_windows), strict=True):
             for m in _cue_matches(pattern, text, windows(text)):
@@ -241,10 +287,20 @@ class Recogniser:
                 words = re.split(r"[ -]", m.group("name"))
                 if taken.find(1, s, e) >= 0:
                     continue
-                if any(zipf(w.lower()) >= CUE_NAME_ZIPF for w in words if w.lower() not in {"al", "el"}):
+                if any(
+                    zipf(w.lower()) >= CUE_NAME_ZIPF for w in words if w.lower() not in {"al", "el"}
+                ):
                     continue  # "the Islamic State camp", "The town of Many"
                 cue = m.group("cue").lower()
-                extra.append(Mention(start=s, end=e, surface=text[s:e], key=name_key(text[s:e]),
-                                     candidates=(), cue=f"context:{cue}"))
+                extra.append(
+                    Mention(
+                        start=s,
+                        end=e,
+                        surface=text[s:e],
+                        key=name_key(text[s:e]),
+                        candidates=(),
+                        cue=f"context:{cue}",
+                    )
+                )
                 taken[s:e] = b"\x01" * (e - s)
         return sorted(mentions + extra, key=lambda mn: mn.start)

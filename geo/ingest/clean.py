@@ -4,6 +4,7 @@ Every refusal is a BadInput carrying the reason (and line) that geo.ingest.artic
 into a Problem naming the file; nothing here knows about formats. keep_copy saves a bad
 input file before a rewrite could drop the lines that did not load.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,8 +19,14 @@ TITLE_CHARS = 90
 # Bidi controls can reorder what a reader sees (a spoofing trick) and NULs break
 # downstream tools; both are dropped, everything else in the text is kept.
 _DROP = dict.fromkeys([0, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
-_MAGIC = {b"\x89PNG": "a PNG image", b"%PDF": "a PDF", b"PK\x03\x04": "a ZIP/Office file",
-          b"GIF8": "a GIF image", b"\xff\xd8\xff": "a JPEG image", b"\x1f\x8b": "gzip data"}
+_MAGIC = {
+    b"\x89PNG": "a PNG image",
+    b"%PDF": "a PDF",
+    b"PK\x03\x04": "a ZIP/Office file",
+    b"GIF8": "a GIF image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"\x1f\x8b": "gzip data",
+}
 ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.+\-Z]*)?")
 _NUMERIC = re.compile(r"(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})")
 _MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b\.?", re.I)
@@ -44,7 +51,7 @@ def make_title(text: str) -> str:
     first = text.strip().split("\n", 1)[0].strip()
     end = re.search(r"[.!?](?=\s|$)", first)
     if end:
-        first = first[:end.end()]
+        first = first[: end.end()]
     if len(first) <= TITLE_CHARS:
         return first
     cut = first[:TITLE_CHARS].rsplit(" ", 1)[0] or first[:TITLE_CHARS]
@@ -61,12 +68,16 @@ def parse_date(raw: str, today: dt.date | None = None) -> dt.date:
         try:
             day = dt.date(*(int(g) for g in iso.groups()))
         except ValueError:
-            raise BadInput(f"date {value!r} is not a real calendar date: check the month and day") from None
+            raise BadInput(
+                f"date {value!r} is not a real calendar date: check the month and day"
+            ) from None
     elif numeric:
         a, b, year = numeric.groups()
         if len(year) == 4 and int(a) <= 12 and int(b) <= 12 and a.lstrip("0") != b.lstrip("0"):
-            raise BadInput(f"date {value!r} is ambiguous ({year}-{int(b):02d}-{int(a):02d} or "
-                           f"{year}-{int(a):02d}-{int(b):02d}?): write it as YYYY-MM-DD")
+            raise BadInput(
+                f"date {value!r} is ambiguous ({year}-{int(b):02d}-{int(a):02d} or "
+                f"{year}-{int(a):02d}-{int(b):02d}?): write it as YYYY-MM-DD"
+            )
         raise BadInput(f"date {value!r} is not in a supported form: write it as YYYY-MM-DD")
     else:
         day = _written_date(value)
@@ -74,7 +85,9 @@ def parse_date(raw: str, today: dt.date | None = None) -> dt.date:
     if day.year < 1900:
         raise BadInput(f"date {day.isoformat()} is before 1900: check the year")
     if day > today:
-        raise BadInput(f"date {day.isoformat()} is in the future (today is {today.isoformat()}): check the year")
+        raise BadInput(
+            f"date {day.isoformat()} is in the future (today is {today.isoformat()}): check the year"
+        )
     return day
 
 
@@ -84,12 +97,16 @@ def _written_date(value: str) -> dt.date:
     if _MONTH.search(value) and re.search(r"\b\d{4}\b", value):
         import dateparser  # slow to import; only needed for written dates
 
-        got = dateparser.parse(value, languages=["en"], settings={
-            "STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"]})
+        got = dateparser.parse(
+            value,
+            languages=["en"],
+            settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"]},
+        )
         if got is not None:
             return got.date()
-    raise BadInput(f"cannot read the date {value!r}: write it as YYYY-MM-DD "
-                   "(or like '3 March 2019')")
+    raise BadInput(
+        f"cannot read the date {value!r}: write it as YYYY-MM-DD (or like '3 March 2019')"
+    )
 
 
 def decode(data: bytes, label: str) -> str:
@@ -99,15 +116,18 @@ def decode(data: bytes, label: str) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as e:
-            raise BadInput(f"broken UTF-16 at byte offset {e.start}: save the file as UTF-8") from None
+            raise BadInput(
+                f"broken UTF-16 at byte offset {e.start}: save the file as UTF-8"
+            ) from None
     for magic, kind in _MAGIC.items():
         if data.startswith(magic):
             raise BadInput(f"this is {kind}, not text: articles must be {FORMATS} text files")
     head = data[:8192]
     # A few stray NULs are cleaned away; many mean binary (or BOM-less UTF-16).
     if head.count(0) * 20 > len(head):
-        raise BadInput("binary data (NUL bytes), not text: save the article as UTF-8 "
-                       f"text in one of {FORMATS}")
+        raise BadInput(
+            f"binary data (NUL bytes), not text: save the article as UTF-8 text in one of {FORMATS}"
+        )
     try:
         return data[skip:].decode("utf-8")
     except UnicodeDecodeError as e:
@@ -115,9 +135,12 @@ def decode(data: bytes, label: str) -> str:
         if 0 in data:
             raise BadInput("binary data (NUL bytes), not text: save it as UTF-8 text") from None
         line = data.count(b"\n", 0, e.start) + 1
-        raise BadInput(f"not UTF-8: byte 0x{data[e.start]:02x} at byte offset {e.start} cannot be "
-                       f"decoded (probably Latin-1); convert it with: iconv -f latin1 -t utf-8 "
-                       f"{shlex.quote(label)} > fixed.txt and replace the file", line) from None
+        raise BadInput(
+            f"not UTF-8: byte 0x{data[e.start]:02x} at byte offset {e.start} cannot be "
+            f"decoded (probably Latin-1); convert it with: iconv -f latin1 -t utf-8 "
+            f"{shlex.quote(label)} > fixed.txt and replace the file",
+            line,
+        ) from None
 
 
 def not_utf8(line: bytes, e: UnicodeDecodeError) -> str:

@@ -3,6 +3,7 @@
 Nothing here raises on bad input: every bad file or row becomes a Problem that names the
 file (and line) and says how to fix it.
 """
+
 from __future__ import annotations
 
 import csv
@@ -27,23 +28,42 @@ _SEED = re.compile(r"\s*date[ \t]+(\S+)[ \t]*")
 _SOURCE_LINE = re.compile(r"[-\u2013\u2014][ \t]+(\S.{0,99})")
 
 
-def _article(label: str, art_id: str, date: str, text: str, title: str = "",
-             source: str = "", url: str = "", line: int | None = None,
-             date_line: int | None = None, link_note: str = "") -> Article:
+def _article(
+    label: str,
+    art_id: str,
+    date: str,
+    text: str,
+    title: str = "",
+    source: str = "",
+    url: str = "",
+    line: int | None = None,
+    date_line: int | None = None,
+    link_note: str = "",
+) -> Article:
     text = clean_text(text).strip()
     if not text:
         raise BadInput("the article has no text: add the article body", line)
     if len(text) > MAX_TEXT_CHARS:
-        raise BadInput(f"the text is {len(text):,} characters, over the {MAX_TEXT_CHARS:,} limit: "
-                       "split or trim the article", line)
+        raise BadInput(
+            f"the text is {len(text):,} characters, over the {MAX_TEXT_CHARS:,} limit: "
+            "split or trim the article",
+            line,
+        )
     try:
         published = parse_date(clean_text(date))
     except BadInput as bad:
         raise BadInput(bad.reason, date_line or line) from None
     title = " ".join(clean_text(title).split()) or make_title(text)
-    return Article(id=clean_text(art_id).strip(), title=title, published=published, text=text,
-                   source=" ".join(clean_text(source).split()), url=clean_text(url).strip(),
-                   link_note=" ".join(clean_text(link_note).split()), path=label)
+    return Article(
+        id=clean_text(art_id).strip(),
+        title=title,
+        published=published,
+        text=text,
+        source=" ".join(clean_text(source).split()),
+        url=clean_text(url).strip(),
+        link_note=" ".join(clean_text(link_note).split()),
+        path=label,
+    )
 
 
 def _unquote(value: str) -> str:
@@ -58,8 +78,11 @@ def _front_matter(text: str, label: str, art_id: str) -> tuple[Article, list[Pro
     try:
         close = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
     except StopIteration:
-        raise BadInput("the front matter opened with '---' is never closed: add a '---' line "
-                       "after the last 'key: value' line", 1) from None
+        raise BadInput(
+            "the front matter opened with '---' is never closed: add a '---' line "
+            "after the last 'key: value' line",
+            1,
+        ) from None
     fields: dict[str, str] = {}
     lines_of: dict[str, int] = {}
     warnings: list[Problem] = []
@@ -69,19 +92,38 @@ def _front_matter(text: str, label: str, art_id: str) -> tuple[Article, list[Pro
         key, colon, value = raw.partition(":")
         key = key.strip().lower()
         if not colon or not key:
-            warnings.append(Problem(label, f"ignored {raw.strip()[:60]!r}: front-matter lines "
-                                    "must be 'key: value'", number))
+            warnings.append(
+                Problem(
+                    label,
+                    f"ignored {raw.strip()[:60]!r}: front-matter lines must be 'key: value'",
+                    number,
+                )
+            )
         elif key not in FRONT_KEYS:
-            warnings.append(Problem(label, f"unknown front-matter key {key!r} ignored: use "
-                                    f"one of {', '.join(FRONT_KEYS)} (the article still loaded)", number))
+            warnings.append(
+                Problem(
+                    label,
+                    f"unknown front-matter key {key!r} ignored: use "
+                    f"one of {', '.join(FRONT_KEYS)} (the article still loaded)",
+                    number,
+                )
+            )
         else:
             fields[key], lines_of[key] = _unquote(value), number
     if "date" not in fields:
         raise BadInput("the front matter has no 'date:' line: add e.g. 'date: 2019-03-03'", 1)
-    body = "\n".join(lines[close + 1:])
-    article = _article(label, fields.get("id", "").strip() or art_id, fields["date"], body,
-                       fields.get("title", ""), fields.get("source", ""), fields.get("url", ""),
-                       date_line=lines_of["date"], link_note=fields.get("link_note", ""))
+    body = "\n".join(lines[close + 1 :])
+    article = _article(
+        label,
+        fields.get("id", "").strip() or art_id,
+        fields["date"],
+        body,
+        fields.get("title", ""),
+        fields.get("source", ""),
+        fields.get("url", ""),
+        date_line=lines_of["date"],
+        link_note=fields.get("link_note", ""),
+    )
     return article, warnings
 
 
@@ -89,9 +131,12 @@ def _seed(text: str, label: str, art_id: str) -> Article:
     match = _SEED.match(text)
     if not match or not ISO_DATE.fullmatch(match.group(1)) or len(match.group(1)) != 10:
         found = match.group(1) if match else ""
-        raise BadInput(f"the seed format needs an ISO date after 'date' (found {found!r}): "
-                       "start the file with ' date 2019-03-03 ' then the text", 1)
-    body = text[match.end():].rstrip()
+        raise BadInput(
+            f"the seed format needs an ISO date after 'date' (found {found!r}): "
+            "start the file with ' date 2019-03-03 ' then the text",
+            1,
+        )
+    body = text[match.end() :].rstrip()
     source = ""
     head, _, last = body.rpartition("\n")
     tail = _SOURCE_LINE.fullmatch(last.strip())
@@ -107,8 +152,11 @@ def _single(text: str, label: str, art_id: str) -> tuple[list[Article], list[Pro
         return [article], warnings
     if _SEED.match(text):
         return [_seed(text, label, art_id)], []
-    raise BadInput("no date: start the file with ' date 2019-03-03 ' before the text, or with a "
-                   "front-matter block ('---', 'date: 2019-03-03', '---')", 1)
+    raise BadInput(
+        "no date: start the file with ' date 2019-03-03 ' before the text, or with a "
+        "front-matter block ('---', 'date: 2019-03-03', '---')",
+        1,
+    )
 
 
 def _csv_rows(text: str) -> Iterator[Row]:
@@ -121,21 +169,35 @@ def _csv_rows(text: str) -> Iterator[Row]:
         return
     missing = [c for c in ("date", "text") if c not in header]
     if missing:
-        raise BadInput(f"the CSV header has no {' or '.join(missing)} column (found: "
-                       f"{','.join(header)}): the header must name date and text "
-                       f"(and optionally {', '.join(k for k in ROW_KEYS if k not in ('date', 'text'))})", 1)
+        raise BadInput(
+            f"the CSV header has no {' or '.join(missing)} column (found: "
+            f"{','.join(header)}): the header must name date and text "
+            f"(and optionally {', '.join(k for k in ROW_KEYS if k not in ('date', 'text'))})",
+            1,
+        )
     start = reader.line_num + 1
     try:
         for cells in reader:
             if any(c.strip() for c in cells):
                 if len(cells) != len(header):
-                    yield start, BadInput(f"the row has {len(cells)} fields but the header has "
-                                          f"{len(header)}: put quotes around fields with commas", start)
+                    yield (
+                        start,
+                        BadInput(
+                            f"the row has {len(cells)} fields but the header has "
+                            f"{len(header)}: put quotes around fields with commas",
+                            start,
+                        ),
+                    )
                 else:
                     yield start, dict(zip(header, cells, strict=True))
             start = reader.line_num + 1
     except csv.Error as e:
-        yield start, BadInput(f"CSV syntax error ({e}): check the quotes; rows from here on were skipped", start)
+        yield (
+            start,
+            BadInput(
+                f"CSV syntax error ({e}): check the quotes; rows from here on were skipped", start
+            ),
+        )
 
 
 def _jsonl_rows(text: str) -> Iterator[Row]:
@@ -145,11 +207,23 @@ def _jsonl_rows(text: str) -> Iterator[Row]:
         try:
             obj = json.loads(raw)
         except json.JSONDecodeError as e:
-            yield number, BadInput(f"not valid JSON ({e.msg} at column {e.colno}): each line must "
-                                   "be one JSON object like {\"date\": \"2019-03-03\", \"text\": \"...\"}", number)
+            yield (
+                number,
+                BadInput(
+                    f"not valid JSON ({e.msg} at column {e.colno}): each line must "
+                    'be one JSON object like {"date": "2019-03-03", "text": "..."}',
+                    number,
+                ),
+            )
             continue
-        yield number, _typed(obj, number) if isinstance(obj, dict) else BadInput(
-            "the line is JSON but not an object: write {\"date\": ..., \"text\": ...}", number)
+        yield (
+            number,
+            _typed(obj, number)
+            if isinstance(obj, dict)
+            else BadInput(
+                'the line is JSON but not an object: write {"date": ..., "text": ...}', number
+            ),
+        )
 
 
 def _typed(row: dict, number: int) -> dict | BadInput:
@@ -157,11 +231,19 @@ def _typed(row: dict, number: int) -> dict | BadInput:
     rather than turned into text like "['a', 'b']"."""
     for key in ROW_KEYS:
         value = row.get(key)
-        if value is not None and not isinstance(value, str) \
-                and not (key == "id" and isinstance(value, int) and not isinstance(value, bool)):
-            kind = {list: "a list", dict: "an object", bool: "true or false"}.get(type(value), "a number")
-            return BadInput(f'"{key}" is {kind}, not a string: write it as one JSON string, '
-                            f'e.g. "{key}": "..."', number)
+        if (
+            value is not None
+            and not isinstance(value, str)
+            and not (key == "id" and isinstance(value, int) and not isinstance(value, bool))
+        ):
+            kind = {list: "a list", dict: "an object", bool: "true or false"}.get(
+                type(value), "a number"
+            )
+            return BadInput(
+                f'"{key}" is {kind}, not a string: write it as one JSON string, '
+                f'e.g. "{key}": "..."',
+                number,
+            )
     return row
 
 
@@ -180,15 +262,29 @@ def parse_rows(rows: Iterable[Row], label: str, stem: str) -> tuple[list[Article
             if isinstance(row, BadInput):
                 raise row
             got = {k: "" if row.get(k) is None else str(row[k]) for k in ROW_KEYS}
-            article = _article(label, got["id"].strip() or f"{stem}:{line}", got["date"],
-                               got["text"], got["title"], got["source"], got["url"], line,
-                               link_note=got["link_note"])
+            article = _article(
+                label,
+                got["id"].strip() or f"{stem}:{line}",
+                got["date"],
+                got["text"],
+                got["title"],
+                got["source"],
+                got["url"],
+                line,
+                link_note=got["link_note"],
+            )
         except BadInput as bad:
             problems.append(Problem(label, bad.reason, bad.line or line))
             continue
         if article.id in seen:
-            problems.append(Problem(label, f"duplicate id {article.id!r} (first on line "
-                                    f"{seen[article.id]}): give this row another id", line))
+            problems.append(
+                Problem(
+                    label,
+                    f"duplicate id {article.id!r} (first on line "
+                    f"{seen[article.id]}): give this row another id",
+                    line,
+                )
+            )
             continue
         seen[article.id] = line
         articles.append(article)
@@ -202,8 +298,10 @@ def parse_bytes(data: bytes, label: str, art_id: str) -> tuple[list[Article], li
     suffix = Path(label).suffix.lower()
     try:
         if suffix not in SUPPORTED:
-            raise BadInput(f"unsupported file type {suffix or '(no extension)'!r}: articles must be "
-                           f"{FORMATS}; convert it or move it out of the articles folder")
+            raise BadInput(
+                f"unsupported file type {suffix or '(no extension)'!r}: articles must be "
+                f"{FORMATS}; convert it or move it out of the articles folder"
+            )
         if not data:
             raise BadInput("the file is empty (0 bytes): add an article or delete the file")
         text = clean_text(decode(data, label))

@@ -1,4 +1,5 @@
 """Save an uploaded article as a front-matter .md file under the articles folder."""
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,10 @@ def save_article(article: Article, folder: Path, *, editor: str, root: Path | No
     folder = Path(folder)
     root = Path(root) if root is not None else folder
     folder.mkdir(parents=True, exist_ok=True)
-    slug = shorten(re.sub(r"[^\w\-]+", "-", article.id), MAX_NAME_BYTES).strip("-_.") \
+    slug = (
+        shorten(re.sub(r"[^\w\-]+", "-", article.id), MAX_NAME_BYTES).strip("-_.")
         or article.published.isoformat()
+    )
     if slug.lower() == "readme":
         slug += "-article"  # the loader skips README.md
     content = _front_matter_text(article, editor)
@@ -36,7 +39,9 @@ def save_article(article: Article, folder: Path, *, editor: str, root: Path | No
             continue
         _write_reserved(target, content, slug)
         return target
-    raise FileExistsError(f"{folder}/{slug}.md and 9,999 numbered copies exist: clean up the folder")
+    raise FileExistsError(
+        f"{folder}/{slug}.md and 9,999 numbered copies exist: clean up the folder"
+    )
 
 
 def _front_matter_text(article: Article, editor: str) -> str:

@@ -14,6 +14,7 @@ task that runs again after a lost worker overwrites its own files and nothing el
 monthly.parquet (daily's cells summed per month) and then daily.parquet are written last:
 when daily.parquet exists, the dataset is complete.
 """
+
 from __future__ import annotations
 
 import posixpath
@@ -38,9 +39,17 @@ TYPE_COLUMNS = [TYPE_PREFIX + t for t in EVENT_TYPES]
 # How cells combine across partitions (an article's rows are all in one partition, so
 # per-partition article counts add up). other_min/other_max: the other clock's days of the
 # cell's rows (publication months for the event clock), to find a view's text quickly.
-COMBINE = {**{c: "sum" for c in TYPE_COLUMNS}, "mentions": "sum", "articles": "sum",
-           "day_mentions": "sum", "coarse": "max", "best_score": "max", "unresolved": "max",
-           "other_min": "min", "other_max": "max"}
+COMBINE = {
+    **{c: "sum" for c in TYPE_COLUMNS},
+    "mentions": "sum",
+    "articles": "sum",
+    "day_mentions": "sum",
+    "coarse": "max",
+    "best_score": "max",
+    "unresolved": "max",
+    "other_min": "min",
+    "other_max": "max",
+}
 
 
 def write_partition(df: pd.DataFrame, root: str, part: int) -> None:
@@ -66,25 +75,39 @@ def _cells(df: pd.DataFrame, clock: str) -> pd.DataFrame:
         end = df["event_end"].fillna(df["event_date"])
     else:
         day, end, other = df["published"], df["published"], df["event_date"]
-    rows = pd.DataFrame({
-        **{k: df[k] for k in PLACE_KEYS}, "clock": clock, "day": day, "end": end,
-        "literal": df["role"].ne("associative").fillna(True).astype(bool),
-        "event_type": df["event_type"], "article_id": df["article_id"],
-        "is_day": df["date_precision"].eq("day").fillna(False).astype(int),
-        "coarse": df["date_precision"].where(df["date_precision"].ne("day")),
-        "score": df["score"], "unresolved": df["place_source"].eq("unresolved").fillna(False),
-        "other": other.astype("datetime64[s]")})[lambda t: t["day"].notna()]
+    rows = pd.DataFrame(
+        {
+            **{k: df[k] for k in PLACE_KEYS},
+            "clock": clock,
+            "day": day,
+            "end": end,
+            "literal": df["role"].ne("associative").fillna(True).astype(bool),
+            "event_type": df["event_type"],
+            "article_id": df["article_id"],
+            "is_day": df["date_precision"].eq("day").fillna(False).astype(int),
+            "coarse": df["date_precision"].where(df["date_precision"].ne("day")),
+            "score": df["score"],
+            "unresolved": df["place_source"].eq("unresolved").fillna(False),
+            "other": other.astype("datetime64[s]"),
+        }
+    )[lambda t: t["day"].notna()]
     if rows.empty:
         return pd.DataFrame(columns=[*DAILY_KEYS, *COMBINE])
     # One groupby: the types as 0/1 columns.
     for t, column in zip(EVENT_TYPES, TYPE_COLUMNS, strict=True):
         rows[column] = rows["event_type"].eq(t).fillna(False).astype(int)
     grouped = rows.groupby(DAILY_KEYS, dropna=False, sort=False)
-    return grouped.agg(mentions=("article_id", "size"), articles=("article_id", "nunique"),
-                       day_mentions=("is_day", "sum"), coarse=("coarse", "max"),
-                       best_score=("score", "max"), unresolved=("unresolved", "max"),
-                       other_min=("other", "min"), other_max=("other", "max"),
-                       **{c: (c, "sum") for c in TYPE_COLUMNS}).reset_index()
+    return grouped.agg(
+        mentions=("article_id", "size"),
+        articles=("article_id", "nunique"),
+        day_mentions=("is_day", "sum"),
+        coarse=("coarse", "max"),
+        best_score=("score", "max"),
+        unresolved=("unresolved", "max"),
+        other_min=("other", "min"),
+        other_max=("other", "max"),
+        **{c: (c, "sum") for c in TYPE_COLUMNS},
+    ).reset_index()
 
 
 def write_daily(parts: list[pd.DataFrame], root: str) -> pd.DataFrame:
@@ -92,11 +115,18 @@ def write_daily(parts: list[pd.DataFrame], root: str) -> pd.DataFrame:
     queries) and write daily.parquet (the completion mark), sorted by clock and day so a
     reader's query skips the row groups of days it does not show."""
     table = pd.concat(parts, ignore_index=True) if parts else daily_counts(_no_events())
-    table = (table.groupby(DAILY_KEYS, dropna=False, sort=False).agg(COMBINE).reset_index()
-             .sort_values(["clock", "day", "place", "lat", "lon", "end", "literal"], kind="stable")
-             .reset_index(drop=True))
-    table.insert(0, "pid", table.groupby(["place", "lat", "lon"], dropna=False, sort=True)
-                 .ngroup().astype("int32"))
+    table = (
+        table.groupby(DAILY_KEYS, dropna=False, sort=False)
+        .agg(COMBINE)
+        .reset_index()
+        .sort_values(["clock", "day", "place", "lat", "lon", "end", "literal"], kind="stable")
+        .reset_index(drop=True)
+    )
+    table.insert(
+        0,
+        "pid",
+        table.groupby(["place", "lat", "lon"], dropna=False, sort=True).ngroup().astype("int32"),
+    )
     table["day"] = table["day"].astype("datetime64[s]")
     table["end"] = table["end"].astype("datetime64[s]")
     fs, base = fsspec.core.url_to_fs(root)
@@ -116,8 +146,11 @@ def monthly(daily: pd.DataFrame) -> pd.DataFrame:
     for column in ("articles", "other_min", "other_max"):
         combine.pop(column)
     combine["articles"] = "sum"
-    return (daily.groupby(["clock", "pid", "literal", month.rename("month")], sort=True)
-            .agg(combine).reset_index())
+    return (
+        daily.groupby(["clock", "pid", "literal", month.rename("month")], sort=True)
+        .agg(combine)
+        .reset_index()
+    )
 
 
 def _no_events() -> pd.DataFrame:

@@ -12,6 +12,7 @@ Partitions are recomputable from the task graph (articles travel in the tasks, f
 are read by URL), so a lost worker costs only its tasks: Dask runs them again and the
 events are the same.
 """
+
 from __future__ import annotations
 
 import logging
@@ -44,6 +45,7 @@ FILE_SUFFIXES = (".jsonl", ".parquet")
 @dataclass(frozen=True)
 class Source:
     """One partition's input: articles already read by the client, or one file's URL."""
+
     articles: tuple[Article, ...] = ()
     url: str = ""
 
@@ -75,6 +77,7 @@ def analyser_for(settings: Settings, fast: bool = False) -> Analyser:
 
 class LoadIndex(WorkerPlugin):
     """Loads the index when a worker starts (or restarts), before its first task."""
+
     name = "geo-load-index"  # a fixed name: a second build replaces it instead of adding one
 
     def __init__(self, settings: Settings, fast: bool = False):
@@ -98,7 +101,11 @@ def read_source(source: Source) -> tuple[list[Article], list[Problem]]:
     except (OSError, ValueError) as exc:
         return [], [Problem(label, f"cannot read the file ({exc}): check the URL and its format")]
     if len(data) > MAX_FILE_BYTES:
-        return [], [Problem(label, f"the file is over {MAX_FILE_BYTES / 1e6:g} MB: split it into smaller files")]
+        return [], [
+            Problem(
+                label, f"the file is over {MAX_FILE_BYTES / 1e6:g} MB: split it into smaller files"
+            )
+        ]
     return parse_bytes(data, label, stem)
 
 
@@ -116,8 +123,11 @@ def _offline_resolver(settings: Settings, corrections: Corrections, remote: Remo
     return Resolver(settings.with_(nominatim_enabled=False), corrections, None, None, remote=remote)
 
 
-def names_to_ask(part: Analysed, settings: Settings, corrections: Corrections,
-                 ) -> tuple[list[tuple[str, str]], list[Problem], Asked]:
+def names_to_ask(
+    part: Analysed,
+    settings: Settings,
+    corrections: Corrections,
+) -> tuple[list[tuple[str, str]], list[Problem], Asked]:
     """(article ids and files, problems, the names resolution would ask the cache/Nominatim for)."""
     asked: Asked = set()
 
@@ -133,9 +143,15 @@ def names_to_ask(part: Analysed, settings: Settings, corrections: Corrections,
     return [(a.id, a.path) for a, _ in part.items], part.problems, asked
 
 
-def partition_events(part: Analysed, number: int, skip: frozenset, settings: Settings,
-                     corrections: Corrections, answers: dict, parquet: str | None,
-                     ) -> tuple[list[dict] | pd.DataFrame, Counter, Counter]:
+def partition_events(
+    part: Analysed,
+    number: int,
+    skip: frozenset,
+    settings: Settings,
+    corrections: Corrections,
+    answers: dict,
+    parquet: str | None,
+) -> tuple[list[dict] | pd.DataFrame, Counter, Counter]:
     """Event rows of one partition (or, with `parquet`, its files and daily counts)."""
     resolver = _offline_resolver(settings, corrections, lambda *key: answers.get(key, []))
     unresolved: Counter = Counter()
@@ -157,13 +173,19 @@ def sources_for(settings: Settings, input_path: str | None) -> tuple[list[Source
     where = input_path or str(settings.articles_dir)
     if "://" not in where and Path(where).is_dir():
         articles, problems = load_articles(Path(where))
-        chunks = [articles[i:i + PARTITION_ARTICLES] for i in range(0, len(articles), PARTITION_ARTICLES)]
+        chunks = [
+            articles[i : i + PARTITION_ARTICLES]
+            for i in range(0, len(articles), PARTITION_ARTICLES)
+        ]
         return [Source(articles=tuple(c)) for c in chunks], problems
     files = fsspec.open_files(where)
     urls = sorted(f.full_name.removeprefix("file://") for f in files)  # local files as plain paths
     wanted = [u for u in urls if u.lower().endswith(FILE_SUFFIXES)]
-    problems = [Problem(u, f"not read: the distributed build reads {' and '.join(FILE_SUFFIXES)} files")
-                for u in urls if u not in wanted]
+    problems = [
+        Problem(u, f"not read: the distributed build reads {' and '.join(FILE_SUFFIXES)} files")
+        for u in urls
+        if u not in wanted
+    ]
     if not urls:
         problems.append(Problem(where, "no files match: give a folder, a file, a glob or a URL"))
     return [Source(url=u) for u in wanted], problems
@@ -178,8 +200,13 @@ def _duplicates(found: list) -> tuple[list[frozenset], list[Problem]]:
         for art_id, path in ids:
             if owner.setdefault(art_id, path) != path:
                 skip.add(art_id)
-                problems.append(Problem(path, f"duplicate id {art_id!r}: {owner[art_id]} already has "
-                                        "it, so this one was skipped; give one of them another id"))
+                problems.append(
+                    Problem(
+                        path,
+                        f"duplicate id {art_id!r}: {owner[art_id]} already has "
+                        "it, so this one was skipped; give one of them another id",
+                    )
+                )
         skips.append(frozenset(skip))
     return skips, problems
 
@@ -188,10 +215,18 @@ def _identity(value: object) -> object:
     return value
 
 
-def build_events(settings: Settings, *, scheduler: str | None = None, input_path: str | None = None,
-                 parquet: str | None = None, workers: int = 2, online: bool | None = None,
-                 progress: Callable[[Iterable], Iterable] = lambda it: it,
-                 client: Client | None = None, fast: bool = False) -> tuple[pd.DataFrame | None, Summary]:
+def build_events(
+    settings: Settings,
+    *,
+    scheduler: str | None = None,
+    input_path: str | None = None,
+    parquet: str | None = None,
+    workers: int = 2,
+    online: bool | None = None,
+    progress: Callable[[Iterable], Iterable] = lambda it: it,
+    client: Client | None = None,
+    fast: bool = False,
+) -> tuple[pd.DataFrame | None, Summary]:
     """The events of geo.table.pipeline.build_events, computed on a Dask cluster: the one at
     `scheduler`, the given `client`'s, or a local one of `workers` processes. With `parquet`
     (a folder or URL) the rows go to a Parquet dataset there and the table returned is None."""
@@ -200,13 +235,20 @@ def build_events(settings: Settings, *, scheduler: str | None = None, input_path
     if scheduler:
         with Client(scheduler) as own:
             return _build(own, settings, input_path, parquet, online, progress, fast)
-    with LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as own:
+    with (
+        LocalCluster(
+            n_workers=max(1, workers), threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as own,
+    ):
         return _build(own, settings, input_path, parquet, online, progress, fast)
 
 
-def _collect(asking: list, summary: Summary, progress: Callable[[Iterable], Iterable],
-             ) -> tuple[list[frozenset], Asked]:
+def _collect(
+    asking: list,
+    summary: Summary,
+    progress: Callable[[Iterable], Iterable],
+) -> tuple[list[frozenset], Asked]:
     """Step 2's input: the partitions' ids (duplicates to skip) and the names to ask."""
     index = {f.key: i for i, f in enumerate(asking)}
     found: list[list[tuple[str, str]]] = [[] for _ in asking]  # each filled below
@@ -222,9 +264,15 @@ def _collect(asking: list, summary: Summary, progress: Callable[[Iterable], Iter
     return skips, names
 
 
-def _build(client: Client, settings: Settings, input_path: str | None, parquet: str | None,
-           online: bool | None, progress: Callable[[Iterable], Iterable], fast: bool,
-           ) -> tuple[pd.DataFrame | None, Summary]:
+def _build(
+    client: Client,
+    settings: Settings,
+    input_path: str | None,
+    parquet: str | None,
+    online: bool | None,
+    progress: Callable[[Iterable], Iterable],
+    fast: bool,
+) -> tuple[pd.DataFrame | None, Summary]:
     client.register_plugin(LoadIndex(settings, fast))
     sources, problems = sources_for(settings, input_path)
     resolver, cache, correction_problems = open_resolver(settings, online)
@@ -232,8 +280,13 @@ def _build(client: Client, settings: Settings, input_path: str | None, parquet: 
     try:
         corrections = resolver.corrections
         analysed = client.map(analyse, sources, settings=settings, fast=fast, pure=False)
-        skips, names = _collect(client.map(names_to_ask, analysed, settings=settings,
-                                           corrections=corrections, pure=False), summary, progress)
+        skips, names = _collect(
+            client.map(
+                names_to_ask, analysed, settings=settings, corrections=corrections, pure=False
+            ),
+            summary,
+            progress,
+        )
         answers = {key: resolver.remote(*key) for key in sorted(names, key=repr)}
         summary.add_stats(resolver.stats)
         summary.network_note = resolver.network_off_reason
@@ -242,8 +295,17 @@ def _build(client: Client, settings: Settings, input_path: str | None, parquet: 
         cache.close()
     # In the graph, not scattered: a lost worker's copy is rebuilt from the task.
     shared = client.submit(_identity, answers, pure=False)
-    done = client.map(partition_events, analysed, range(len(analysed)), skips, settings=settings,
-                      corrections=corrections, answers=shared, parquet=parquet, pure=False)
+    done = client.map(
+        partition_events,
+        analysed,
+        range(len(analysed)),
+        skips,
+        settings=settings,
+        corrections=corrections,
+        answers=shared,
+        parquet=parquet,
+        pure=False,
+    )
     rows: list[list[dict]] = []
     daily: list[pd.DataFrame] = []
     for part_rows, stats, unresolved in client.gather(done):

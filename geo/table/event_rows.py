@@ -1,4 +1,5 @@
 """Rows of the events table: one per place mention, with its sentence, type and candidates."""
+
 from __future__ import annotations
 
 import bisect
@@ -48,8 +49,13 @@ def mention_contexts(text: str, mentions: list[Mention]) -> list[tuple[str, str]
     return out
 
 
-def article_rows(article: Article, mentions: list[Mention], places: list[Place | None],
-                 dates: list[EventDate], contexts: list[tuple[str, str]] | None = None) -> list[dict]:
+def article_rows(
+    article: Article,
+    mentions: list[Mention],
+    places: list[Place | None],
+    dates: list[EventDate],
+    contexts: list[tuple[str, str]] | None = None,
+) -> list[dict]:
     """One row per mention with a place; `contexts` from mention_contexts() when already known."""
     rows = []
     if contexts is None:
@@ -57,20 +63,38 @@ def article_rows(article: Article, mentions: list[Mention], places: list[Place |
     # One JSON text per alternatives list: mentions of one name share their candidates. Keyed
     # on object ids, which stay unique while `mentions` and `places` hold the objects.
     alternatives: dict[tuple, str] = {}
-    for mention, place, when, (sentence, event_type) in zip(mentions, places, dates, contexts, strict=True):
+    for mention, place, when, (sentence, event_type) in zip(
+        mentions, places, dates, contexts, strict=True
+    ):
         if place is None:  # an editor rejected it: not a place
             continue
-        rows.append({
-            "article_id": article.id, "title": article.title, "source": article.source,
-            "url": article.url, "link_note": article.link_note, "published": article.published,
-            "event_date": when.start, "event_end": when.end, "date_precision": when.precision,
-            "date_rule": when.rule, "surface": mention.surface, "place": place.name,
-            "lat": place.lat, "lon": place.lon, "kind": place.kind, "place_source": place.source,
-            "score": place.score,
-            "alternatives": _alternatives_json(place.alternatives[:5], alternatives),
-            "start": mention.start, "end": mention.end, "sentence": sentence,
-            "event_type": event_type, "role": mention.role,
-        })
+        rows.append(
+            {
+                "article_id": article.id,
+                "title": article.title,
+                "source": article.source,
+                "url": article.url,
+                "link_note": article.link_note,
+                "published": article.published,
+                "event_date": when.start,
+                "event_end": when.end,
+                "date_precision": when.precision,
+                "date_rule": when.rule,
+                "surface": mention.surface,
+                "place": place.name,
+                "lat": place.lat,
+                "lon": place.lon,
+                "kind": place.kind,
+                "place_source": place.source,
+                "score": place.score,
+                "alternatives": _alternatives_json(place.alternatives[:5], alternatives),
+                "start": mention.start,
+                "end": mention.end,
+                "sentence": sentence,
+                "event_type": event_type,
+                "role": mention.role,
+            }
+        )
     return rows
 
 
@@ -82,16 +106,19 @@ def _alternatives_json(alts: tuple, memo: dict[tuple, str]) -> str:
     key = tuple(map(id, alts))
     text = memo.get(key)
     if text is None:
-        text = memo[key] = json.dumps([{f: getattr(c, f) for f in ALTERNATIVE_FIELDS} for c in alts],
-                                      ensure_ascii=False)
+        text = memo[key] = json.dumps(
+            [{f: getattr(c, f) for f in ALTERNATIVE_FIELDS} for c in alts], ensure_ascii=False
+        )
     return text
 
 
 def read_alternatives(text: str) -> list[dict]:
     """An `alternatives` cell as a list of named candidates; events files written before the
     names (positional lists in ALTERNATIVE_FIELDS order) read the same."""
-    return [a if isinstance(a, dict) else dict(zip(ALTERNATIVE_FIELDS, a, strict=False))
-            for a in json.loads(text or "[]")]
+    return [
+        a if isinstance(a, dict) else dict(zip(ALTERNATIVE_FIELDS, a, strict=False))
+        for a in json.loads(text or "[]")
+    ]
 
 
 def to_frame(rows: list[dict]) -> pd.DataFrame:
@@ -101,4 +128,6 @@ def to_frame(rows: list[dict]) -> pd.DataFrame:
             df[col] = pd.to_datetime(df[col], errors="coerce").astype(dtype)
         else:
             df[col] = df[col].astype(dtype)
-    return df.sort_values(["published", "article_id", "start"], kind="stable").reset_index(drop=True)
+    return df.sort_values(["published", "article_id", "start"], kind="stable").reset_index(
+        drop=True
+    )

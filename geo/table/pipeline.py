@@ -4,6 +4,7 @@ Workers only read text and the memory-mapped gazetteer, so they scale across
 processes; resolution stays in the parent because the cache and the one-request-
 a-second Nominatim budget belong to one process.
 """
+
 from __future__ import annotations
 
 import logging
@@ -57,15 +58,20 @@ class Summary:
         self.corrected += stats["corrected"]
 
     def lines(self) -> list[str]:
-        out = [f"articles read: {self.articles}, rejected: {len(self.rejected)}",
-               f"place mentions: {self.mentions}, resolved: {self.resolved}, "
-               f"unresolved: {sum(self.unresolved.values())}, areas listed without a point: "
-               f"{self.mentions - self.resolved - sum(self.unresolved.values())}, "
-               f"corrected by editors: {self.corrected}",
-               f"geocoding cache hits: {self.cache_hits}, network requests: {self.requests}, "
-               f"errors (not cached): {self.errors}"]
+        out = [
+            f"articles read: {self.articles}, rejected: {len(self.rejected)}",
+            f"place mentions: {self.mentions}, resolved: {self.resolved}, "
+            f"unresolved: {sum(self.unresolved.values())}, areas listed without a point: "
+            f"{self.mentions - self.resolved - sum(self.unresolved.values())}, "
+            f"corrected by editors: {self.corrected}",
+            f"geocoding cache hits: {self.cache_hits}, network requests: {self.requests}, "
+            f"errors (not cached): {self.errors}",
+        ]
         if self.unresolved:
-            out.append("unresolved names: " + ", ".join(f"{n} ({k})" for n, k in self.unresolved.most_common()))
+            out.append(
+                "unresolved names: "
+                + ", ".join(f"{n} ({k})" for n, k in self.unresolved.most_common())
+            )
         out += [f"rejected {p}" for p in self.rejected]
         if self.network_note:
             out.append(self.network_note)
@@ -74,6 +80,7 @@ class Summary:
 
 class Analysis(NamedTuple):
     """One analysed article, as workers hand it back for resolution."""
+
     mentions: list[Mention]
     dates: list[EventDate] | None  # None when the article has no publication date
     contexts: list[tuple[str, str]]  # (sentence, event type) per mention
@@ -96,14 +103,22 @@ class Analyser:
         """The model's entities for a batch of texts (one model call); None each when fast."""
         return [None] * len(texts) if self.toponyms is None else ner.entities(texts)
 
-    def __call__(self, text: str, published, ents: list[Entity] | None = None,
-                 ) -> tuple[list[Mention], list[EventDate] | None]:
+    def __call__(
+        self,
+        text: str,
+        published,
+        ents: list[Entity] | None = None,
+    ) -> tuple[list[Mention], list[EventDate] | None]:
         if self.toponyms is None:
             found = self.recognise(text)
         else:
             found = self.toponyms(text, ner.entities([text])[0] if ents is None else ents)
         mentions = rank(found, self.box)
-        dates = date_mentions(text, published, [(m.start, m.end) for m in mentions]) if published else None
+        dates = (
+            date_mentions(text, published, [(m.start, m.end) for m in mentions])
+            if published
+            else None
+        )
         return mentions, dates
 
     def article(self, article: Article, ents: list[Entity] | None = None) -> Analysis:
@@ -128,7 +143,9 @@ def _analyse(article: Article) -> Analysis:
 
 # Touches what loads on first use (dateparser's language data, ~0.3 s; the word-frequency
 # table) so forked workers inherit it loaded.
-_WARM_UP = "Fighters entered the village of Kharab on 14 December and reached Hajin, Syria, on Friday."
+_WARM_UP = (
+    "Fighters entered the village of Kharab on 14 December and reached Hajin, Syria, on Friday."
+)
 
 
 def _pool_context():
@@ -138,13 +155,15 @@ def _pool_context():
     return multiprocessing.get_context("fork") if "fork" in methods else None
 
 
-def analyse_all(articles: list[Article], settings: Settings, workers: int = 1, fast: bool = False) -> Iterator:
+def analyse_all(
+    articles: list[Article], settings: Settings, workers: int = 1, fast: bool = False
+) -> Iterator:
     """(mentions, dates, contexts) per article, in order; with workers > 1 in separate processes."""
     global _worker
     analyser = Analyser(settings, fast)
     if workers <= 1 or len(articles) < 20:
         for at in range(0, len(articles), ner.BATCH):  # the model runs faster on batches
-            batch = articles[at:at + ner.BATCH]
+            batch = articles[at : at + ner.BATCH]
             for a, ents in zip(batch, analyser.entities([a.text for a in batch]), strict=True):
                 yield analyser.article(a, ents)
         return
@@ -153,14 +172,17 @@ def analyse_all(articles: list[Article], settings: Settings, workers: int = 1, f
     analyser(_WARM_UP, articles[0].published)  # lazy loads happen once, here, not in every worker
     _worker = analyser
     try:
-        with ProcessPoolExecutor(workers, mp_context=_pool_context(), initializer=_init_worker,
-                                 initargs=(settings, fast)) as pool:
+        with ProcessPoolExecutor(
+            workers, mp_context=_pool_context(), initializer=_init_worker, initargs=(settings, fast)
+        ) as pool:
             yield from pool.map(_analyse, articles, chunksize=chunk)
     finally:
         _worker = None
 
 
-def open_resolver(settings: Settings, online: bool | None = None) -> tuple[Resolver, GeocodeCache, list[Problem]]:
+def open_resolver(
+    settings: Settings, online: bool | None = None
+) -> tuple[Resolver, GeocodeCache, list[Problem]]:
     """The resolver with the corrections file and the cache (seeded from the committed export)."""
     settings = settings if online is None else settings.with_(nominatim_enabled=online)
     corrections, problems = Corrections.load(settings.corrections_path)
@@ -171,8 +193,9 @@ def open_resolver(settings: Settings, online: bool | None = None) -> tuple[Resol
     return Resolver(settings, corrections, cache, client), cache, problems
 
 
-def article_events(resolver: Resolver, article: Article, analysed: Analysis,
-                   unresolved: Counter) -> list[dict]:
+def article_events(
+    resolver: Resolver, article: Article, analysed: Analysis, unresolved: Counter
+) -> list[dict]:
     """An analysed article's event rows: each mention resolved to a place (or dropped when an
     editor rejected it); names left without a point are counted in `unresolved`."""
     mentions, dates, contexts = analysed
@@ -185,8 +208,14 @@ def article_events(resolver: Resolver, article: Article, analysed: Analysis,
     return article_rows(article, mentions, places, dates, contexts)
 
 
-def build_events(settings: Settings, *, workers: int = 1, online: bool | None = None, fast: bool = False,
-                 progress: Callable[[Iterable], Iterable] = lambda it: it) -> tuple[pd.DataFrame, Summary]:
+def build_events(
+    settings: Settings,
+    *,
+    workers: int = 1,
+    online: bool | None = None,
+    fast: bool = False,
+    progress: Callable[[Iterable], Iterable] = lambda it: it,
+) -> tuple[pd.DataFrame, Summary]:
     articles, problems = load_articles(settings.articles_dir)
     resolver, cache, input_problems = open_resolver(settings, online)
     summary = Summary(articles=len(articles), rejected=problems + input_problems)
@@ -203,8 +232,12 @@ def build_events(settings: Settings, *, workers: int = 1, online: bool | None = 
         if any(p.path == str(export) for p in input_problems):
             # The rewrite below drops the lines that did not load: keep them for the operator.
             kept = keep_copy(export)
-            summary.rejected.append(Problem(str(export), f"the lines above were skipped; the file "
-                                            f"as it was is kept as {kept.name}"))
+            summary.rejected.append(
+                Problem(
+                    str(export),
+                    f"the lines above were skipped; the file as it was is kept as {kept.name}",
+                )
+            )
         cache.export_jsonl(export)
     finally:
         cache.close()

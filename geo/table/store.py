@@ -1,4 +1,5 @@
 """The events table on disk: data/events.csv, written atomically and read back typed."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -27,13 +28,19 @@ def write_events(df: pd.DataFrame, path: Path) -> None:
 
 
 def read_events(path: Path) -> pd.DataFrame:
-    df = pd.read_csv(path, dtype={c: t for c, t in EVENT_COLUMNS.items() if not t.startswith("datetime")},
-                     keep_default_na=False, na_values={"lat": [""], "lon": [""]})
+    df = pd.read_csv(
+        path,
+        dtype={c: t for c, t in EVENT_COLUMNS.items() if not t.startswith("datetime")},
+        keep_default_na=False,
+        na_values={"lat": [""], "lon": [""]},
+    )
     if "role" not in df.columns:  # written before roles existed: every row was a literal place
         df["role"] = pd.Series("literal", index=df.index, dtype="string")
     missing = [c for c in EVENT_COLUMNS if c not in df.columns]
     if missing:
-        raise ValueError(f"{path}: missing columns {missing}; rebuild it with `python -m geo build`")
+        raise ValueError(
+            f"{path}: missing columns {missing}; rebuild it with `python -m geo build`"
+        )
     for col, dtype in EVENT_COLUMNS.items():
         if dtype.startswith("datetime"):
             df[col] = pd.to_datetime(df[col].replace("", None), errors="coerce").astype(dtype)

@@ -1,6 +1,7 @@
 """The pieces of a Parquet-store view: the SQL conditions for the rows a slider position
 selects (the rules of geo.view.slices.DayIndex.mask), the outlet and place filters and the
 event-type counts, and the shaping of the counts into the map's points and areas."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,6 +31,7 @@ EVENT_DAYS = f"""
 class Selection:
     """The rows a view shows: the slider's day and rules (as in geo.view.slices.View) and the
     filters; `places` are the place filter's matches (None: no place filter)."""
+
     day: dt.date
     mode: str = "cumulative"
     window: int = 7
@@ -42,6 +44,7 @@ class Selection:
 @dataclass(frozen=True)
 class Place:
     """A point of the map: its number in daily.parquet, name and coordinates."""
+
     pid: int
     name: str
     lat: float
@@ -97,6 +100,7 @@ class Counts:
     first in EVENT_TYPES), precision ('day' if any mention is dated to the day, else the
     coarsest other), best ranking score and whether any mention is unresolved.
     areas: countries, regions and rivers, as geo.view.layer.areas. shown: every mention shown."""
+
     points: pd.DataFrame
     areas: pd.DataFrame
     shown: int
@@ -109,13 +113,30 @@ def points_of(df: pd.DataFrame, types: tuple[str, ...]) -> pd.DataFrame:
     counts = df[type_columns].fillna(0).to_numpy()
     df["event_type"] = np.asarray(types, dtype=object)[counts.argmax(axis=1)] if len(df) else []
     df["precision"] = np.where(df["any_day"], "day", df["coarse"].fillna("published"))
-    return df[["pid", "place", "lat", "lon", "mentions", "articles", "event_type", "precision",
-               "best_score", "unresolved"]]
+    return df[
+        [
+            "pid",
+            "place",
+            "lat",
+            "lon",
+            "mentions",
+            "articles",
+            "event_type",
+            "precision",
+            "best_score",
+            "unresolved",
+        ]
+    ]
 
 
 def areas_of(df: pd.DataFrame) -> pd.DataFrame:
-    a = df.loc[(~df["kind"].isin(PINNED_KINDS) & (df["mentions"] > 0)).to_numpy(),
-               ["place", "kind", "mentions", "articles"]]
-    return (a.groupby(["place", "kind"], as_index=False)[["mentions", "articles"]].sum()
-            .sort_values(["mentions", "place"], ascending=[False, True], kind="stable")
-            .reset_index(drop=True))
+    a = df.loc[
+        (~df["kind"].isin(PINNED_KINDS) & (df["mentions"] > 0)).to_numpy(),
+        ["place", "kind", "mentions", "articles"],
+    ]
+    return (
+        a.groupby(["place", "kind"], as_index=False)[["mentions", "articles"]]
+        .sum()
+        .sort_values(["mentions", "place"], ascending=[False, True], kind="stable")
+        .reset_index(drop=True)
+    )

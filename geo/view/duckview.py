@@ -7,6 +7,7 @@ popup, the day brief, an export) are read from the month files on demand, and on
 months that daily.parquet says hold the newest rows wanted, so memory follows what is shown,
 not the corpus. A view selects rows by the rules of geo.view.slices.DayIndex.mask.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -65,9 +66,10 @@ class Store:
         self.last_sql = ""  # the last query that read the month files (for tests and logs)
         self._places_made = False
         first, last, self.n_mentions = self._one(
-            "SELECT min(day), max(\"end\"), "
+            'SELECT min(day), max("end"), '
             f"coalesce(sum(mentions) FILTER (clock = 'published'), 0)"
-            f" FROM {self.daily}")
+            f" FROM {self.daily}"
+        )
         self.first, self.last = as_date(first), as_date(last)
 
     def _one(self, sql: str, params: list | None = None) -> tuple:
@@ -79,8 +81,7 @@ class Store:
         with self.con.cursor() as cur:
             return cur.execute(sql, params or []).df()
 
-    def _cells(self, sel: Selection, extra: str = "TRUE",
-               prefix: bool = False) -> tuple[str, list]:
+    def _cells(self, sel: Selection, extra: str = "TRUE", prefix: bool = False) -> tuple[str, list]:
         """FROM-clause of daily's cells in `sel` on its clock, and the parameters. daily has
         no outlets: with an outlet filter, each event row of those outlets is a cell. With
         `prefix`, a cumulative view reads whole months before the day's month as one cell
@@ -92,27 +93,50 @@ class Store:
             source, p0 = self._row_cells(sel), [sel.clock, list(sel.sources)]
         elif prefix and sel.mode == "cumulative":
             month, cols = sel.day.replace(day=1), ", ".join(self._monthly())
-            source = (f"(SELECT {cols} FROM {self.monthly} WHERE clock = ? AND month < ? UNION ALL "
-                      f"SELECT {cols} FROM {self.daily} WHERE clock = ? AND day >= ?)")
+            source = (
+                f"(SELECT {cols} FROM {self.monthly} WHERE clock = ? AND month < ? UNION ALL "
+                f"SELECT {cols} FROM {self.daily} WHERE clock = ? AND day >= ?)"
+            )
             p0 = [sel.clock, month, sel.clock, month]
         else:
             source, p0 = self.daily, []
-        return (f"{source} WHERE clock = ? AND {days} AND {filters} AND {extra}",
-                [*p0, sel.clock, *p1, *p2])
+        return (
+            f"{source} WHERE clock = ? AND {days} AND {filters} AND {extra}",
+            [*p0, sel.clock, *p1, *p2],
+        )
 
     def _monthly(self) -> list[str]:
         """The columns a cumulative view reads from monthly.parquet and daily.parquet."""
         types = [quoted(c) for c in columnar.TYPE_COLUMNS]
-        return ["clock", "pid", "literal", "place", "day", '"end"', "mentions", "articles",
-                "day_mentions", *types, "coarse", "best_score", "unresolved"]
+        return [
+            "clock",
+            "pid",
+            "literal",
+            "place",
+            "day",
+            '"end"',
+            "mentions",
+            "articles",
+            "day_mentions",
+            *types,
+            "coarse",
+            "best_score",
+            "unresolved",
+        ]
 
     def _row_cells(self, sel: Selection) -> str:
         """The event rows of sel's outlets as one-row cells of daily.parquet's layout (the
         parameter: the outlets). Reads the events: seconds, not milliseconds, at 10 M rows."""
-        day, end, other = (("published", "published", "event_date") if sel.clock == "published"
-                           else ("event_date", "coalesce(event_end, event_date)", "published"))
-        types = ", ".join(f"(e.event_type = '{t.replace(chr(39), chr(39) * 2)}')::INT AS "
-                          f"{quoted(columnar.TYPE_PREFIX + t)}" for t in EVENT_TYPES)
+        day, end, other = (
+            ("published", "published", "event_date")
+            if sel.clock == "published"
+            else ("event_date", "coalesce(event_end, event_date)", "published")
+        )
+        types = ", ".join(
+            f"(e.event_type = '{t.replace(chr(39), chr(39) * 2)}')::INT AS "
+            f"{quoted(columnar.TYPE_PREFIX + t)}"
+            for t in EVENT_TYPES
+        )
         return f"""(
             SELECT p.pid, e.place, e.lat, e.lon, e.kind, ? AS clock, CAST(e.{day} AS DATE) AS day,
                    CAST({end} AS DATE) AS "end", coalesce(e.role, '') <> 'associative' AS literal,
@@ -143,13 +167,19 @@ class Store:
         files = self._events_files()
         if not files:
             return []
-        return [s for (s,) in self.con.cursor().execute(
-            f"SELECT DISTINCT source FROM {files} WHERE source IS NOT NULL ORDER BY 1").fetchall()]
+        return [
+            s
+            for (s,) in self.con.cursor()
+            .execute(f"SELECT DISTINCT source FROM {files} WHERE source IS NOT NULL ORDER BY 1")
+            .fetchall()
+        ]
 
     def bounds(self, pad: float = 0.05) -> list[list[float]] | None:
         """[[south, west], [north, east]] around every point, as geo.view.layer.bounds."""
-        row = self._one(f"SELECT min(lat), min(lon), max(lat), max(lon) FROM {self.daily} "
-                        f"WHERE literal AND kind IN ({PINNED_LIST})")
+        row = self._one(
+            f"SELECT min(lat), min(lon), max(lat), max(lon) FROM {self.daily} "
+            f"WHERE literal AND kind IN ({PINNED_LIST})"
+        )
         if not row or row[0] is None:
             return None
         s, w, n, e = row
@@ -160,16 +190,19 @@ class Store:
         only: names join the few thousand places afterwards)."""
         types = sel.types or tuple(EVENT_TYPES)
         cells, params = self._cells(sel, prefix=True)
-        sums = ", ".join(f"sum({quoted(columnar.TYPE_PREFIX + t)}) AS t{i}"
-                         for i, t in enumerate(types))
-        df = self._df(f"""
+        sums = ", ".join(
+            f"sum({quoted(columnar.TYPE_PREFIX + t)}) AS t{i}" for i, t in enumerate(types)
+        )
+        df = self._df(
+            f"""
             SELECT c.*, p.place, p.lat, p.lon, p.kind, p.pinned FROM (
                 SELECT pid, literal, sum({count_of(sel.types)})::BIGINT AS mentions,
                        sum(articles)::BIGINT AS articles, sum(day_mentions) > 0 AS any_day,
                        max(coarse) AS coarse, max(best_score) AS best_score,
                        bool_or(unresolved) AS unresolved, {sums}
                 FROM {cells} GROUP BY pid, literal) c JOIN {self._places()} p USING (pid)""",
-                      params)
+            params,
+        )
         return Counts(points_of(df, types), areas_of(df), int(df["mentions"].sum()))
 
     def per_day(self, sel: Selection) -> pd.DataFrame:
@@ -177,21 +210,27 @@ class Store:
         first day): the timeline, as geo.view.slices.per_day."""
         filters, params = filters_condition(sel, with_sources=False)
         types = sel.types or tuple(EVENT_TYPES)
-        sums = ", ".join(f"sum({quoted(columnar.TYPE_PREFIX + t)})::BIGINT AS {quoted(t)}"
-                         for t in types)
-        wide = self._df(f"SELECT day, {sums} FROM {self.daily} WHERE clock = ? AND {filters} "
-                        "GROUP BY day ORDER BY day", [sel.clock, *params])
+        sums = ", ".join(
+            f"sum({quoted(columnar.TYPE_PREFIX + t)})::BIGINT AS {quoted(t)}" for t in types
+        )
+        wide = self._df(
+            f"SELECT day, {sums} FROM {self.daily} WHERE clock = ? AND {filters} "
+            "GROUP BY day ORDER BY day",
+            [sel.clock, *params],
+        )
         long = wide.melt(id_vars="day", var_name="event_type", value_name="mentions")
         long = long[long["mentions"] > 0].sort_values(["day", "event_type"], kind="stable")
         return long.assign(day=pd.to_datetime(long["day"])).reset_index(drop=True)
 
     def place(self, pid: int) -> Place | None:
-        row = self._one(f"SELECT pid, place, lat, lon FROM {self.daily} WHERE pid = ? LIMIT 1",
-                        [pid])
+        row = self._one(
+            f"SELECT pid, place, lat, lon FROM {self.daily} WHERE pid = ? LIMIT 1", [pid]
+        )
         return Place(int(row[0]), str(row[1]), float(row[2]), float(row[3])) if row else None
 
-    def rows(self, sel: Selection, place: Place | None = None, limit: int = 150,
-             distinct: bool = False) -> pd.DataFrame:
+    def rows(
+        self, sel: Selection, place: Place | None = None, limit: int = 150, distinct: bool = False
+    ) -> pd.DataFrame:
         """The newest `limit` event rows of the view (one point's pinned rows with `place`),
         newest event first as the popups and the day brief list them; `distinct`: one row
         per article, place and sentence, as the day brief (among the newest 2 x `limit`)."""
@@ -234,28 +273,39 @@ class Store:
         if place is not None:
             extra += f" AND literal AND pid = {int(place.pid)}"
         if sel.clock == "event":  # the last month first: enough for most views, and exact
-            recent = self._plan_cells(sel, f"{extra} AND day >= DATE '{sel.day - MONTH}'", wanted,
-                                      partial=True)
+            recent = self._plan_cells(
+                sel, f"{extra} AND day >= DATE '{sel.day - MONTH}'", wanted, partial=True
+            )
             if recent is not None:
                 return recent
         return self._plan_cells(sel, extra, wanted, partial=False) or (NO_DAY, [])
 
-    def _plan_cells(self, sel: Selection, extra: str, wanted: int,
-                    partial: bool) -> tuple[dt.date, list[str]] | None:
+    def _plan_cells(
+        self, sel: Selection, extra: str, wanted: int, partial: bool
+    ) -> tuple[dt.date, list[str]] | None:
         """_plan over the cells meeting `extra`; None if there are none, or if they are only
         some (`partial`) and hold fewer than `wanted` rows."""
         cells, params = self._cells(sel, extra)
         # Event clock: a cell is one event day, its publication days are other_min..other_max.
         # Published clock: a cell's event days are other_min..other_max (NULL: undated rows).
         newest, oldest, pub_lo, pub_hi = (
-            ("day", "day", "other_min", "other_max") if sel.clock == "event" else
-            (f"coalesce(other_max, DATE '{NO_DAY}')", f"coalesce(other_min, DATE '{NO_DAY}')",
-             "day", "day"))
+            ("day", "day", "other_min", "other_max")
+            if sel.clock == "event"
+            else (
+                f"coalesce(other_max, DATE '{NO_DAY}')",
+                f"coalesce(other_min, DATE '{NO_DAY}')",
+                "day",
+                "day",
+            )
+        )
         with self.con.cursor() as cur:
-            per = cur.execute(f"""
+            per = cur.execute(
+                f"""
                 SELECT CAST({newest} AS DATE), CAST(min({oldest}) AS DATE), sum(mentions),
                        CAST(min({pub_lo}) AS DATE), CAST(max({pub_hi}) AS DATE)
-                FROM {cells} GROUP BY 1 ORDER BY 1 DESC""", params).fetchall()
+                FROM {cells} GROUP BY 1 ORDER BY 1 DESC""",
+                params,
+            ).fetchall()
         total, since = 0, None
         for _, oldest_day, n, _, _ in per:
             since = oldest_day if since is None else min(since, oldest_day)
@@ -271,8 +321,13 @@ class Store:
     def _events_files(self, months: list[str] | None = None) -> str:
         """A read_parquet() of the month files (all with None), or '' when there are none."""
         folders = ["month=*"] if months is None else [f"month={m}" for m in months]
-        files = [self._url(f) for folder in folders for f in sorted(self._fs.glob(
-            posixpath.join(self._base, columnar.EVENTS_DIR, folder, "*.parquet")))]
+        files = [
+            self._url(f)
+            for folder in folders
+            for f in sorted(
+                self._fs.glob(posixpath.join(self._base, columnar.EVENTS_DIR, folder, "*.parquet"))
+            )
+        ]
         if not files:
             return ""
         listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)

@@ -1,5 +1,6 @@
 """What the dashboard shows of the events table: the rows of a slider day, the filters,
 the timeline's counts and the day brief."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,6 +21,7 @@ MODES = ("cumulative", "day", "window")
 class View:
     """What a reader chose: the dates shown and the filters. The dashboard's controls make it,
     the slider adds the day; exports name their files after it and record it in their manifest."""
+
     clock: str  # "event" (the day it happened) or "published"
     mode: str  # one of MODES
     window: int  # days, for mode "window"
@@ -47,25 +49,32 @@ class DayIndex:
             return out
 
         self.start = days(df["event_date"])
-        self.end = np.where(np.isnat(np.asarray(df["event_end"], dtype="datetime64[s]")), self.start,
-                            days(df["event_end"]))
+        self.end = np.where(
+            np.isnat(np.asarray(df["event_end"], dtype="datetime64[s]")),
+            self.start,
+            days(df["event_end"]),
+        )
         self.published = days(df["published"])
 
-    def mask(self, day: dt.date, mode: str = "cumulative", window: int = 7,
-             clock: str = "event") -> np.ndarray:
+    def mask(
+        self, day: dt.date, mode: str = "cumulative", window: int = 7, clock: str = "event"
+    ) -> np.ndarray:
         """Boolean row mask for a slider position (the rules of `select`)."""
         if mode not in MODES:
             raise ValueError(f"mode {mode!r} is not one of {MODES}")
         d = np.datetime64(pd.Timestamp(day).date(), "D").astype(np.int64)  # days since 1970
-        start, end = (self.published, self.published) if clock == "published" else (self.start, self.end)
+        start, end = (
+            (self.published, self.published) if clock == "published" else (self.start, self.end)
+        )
         if mode == "cumulative":
             return start <= d
         first = d if mode == "day" else d - (max(1, window) - 1)
         return (start <= d) & (end >= first)
 
 
-def select(df: pd.DataFrame, day: dt.date, mode: str = "cumulative", window: int = 7,
-           clock: str = "event") -> pd.DataFrame:
+def select(
+    df: pd.DataFrame, day: dt.date, mode: str = "cumulative", window: int = 7, clock: str = "event"
+) -> pd.DataFrame:
     """Rows shown for a slider position. clock: 'event' (when it happened) or 'published'.
 
     A span event counts on every day it covers; 'window' shows the `window` days
@@ -117,8 +126,13 @@ def place_mask(df: pd.DataFrame, query: str, groups: Sequence[frozenset[str]] = 
     return matched | df["place"].isin(set(df.loc[matched, "place"].dropna()))
 
 
-def filter_events(df: pd.DataFrame, types: Collection[str] = (), sources: Collection[str] = (),
-                  place: str = "", groups: Sequence[frozenset[str]] = ()) -> pd.DataFrame:
+def filter_events(
+    df: pd.DataFrame,
+    types: Collection[str] = (),
+    sources: Collection[str] = (),
+    place: str = "",
+    groups: Sequence[frozenset[str]] = (),
+) -> pd.DataFrame:
     """Event-type, outlet and place filters; an empty filter keeps everything (the same frame)."""
     if not types and not sources and not (place and place.strip()):
         return df
@@ -144,8 +158,14 @@ def day_range(df: pd.DataFrame) -> tuple[dt.date, dt.date]:
 def per_day(df: pd.DataFrame, clock: str = "event") -> pd.DataFrame:
     """Mentions per day and event type, on the chosen clock (a span counts on its first day)."""
     column = "published" if clock == "published" else "event_date"
-    out = (df.dropna(subset=[column]).groupby([column, "event_type"]).size()
-           .rename("mentions").reset_index().rename(columns={column: "day"}))
+    out = (
+        df.dropna(subset=[column])
+        .groupby([column, "event_type"])
+        .size()
+        .rename("mentions")
+        .reset_index()
+        .rename(columns={column: "day"})
+    )
     return out.sort_values("day", kind="stable").reset_index(drop=True)
 
 
@@ -161,16 +181,35 @@ def picked_day(state: Any, param: str = "pick") -> dt.date | None:  # any shape:
     if not values:
         return None
     value = values[0]
-    stamp = pd.to_datetime(value, unit="ms", utc=True, errors="coerce") if isinstance(value, (int, float)) \
+    stamp = (
+        pd.to_datetime(value, unit="ms", utc=True, errors="coerce")
+        if isinstance(value, (int, float))
         else pd.to_datetime(value, utc=True, errors="coerce")
+    )
     return None if pd.isna(stamp) else stamp.date()
 
 
 def day_brief(df: pd.DataFrame, mask: np.ndarray | None = None) -> pd.DataFrame:
     """The shown events (`mask` of df's rows, or all) as a reading list: newest day first, one
     row per article and place."""
-    cols = ["event_date", "event_end", "published", "place", "kind", "event_type", "sentence",
-            "title", "source", "url", "link_note", "date_rule", "article_id"]
-    out = (df[cols] if mask is None else df.loc[mask, cols]).drop_duplicates(["article_id", "place", "sentence"])
-    return out.sort_values(["event_date", "place"], ascending=[False, True],
-                           na_position="last", kind="stable").reset_index(drop=True)
+    cols = [
+        "event_date",
+        "event_end",
+        "published",
+        "place",
+        "kind",
+        "event_type",
+        "sentence",
+        "title",
+        "source",
+        "url",
+        "link_note",
+        "date_rule",
+        "article_id",
+    ]
+    out = (df[cols] if mask is None else df.loc[mask, cols]).drop_duplicates(
+        ["article_id", "place", "sentence"]
+    )
+    return out.sort_values(
+        ["event_date", "place"], ascending=[False, True], na_position="last", kind="stable"
+    ).reset_index(drop=True)

@@ -14,6 +14,7 @@ jobs on the machine), and the streamlit process's peak resident memory (VmHWM).
     python tests/benchmarks/bench_browser.py                      # 10k events / 2k places
     python tests/benchmarks/bench_browser.py --events 1000 --places 200 --presses 20
 """
+
 from __future__ import annotations
 
 import argparse
@@ -67,9 +68,18 @@ def chromium_cpu() -> dict[str, float]:
         todo += children.get(pid, [])
         try:
             # Zygote-forked children rewrite their command line as one space-separated string.
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            cmdline = (
+                Path(f"/proc/{pid}/cmdline")
+                .read_bytes()
+                .replace(b"\0", b" ")
+                .decode(errors="replace")
+            )
             if "chromium" in cmdline.split(" ", 1)[0]:
-                kind = cmdline.split("--type=", 1)[1].split(" ", 1)[0] if "--type=" in cmdline else "browser"
+                kind = (
+                    cmdline.split("--type=", 1)[1].split(" ", 1)[0]
+                    if "--type=" in cmdline
+                    else "browser"
+                )
                 used[kind] = used.get(kind, 0.0) + cpu_seconds(pid)
         except OSError:
             continue
@@ -85,13 +95,18 @@ def make_data(tmp: Path, n_events: int, n_places: int) -> Path:
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--events", type=int, default=10000)
     p.add_argument("--places", type=int, default=2000)
     p.add_argument("--presses", type=int, default=12)
     p.add_argument("--quiet", type=int, default=600, help="ms without change that count as settled")
-    p.add_argument("--query", default="day=2019-03-10",
-                   help="URL query: the start day (every day before it changes the map) and mode")
+    p.add_argument(
+        "--query",
+        default="day=2019-03-10",
+        help="URL query: the start day (every day before it changes the map) and mode",
+    )
     args = p.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -99,12 +114,18 @@ def main() -> None:
     app = App(make_data(tmp, args.events, args.places), tmp / "streamlit.log")
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            browser = pw.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+            )
             page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
             blocked: list[str] = []
             page.route("**/*", lambda route: _route(route, blocked))
             t = time.perf_counter()
-            page.goto(app.url + (f"?{args.query}" if args.query else ""), wait_until="domcontentloaded", timeout=120_000)
+            page.goto(
+                app.url + (f"?{args.query}" if args.query else ""),
+                wait_until="domcontentloaded",
+                timeout=120_000,
+            )
             page.wait_for_selector(POINTS, timeout=120_000)
             first_ms = (time.perf_counter() - t) * 1000
             page.evaluate(WATCH)
@@ -116,15 +137,24 @@ def main() -> None:
                 ms, n = press_and_settle(page, slider, "ArrowLeft", args.quiet)
                 times.append(ms)
                 counts.append(n)
-            browser_cpu = {k: (v - browser_before.get(k, 0.0)) * 1000 / args.presses
-                           for k, v in chromium_cpu().items()}
+            browser_cpu = {
+                k: (v - browser_before.get(k, 0.0)) * 1000 / args.presses
+                for k, v in chromium_cpu().items()
+            }
             server_cpu = (cpu_seconds(app.proc.pid) - server_before) * 1000 / args.presses
             browser.close()
-        print(f"events/places: {args.events:,}/{args.places:,}; first page with points: {first_ms:.0f} ms")
-        print(f"slider key -> points settled: median {statistics.median(times):.0f} ms, "
-              f"max {max(times):.0f} ms over {len(times)} presses (points per step {min(counts)}–{max(counts)})")
-        print("CPU per press: Chromium " + ", ".join(f"{k} {v:.0f} ms" for k, v in sorted(browser_cpu.items()))
-              + f"; streamlit server {server_cpu:.0f} ms")
+        print(
+            f"events/places: {args.events:,}/{args.places:,}; first page with points: {first_ms:.0f} ms"
+        )
+        print(
+            f"slider key -> points settled: median {statistics.median(times):.0f} ms, "
+            f"max {max(times):.0f} ms over {len(times)} presses (points per step {min(counts)}–{max(counts)})"
+        )
+        print(
+            "CPU per press: Chromium "
+            + ", ".join(f"{k} {v:.0f} ms" for k, v in sorted(browser_cpu.items()))
+            + f"; streamlit server {server_cpu:.0f} ms"
+        )
         print(f"streamlit server peak RSS (VmHWM): {peak_rss_mb(app.proc.pid):.0f} MB")
         if blocked:
             print(f"blocked requests: {len(blocked)} (e.g. {blocked[0]})")

@@ -13,6 +13,7 @@ The corpus is tests/benchmarks/synth.py's (seeded, so every run reads the same t
 temporary folder, with copies of data/gazetteer.csv and data/natural_features.csv so the
 bundled gazetteer index in data/.index is reused rather than compiled again.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -61,8 +62,9 @@ print(json.dumps({"load": time.perf_counter() - t, "entries": len(g)}))
 
 def _run(code: str, env: dict) -> dict:
     start = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
-                         text=True, check=False)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
     wall = time.perf_counter() - start
     if out.returncode != 0:
         raise SystemExit(f"benchmark subprocess failed ({out.returncode}):\n{out.stderr[-2000:]}")
@@ -72,15 +74,27 @@ def _run(code: str, env: dict) -> dict:
 
 
 def make_corpus(folder: Path, n: int, words: int) -> None:
-    subprocess.run([sys.executable, str(ROOT / "tests" / "benchmarks" / "synth.py"), "articles", str(n),
-                    str(words), str(folder)], check=True, cwd=ROOT)
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "tests" / "benchmarks" / "synth.py"),
+            "articles",
+            str(n),
+            str(words),
+            str(folder),
+        ],
+        check=True,
+        cwd=ROOT,
+    )
     for name in ("gazetteer.csv", "natural_features.csv"):
         if (ROOT / "data" / name).exists():
             shutil.copy(ROOT / "data" / name, folder / name)
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--articles", type=int, default=1000)
     p.add_argument("--words", type=int, default=700)
     p.add_argument("--workers", type=int, nargs="+", default=[1, 2])
@@ -91,15 +105,23 @@ def main() -> None:
         folder = Path(tmp)
         make_corpus(folder, args.articles, args.words)
         env = {**os.environ, "GEO_DATA_DIR": str(folder), "PYTHONPATH": str(ROOT)}
-        _run(_LOAD, env)  # compiles the index if the sources changed, so the next load is timed warm
+        _run(
+            _LOAD, env
+        )  # compiles the index if the sources changed, so the next load is timed warm
         loads = [_run(_LOAD, env) for _ in range(3)]
-        print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-              f"Python {platform.python_version()}")
+        print(
+            f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}"
+        )
         print(f"corpus: {args.articles} synthetic articles of ~{args.words} words")
-        print(f"gazetteer index load (fresh process, best of 3): {min(r['load'] for r in loads):.3f} s "
-              f"for {loads[0]['entries']:,} entries")
-        print(f"{'workers':>7} {'build s':>8} {'art/s':>7} {'CLI s':>7} {'CLI art/s':>9} {'rows':>7} "
-              f"{'RSS build MB':>12} {'RSS worker MB':>13}")
+        print(
+            f"gazetteer index load (fresh process, best of 3): {min(r['load'] for r in loads):.3f} s "
+            f"for {loads[0]['entries']:,} entries"
+        )
+        print(
+            f"{'workers':>7} {'build s':>8} {'art/s':>7} {'CLI s':>7} {'CLI art/s':>9} {'rows':>7} "
+            f"{'RSS build MB':>12} {'RSS worker MB':>13}"
+        )
         base = None
         for workers in args.workers:
             runs = [_run(_BUILD.format(workers=workers), env) for _ in range(args.repeat)]
@@ -107,9 +129,11 @@ def main() -> None:
             rate = best["articles"] / best["build"]
             base = base or rate
             worker_rss = f"{best['rss_workers_mb']:.0f}" if workers > 1 else "-"
-            print(f"{workers:>7} {best['build']:>8.2f} {rate:>7.0f} {best['wall']:>7.2f} "
-                  f"{best['articles'] / best['wall']:>9.0f} {best['rows']:>7} {best['rss_self_mb']:>12.0f} "
-                  f"{worker_rss:>13}   x{rate / base:.2f}")
+            print(
+                f"{workers:>7} {best['build']:>8.2f} {rate:>7.0f} {best['wall']:>7.2f} "
+                f"{best['articles'] / best['wall']:>9.0f} {best['rows']:>7} {best['rss_self_mb']:>12.0f} "
+                f"{worker_rss:>13}   x{rate / base:.2f}"
+            )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ first points is printed too: on a shared machine it moves far less than the wall
     python tests/benchmarks/bench_coldstart.py              # median of 3 launches
     python tests/benchmarks/bench_coldstart.py --launches 5
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,10 +35,28 @@ def launch(data: Path, log: Path) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     env = {**os.environ, "GEO_DATA_DIR": str(data), "GEO_EDITING": "off"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "dashboard.py",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
     return proc, f"http://127.0.0.1:{port}/"
 
 
@@ -76,7 +95,9 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--launches", type=int, default=3)
     args = p.parse_args()
     from playwright.sync_api import sync_playwright
@@ -87,7 +108,9 @@ def main() -> None:
     totals, healthy, cpu = [], [], []
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            browser = pw.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+            )
             for i in range(args.launches):
                 context = browser.new_context(viewport={"width": 1400, "height": 1000})
                 page = context.new_page()
@@ -107,12 +130,16 @@ def main() -> None:
             browser.close()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"cold start, `streamlit run` -> first map points ({len(totals)} launches): "
-          f"median {statistics.median(totals):.2f} s (all: {', '.join(f'{x:.2f}' for x in totals)}); "
-          f"server answering health checks after a median {statistics.median(healthy):.2f} s")
+    print(
+        f"cold start, `streamlit run` -> first map points ({len(totals)} launches): "
+        f"median {statistics.median(totals):.2f} s (all: {', '.join(f'{x:.2f}' for x in totals)}); "
+        f"server answering health checks after a median {statistics.median(healthy):.2f} s"
+    )
     if None not in cpu:
-        print(f"server process CPU time until the first points: median {statistics.median(cpu):.2f} s "
-              f"(all: {', '.join(f'{x:.2f}' for x in cpu)})")
+        print(
+            f"server process CPU time until the first points: median {statistics.median(cpu):.2f} s "
+            f"(all: {', '.join(f'{x:.2f}' for x in cpu)})"
+        )
 
 
 if __name__ == "__main__":

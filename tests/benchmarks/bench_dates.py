@@ -10,6 +10,7 @@ author's tests/data/corpus_expectations.csv (week and month rows there give only
 day, so they are compared on it), then over a ~700-word synthetic article built by repeating
 the seed article's paragraphs, which is closer to the project's real load.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -64,25 +65,38 @@ def report(label: str, results, exact, describe) -> None:
     n, ok = sum(total.values()), sum(right.values())
     print(f"{label}: {ok}/{n} = {ok / n:.1%} exact")
     for precision in sorted(total):
-        print(f"  {precision:<11} {right[precision]:>3}/{total[precision]:<3} "
-              f"= {right[precision] / total[precision]:.1%}")
+        print(
+            f"  {precision:<11} {right[precision]:>3}/{total[precision]:<3} "
+            f"= {right[precision] / total[precision]:.1%}"
+        )
     for row, got in failures:
         print(describe(row, got))
 
 
 def score(rows: list[dict]) -> None:
-    report("overall", ((row, predict(row)) for row in rows), is_exact, lambda row, got: (
-        f"FAIL {row['id']} {row['place']!r}: want {row['precision']} "
-        f"{row['event_date']}..{row['event_end']}; got {got.precision} "
-        f"{got.start}..{got.end}\n     text: {row['text'][:120]!r}\n     rule: {got.rule}"))
+    report(
+        "overall",
+        ((row, predict(row)) for row in rows),
+        is_exact,
+        lambda row, got: (
+            f"FAIL {row['id']} {row['place']!r}: want {row['precision']} "
+            f"{row['event_date']}..{row['event_end']}; got {got.precision} "
+            f"{got.start}..{got.end}\n     text: {row['text'][:120]!r}\n     rule: {got.rule}"
+        ),
+    )
 
 
 def score_corpus() -> None:
-    report("corpus (bundled briefs)", ((row, got) for row, got, _ in corpus_results()), corpus_exact,
-           lambda row, got: (
-               f"FAIL {row['file']} {row['surface']!r}#{row['occurrence']}: want "
-               f"{row['precision']} {row['event_date'] or None}..{row['event_end'] or None}; "
-               f"got {got.precision} {got.start}..{got.end}\n     rule: {got.rule}"))
+    report(
+        "corpus (bundled briefs)",
+        ((row, got) for row, got, _ in corpus_results()),
+        corpus_exact,
+        lambda row, got: (
+            f"FAIL {row['file']} {row['surface']!r}#{row['occurrence']}: want "
+            f"{row['precision']} {row['event_date'] or None}..{row['event_end'] or None}; "
+            f"got {got.precision} {got.start}..{got.end}\n     rule: {got.rule}"
+        ),
+    )
 
 
 def timed(label: str, jobs: list, repeat: int) -> None:
@@ -92,8 +106,10 @@ def timed(label: str, jobs: list, repeat: int) -> None:
         for text, pub, spans in jobs:
             date_mentions(text, pub, spans)
     secs = time.perf_counter() - t0
-    print(f"{label}: {mentions} mentions in {secs:.3f} s = {mentions / secs:,.0f} mentions/s "
-          f"({secs / mentions * 1e3:.3f} ms/mention)")
+    print(
+        f"{label}: {mentions} mentions in {secs:.3f} s = {mentions / secs:,.0f} mentions/s "
+        f"({secs / mentions * 1e3:.3f} ms/mention)"
+    )
 
 
 def main() -> None:
@@ -123,10 +139,12 @@ def main() -> None:
             runs.append((time.perf_counter() - t0) / args.repeat)
             cpu.append((time.process_time() - c0) / args.repeat)
         secs = min(runs)
-        print(f"seed-like article: {len(text.split())} words, {len(spans)} mentions: "
-              f"{secs * 1e3:.2f} ms/article (best of 5; median {sorted(runs)[2] * 1e3:.2f}; "
-              f"CPU time best {min(cpu) * 1e3:.2f}) = {1 / secs:,.0f} articles/s, "
-              f"{secs / len(spans) * 1e3:.3f} ms/mention")
+        print(
+            f"seed-like article: {len(text.split())} words, {len(spans)} mentions: "
+            f"{secs * 1e3:.2f} ms/article (best of 5; median {sorted(runs)[2] * 1e3:.2f}; "
+            f"CPU time best {min(cpu) * 1e3:.2f}) = {1 / secs:,.0f} articles/s, "
+            f"{secs / len(spans) * 1e3:.3f} ms/mention"
+        )
 
 
 if __name__ == "__main__":

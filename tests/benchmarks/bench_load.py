@@ -13,6 +13,7 @@ pressing, every wait has a timeout; nothing leaves the machine (bench_browser's 
     python tests/benchmarks/bench_load.py                       # 20 sessions, 60 s, 10k events
     python tests/benchmarks/bench_load.py --sessions 4 --seconds 20 --events 1000 --places 200
 """
+
 from __future__ import annotations
 
 import argparse
@@ -61,7 +62,9 @@ def open_page(pw, port: int, url: str, who: int, results: Results):
     blocked: list[str] = []
     # Only requests leaving the machine go through Python (20 sessions routing every request
     # of the app through their threads overloaded the 2 cores); the server is reached directly.
-    page.route(lambda u: not u.startswith("http://127.0.0.1:"), lambda route: _route(route, blocked))
+    page.route(
+        lambda u: not u.startswith("http://127.0.0.1:"), lambda route: _route(route, blocked)
+    )
     page.on("pageerror", lambda exc: results.error(who, f"page error: {exc}"))
     open_map(page, url, timeout=180_000)
     page.evaluate(WATCH)
@@ -70,9 +73,17 @@ def open_page(pw, port: int, url: str, who: int, results: Results):
     return page, slider
 
 
-def session(who: int, port: int, url: str, ready: threading.Barrier, stop_at: list[float],
-            quiet: int, results: Results) -> None:
+def session(
+    who: int,
+    port: int,
+    url: str,
+    ready: threading.Barrier,
+    stop_at: list[float],
+    quiet: int,
+    results: Results,
+) -> None:
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as pw:
         try:
             with LOADING:
@@ -101,10 +112,19 @@ def session(who: int, port: int, url: str, ready: threading.Barrier, stop_at: li
 
 def start_chromium(tmp: Path) -> tuple[subprocess.Popen, int]:
     port = _free_port()
-    proc = subprocess.Popen([CHROMIUM, *CHROMIUM_ARGS, "--remote-debugging-address=127.0.0.1",
-                             f"--remote-debugging-port={port}", f"--user-data-dir={tmp / 'chromium'}",
-                             "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)  # its own group: stopped whole, renderers too
+    proc = subprocess.Popen(
+        [
+            CHROMIUM,
+            *CHROMIUM_ARGS,
+            "--remote-debugging-address=127.0.0.1",
+            f"--remote-debugging-port={port}",
+            f"--user-data-dir={tmp / 'chromium'}",
+            "about:blank",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # its own group: stopped whole, renderers too
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -125,11 +145,17 @@ def stop_chromium(proc: subprocess.Popen) -> None:
 
 
 def percentile(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
+    return (
+        statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+        if len(values) > 1
+        else values[0]
+    )
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--sessions", type=int, default=20)
     p.add_argument("--seconds", type=float, default=60)
     p.add_argument("--events", type=int, default=10000)
@@ -142,9 +168,14 @@ def main() -> None:
     chromium, port = start_chromium(tmp)
     results, stop_at = Results(), [float("inf")]
     ready = threading.Barrier(args.sessions + 1)
-    threads = [threading.Thread(target=session, daemon=True, args=(
-        i, port, f"{app.url}?{args.query}", ready, stop_at, args.quiet, results))
-        for i in range(args.sessions)]
+    threads = [
+        threading.Thread(
+            target=session,
+            daemon=True,
+            args=(i, port, f"{app.url}?{args.query}", ready, stop_at, args.quiet, results),
+        )
+        for i in range(args.sessions)
+    ]
     try:
         t0 = time.monotonic()
         for t in threads:
@@ -164,14 +195,20 @@ def main() -> None:
     if server_errors:
         results.error(-1, f"{server_errors} tracebacks in the server log")
     times = results.times
-    print(f"{args.sessions} sessions, {args.seconds:g} s of slider presses, "
-          f"{args.events:,} events / {args.places:,} places; all pages loaded in {loaded:.0f} s")
-    print(f"errors: {len(results.errors) + hung}" + (f" ({hung} sessions still hung)" if hung else ""))
+    print(
+        f"{args.sessions} sessions, {args.seconds:g} s of slider presses, "
+        f"{args.events:,} events / {args.places:,} places; all pages loaded in {loaded:.0f} s"
+    )
+    print(
+        f"errors: {len(results.errors) + hung}" + (f" ({hung} sessions still hung)" if hung else "")
+    )
     for line in results.errors[:10]:
         print("  " + line)
     if times:
-        print(f"key press -> points settled over {len(times)} presses: p50 {percentile(times, 50):.0f} ms, "
-              f"p95 {percentile(times, 95):.0f} ms, max {max(times):.0f} ms")
+        print(
+            f"key press -> points settled over {len(times)} presses: p50 {percentile(times, 50):.0f} ms, "
+            f"p95 {percentile(times, 95):.0f} ms, max {max(times):.0f} ms"
+        )
     print(f"streamlit server peak RSS (VmHWM): {rss:.0f} MB")
     shutil.rmtree(tmp, ignore_errors=True)
 

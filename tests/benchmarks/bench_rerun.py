@@ -14,6 +14,7 @@ shares one bytecode cache between runs, as the server does, for both apps.
     python tests/benchmarks/bench_rerun.py --sizes 10000:2000 --profile cumulative  # where the time goes
     python tests/benchmarks/bench_rerun.py --sizes 10000:2000 --baseline-moves 0 --cpu  # on a busy machine
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 from geo.table.store import write_events  # noqa: E402
 from tests.benchmarks.synth import events  # noqa: E402
 
-BASELINE_APP = '''
+BASELINE_APP = """
 import datetime as dt
 from pathlib import Path
 import folium, streamlit as st
@@ -55,7 +56,7 @@ m = folium.Map(location=(34.75, 40.6), zoom_start=8)
 for r in shown[shown["lat"].notna()].itertuples():
     folium.Marker((r.lat, r.lon), tooltip=r.place, popup=r.sentence).add_to(m)
 st_folium(m, key="map", height=540, returned_objects=[])
-'''
+"""
 
 
 def share_bytecode_cache() -> None:
@@ -84,8 +85,15 @@ def profile_script_runs(profiler: cProfile.Profile) -> None:
     lsr.LocalScriptRunner._run_script = profiled
 
 
-def timed_moves(app: str, data: Path, mode: str, moves: int, seed: int,
-                profiler: cProfile.Profile | None = None, clock=time.perf_counter) -> list[float]:
+def timed_moves(
+    app: str,
+    data: Path,
+    mode: str,
+    moves: int,
+    seed: int,
+    profiler: cProfile.Profile | None = None,
+    clock=time.perf_counter,
+) -> list[float]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
@@ -112,17 +120,28 @@ def timed_moves(app: str, data: Path, mode: str, moves: int, seed: int,
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--sizes", default="1000:200,10000:2000,50000:10000", help="events:places,...")
     p.add_argument("--days", type=int, default=200)
     p.add_argument("--modes", default="cumulative,day,window")
     p.add_argument("--moves", type=int, default=20)
     p.add_argument("--baseline-moves", type=int, default=5, help="0 skips the baseline")
-    p.add_argument("--baseline-max-events", type=int, default=10000,
-                   help="skip the baseline above this size (it takes minutes per move)")
-    p.add_argument("--profile", metavar="MODE", help="profile the dashboard's moves in MODE (first size only)")
-    p.add_argument("--cpu", action="store_true",
-                   help="time each move in CPU seconds of this process (all threads), not wall time")
+    p.add_argument(
+        "--baseline-max-events",
+        type=int,
+        default=10000,
+        help="skip the baseline above this size (it takes minutes per move)",
+    )
+    p.add_argument(
+        "--profile", metavar="MODE", help="profile the dashboard's moves in MODE (first size only)"
+    )
+    p.add_argument(
+        "--cpu",
+        action="store_true",
+        help="time each move in CPU seconds of this process (all threads), not wall time",
+    )
     args = p.parse_args()
     share_bytecode_cache()
     tmp = Path(tempfile.mkdtemp(prefix="bench-rerun-"))
@@ -141,9 +160,13 @@ def main() -> None:
         shutil.rmtree(tmp, ignore_errors=True)
         return
     clock = time.process_time if args.cpu else time.perf_counter
-    print(f"machine: {os.cpu_count()} cores; {args.moves} moves per cell (baseline {args.baseline_moves}); "
-          f"{'CPU' if args.cpu else 'wall'} time")
-    print("| events / places | mode | dashboard median ms | baseline (Marker each) median ms | ratio |")
+    print(
+        f"machine: {os.cpu_count()} cores; {args.moves} moves per cell (baseline {args.baseline_moves}); "
+        f"{'CPU' if args.cpu else 'wall'} time"
+    )
+    print(
+        "| events / places | mode | dashboard median ms | baseline (Marker each) median ms | ratio |"
+    )
     print("|---|---|---|---|---|")
     try:
         for size in args.sizes.split(","):
@@ -153,15 +176,21 @@ def main() -> None:
             shutil.copy(ROOT / "data" / "gazetteer.csv", data)
             write_events(events(n_events, n_places, args.days), data / "events.csv")
             for mode in args.modes.split(","):
-                ours = statistics.median(timed_moves(str(ROOT / "dashboard.py"), data, mode, args.moves, 1,
-                                                     clock=clock))
+                ours = statistics.median(
+                    timed_moves(str(ROOT / "dashboard.py"), data, mode, args.moves, 1, clock=clock)
+                )
                 base, ratio = "—", "—"
                 if args.baseline_moves and n_events <= args.baseline_max_events:
-                    b = statistics.median(timed_moves(str(baseline_app), data, mode, args.baseline_moves, 1,
-                                                      clock=clock))
+                    b = statistics.median(
+                        timed_moves(
+                            str(baseline_app), data, mode, args.baseline_moves, 1, clock=clock
+                        )
+                    )
                     base, ratio = f"{b * 1000:.0f}", f"{b / ours:.0f}×"
-                print(f"| {n_events:,} / {n_places:,} | {mode} | {ours * 1000:.0f} | {base} | {ratio} |",
-                      flush=True)
+                print(
+                    f"| {n_events:,} / {n_places:,} | {mode} | {ours * 1000:.0f} | {base} | {ratio} |",
+                    flush=True,
+                )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -14,6 +14,7 @@ runs dashboard.py under Streamlit's AppTest in a fresh process and prints:
     python tests/benchmarks/bench_scale_dashboard.py
     python tests/benchmarks/bench_scale_dashboard.py --store /tmp/store10m --moves 20
 """
+
 from __future__ import annotations
 
 import time
@@ -45,8 +46,11 @@ def worker(store: str, moves: int, seed: int, cpu: bool) -> dict:
     share_bytecode_cache()
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600).run()
     first = json.loads(at.get("bidi_component")[0].proto.bytes)["points"]["features"]
-    out: dict = {"cold_s": time.perf_counter() - STARTED, "cold_cpu_s": time.process_time(),
-                 "points": len(first)}
+    out: dict = {
+        "cold_s": time.perf_counter() - STARTED,
+        "cold_cpu_s": time.process_time(),
+        "points": len(first),
+    }
     if at.exception:
         raise RuntimeError(at.exception[0].value)
     rnd = random.Random(seed)
@@ -54,14 +58,15 @@ def worker(store: str, moves: int, seed: int, cpu: bool) -> dict:
     for mode in ("cumulative", "day", "window"):
         at.radio(key="mode").set_value(mode).run()
         out[mode] = statistics.median(
-            timed_move(at, hi - dt.timedelta(days=rnd.randrange(1, 390)), cpu)
-            for _ in range(moves))
+            timed_move(at, hi - dt.timedelta(days=rnd.randrange(1, 390)), cpu) for _ in range(moves)
+        )
     biggest = max(first, key=lambda f: f["properties"]["count"])["properties"]["id"]
     at.radio(key="mode").set_value("cumulative").run()
     at.session_state["map"] = {"open": biggest}
     out["popup"] = statistics.median(
         timed_move(at, hi - dt.timedelta(days=rnd.randrange(1, 30)), cpu)
-        for _ in range(max(3, moves // 2)))
+        for _ in range(max(3, moves // 2))
+    )
     out["rss_mb"] = peak_rss_mb()
     return out
 
@@ -83,16 +88,20 @@ def timed_move(at, day: dt.date, cpu: bool) -> float:
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--store", type=Path, help="a store to use (made there if missing)")
     p.add_argument("--mentions", type=int, default=10_000_000)
     p.add_argument("--places", type=int, default=5000)
     p.add_argument("--days", type=int, default=400)
     p.add_argument("--moves", type=int, default=15)
     p.add_argument("--runs", type=int, default=1, help="fresh processes (cold starts) to run")
-    p.add_argument("--cpu", action="store_true",
-                   help="time moves in CPU seconds of the process (all threads), not wall time")
+    p.add_argument(
+        "--cpu",
+        action="store_true",
+        help="time moves in CPU seconds of the process (all threads), not wall time",
+    )
     p.add_argument("--worker", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.worker:
@@ -101,24 +110,43 @@ def main() -> None:
     store = args.store or Path(tempfile.mkdtemp(prefix="bench-scale-")) / "store"
     if not (store / "daily.parquet").exists():
         from tests.benchmarks.synth import mentions_store
+
         t = time.perf_counter()
         mentions_store(store, args.mentions, args.places, args.days)
         print(f"made {store} in {time.perf_counter() - t:.0f} s", flush=True)
-    print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}; store {store} "
-          f"({args.mentions:,} mentions, {args.places:,} places, {args.days} days); "
-          f"{args.moves} moves per mode; {'CPU' if args.cpu else 'wall'} time per move")
-    print("| run | cold start to first points s (CPU s) | rerun median ms: cumulative / day / "
-          "window | with a popup open ms | peak RSS MB | points |")
+    print(
+        f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}; store {store} "
+        f"({args.mentions:,} mentions, {args.places:,} places, {args.days} days); "
+        f"{args.moves} moves per mode; {'CPU' if args.cpu else 'wall'} time per move"
+    )
+    print(
+        "| run | cold start to first points s (CPU s) | rerun median ms: cumulative / day / "
+        "window | with a popup open ms | peak RSS MB | points |"
+    )
     print("|---|---|---|---|---|---|")
     for run in range(args.runs):
-        done = subprocess.run([sys.executable, __file__, "--worker", str(store), "--moves",
-                               str(args.moves), *(["--cpu"] if args.cpu else [])],
-                              capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--worker",
+                str(store),
+                "--moves",
+                str(args.moves),
+                *(["--cpu"] if args.cpu else []),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         r = json.loads(done.stdout.strip().splitlines()[-1])
         ms = " / ".join(f"{r[m] * 1000:.0f}" for m in ("cumulative", "day", "window"))
-        print(f"| {run + 1} | {r['cold_s']:.1f} ({r['cold_cpu_s']:.1f}) | {ms} | "
-              f"{r['popup'] * 1000:.0f} | "
-              f"{r['rss_mb']:.0f} | {r['points']} |", flush=True)
+        print(
+            f"| {run + 1} | {r['cold_s']:.1f} ({r['cold_cpu_s']:.1f}) | {ms} | "
+            f"{r['popup'] * 1000:.0f} | "
+            f"{r['rss_mb']:.0f} | {r['points']} |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ The server lives in its own venv (built by .ci/nominatim-server.sh from Debian's
 Python, whose sqlite3 can load spatialite). Without it the tests are skipped, except
 under CI=true, where a missing server is a broken pipeline and must fail.
 """
+
 from __future__ import annotations
 
 import os
@@ -58,13 +59,18 @@ def _status_ok(base: str) -> bool:
 def _start(command: Path, workdir: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV"}}
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV"}
+    }
     env["NOMINATIM_DATABASE_DSN"] = f"sqlite:dbname={DATABASE}"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             [str(command), "serve", "--server", f"127.0.0.1:{port}", "--project-dir", str(workdir)],
-            cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
+            cwd=workdir,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     deadline = time.monotonic() + STARTUP_LIMIT
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -74,8 +80,10 @@ def _start(command: Path, workdir: Path, log_path: Path) -> tuple[subprocess.Pop
         time.sleep(0.2)
     _stop(process)
     tail = log_path.read_text(errors="replace")[-3000:]
-    raise RuntimeError(f"`{command} serve` on {base} did not answer /status "
-                       f"(exit code {process.returncode}); its log {log_path}:\n{tail}")
+    raise RuntimeError(
+        f"`{command} serve` on {base} did not answer /status "
+        f"(exit code {process.returncode}); its log {log_path}:\n{tail}"
+    )
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -95,8 +103,9 @@ def nominatim_server(tmp_path_factory) -> Iterator[str]:
     if command is None:
         _unavailable(f"the Nominatim server software is not installed; {INSTALL_HINT}")
     if not DATABASE.is_file():
-        _unavailable(f"{DATABASE} is missing; rebuild it with: "
-                     "bash tests/nominatim/build_fixture.sh")
+        _unavailable(
+            f"{DATABASE} is missing; rebuild it with: bash tests/nominatim/build_fixture.sh"
+        )
     workdir = tmp_path_factory.mktemp("nominatim-project")
     # A proxy from the environment must never see loopback traffic.
     saved = {k: os.environ.get(k) for k in ("NO_PROXY", "no_proxy")}

