@@ -53,8 +53,16 @@ def component_js() -> str:
 
 
 @functools.cache
-def component_css() -> str:
-    return _text(LEAFLET / "leaflet.css") + "\n" + _text(ASSETS / "mapview.css")
+def component_css(key: str | None = None) -> str:
+    """Leaflet's and our styles; with the element `key` the dashboard gives the component, also
+    a rule that keeps the map opaque while a rerun is pending. Streamlit fades such "stale"
+    elements with a delayed opacity transition, and that animation alone made Chromium
+    re-rasterise the ~2,000 SVG points twice per slider move; the map updates in place, so
+    the fade tells the reader nothing. `st-key-KEY` is the class Streamlit gives keyed elements."""
+    css = _text(LEAFLET / "leaflet.css") + "\n" + _text(ASSETS / "mapview.css")
+    if key:
+        css += f"\n.st-key-{key} {{ transition: none !important; opacity: 1 !important; }}\n"
+    return css
 
 
 def read_towns(gazetteer: Path) -> list[list]:
