@@ -46,8 +46,12 @@ def payload(at: AppTest) -> dict:
 
 
 def layer(at: AppTest) -> list[dict]:
-    """The GeoJSON features the points layer hands to Leaflet."""
-    return payload(at)["points"]["features"]
+    """The points the layer hands to Leaflet, as mapview.js reads the rows (one per point)."""
+    points = payload(at)["points"]
+    return [{"geometry": {"coordinates": [lon, lat]},
+             "properties": {"place": place, "style": points["styles"][style], "tooltip": tooltip,
+                            "popup": popup}}
+            for lon, lat, place, style, tooltip, popup in points["rows"]]
 
 
 def n_points(at: AppTest) -> int:
@@ -144,8 +148,9 @@ def test_type_filter_keeps_only_that_type(app):
     at = ok(app.run())
     at.multiselect(key="types").set_value(["air strike"])
     at = ok(at.run())
-    types = {f["properties"]["type"] for f in layer(at)}
-    assert types == {"air strike"}
+    points = layer(at)  # the type shows as the point's colour and at the end of its tooltip
+    assert points and all(f["properties"]["tooltip"].endswith("· air strike") for f in points)
+    assert {f["properties"]["style"]["fillColor"] for f in points} == {maps.COLORS["air strike"]}
 
 
 def test_place_search_matches_spelling_variants(app):

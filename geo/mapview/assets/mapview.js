@@ -13,6 +13,15 @@ function decode(data) {
   return data;
 }
 
+/* The points as Leaflet features: the wire has one row per point, [lon, lat, place, style
+ * index, tooltip, popup], and each distinct style once (geo/mapview layer()). */
+function features(points) {
+  return points.rows.map(([lon, lat, place, style, tooltip, popup]) => ({
+    geometry: {coordinates: [lon, lat]},
+    properties: {place, style: points.styles[style], tooltip, popup},
+  }));
+}
+
 function textNode(text, className) {
   const el = document.createElement("span");
   el.className = className;
@@ -81,9 +90,9 @@ const STYLE_KEYS = ["radius", "color", "fillColor", "weight", "opacity", "fillOp
 /* Swap the points in place: a slider move mostly changes a few places' counts and
  * popups, so only the markers whose place, look or text changed are touched (redrawing
  * thousands of SVG circles on every move cost most of the browser's time). */
-function swapPoints(state, collection) {
+function swapPoints(state, points) {
   const seen = new Set();
-  for (const feature of collection.features) {
+  for (const feature of points) {
     const [lon, lat] = feature.geometry.coordinates;
     const id = `${lon},${lat},${feature.properties.place}`;
     const style = feature.properties.style;
@@ -130,8 +139,9 @@ function mount(component) {
     state.key = key;
     MAPS.set(parent, state);
   }
-  swapPoints(state, payload.points);
-  state.container.dataset.points = String(payload.points.features.length);
+  const points = features(payload.points);
+  swapPoints(state, points);
+  state.container.dataset.points = String(points.length);
   state.container.dataset.swapMs = (performance.now() - started).toFixed(1);  // for benchmarks
   state.container.dataset.version = String((Number(state.container.dataset.version) || 0) + 1);
 }
