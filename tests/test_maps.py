@@ -96,11 +96,11 @@ def test_layer_sends_one_row_per_point_and_each_style_once():
     assert len(sent["rows"]) == len(collection["features"]) == 2
     assert len(sent["styles"]) == len({json.dumps(f["properties"]["style"], sort_keys=True)
                                        for f in collection["features"]})
-    for row, feature in zip(sent["rows"], collection["features"]):
-        props = feature["properties"]
-        assert dict(zip(mapview.ROW_FIELDS, row)) == {
-            "lon": feature["geometry"]["coordinates"][0], "lat": feature["geometry"]["coordinates"][1],
-            "place": props["place"], "style": sent["styles"].index(props["style"]),
+    for row, feature in zip(sent["rows"], collection["features"], strict=True):
+        props, (lon, lat) = feature["properties"], feature["geometry"]["coordinates"]
+        assert dict(zip(mapview.ROW_FIELDS, row, strict=True)) == {
+            "lon": lon, "lat": lat, "place": props["place"],
+            "style": sent["styles"].index(props["style"]),
             "tooltip": props["tooltip"], "popup": props["popup"]}
 
 
