@@ -9,6 +9,7 @@ layer's data travels, so moving the slider (or playback) swaps the points in pla
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import logging
 import re
@@ -280,21 +281,36 @@ def jump_to_bar() -> None:
         pause()
 
 
+def text_html(value) -> str:
+    """Article text as HTML text: escaped (no tag, entity or attribute can be smuggled in), and
+    its whitespace collapsed."""
+    return html.escape(" ".join(str(value or "").split()))
+
+
+def brief_item(r) -> str:
+    """One report of the day brief, as an HTML list item; links are http(s) only."""
+    when = r.event_date.strftime("%d %b %Y") if pd.notna(r.event_date) else "undated"
+    link = maps.safe_url(r.url)
+    note = r.link_note if link and pd.notna(r.link_note) and r.link_note else ""
+    return (f"<li><b>{text_html(r.place)}</b> ({when}, {text_html(r.event_type)}): "
+            f"{text_html(r.sentence)} — <i>{text_html(r.title)}</i>, "
+            f"{text_html(r.source) or 'unknown outlet'}"
+            + (f' <a href="{html.escape(link)}" target="_blank" rel="noopener noreferrer">link</a>'
+               if link else "")
+            + (f" <i>({text_html(note)})</i>" if note else "") + "</li>")
+
+
 def brief_ui(brief: pd.DataFrame) -> None:
+    """The day's reports. Escaped HTML (st.html, which also sanitises it), not Markdown: the
+    browser parsed 150 Markdown items in ~150 ms of script on every slider move, and that
+    work could land before the map's points were painted."""
     st.subheader(f"Day brief: {len(brief)} report{'s' * (len(brief) != 1)}")
     if brief.empty:
         st.write("Nothing reported for this date with these filters.")
         return
-    lines = []
-    for r in brief.head(BRIEF_LIMIT).itertuples(index=False):
-        when = r.event_date.strftime("%d %b %Y") if pd.notna(r.event_date) else "undated"
-        link = maps.safe_url(r.url).replace("(", "%28").replace(")", "%29").replace(" ", "%20")
-        lines.append(f"- **{md(r.place)}** ({md(when)}, {md(r.event_type)}): {md(r.sentence)} "
-                     f"— *{md(r.title)}*, {md(r.source) or 'unknown outlet'}"
-                     + (f" [link]({link})" if link else "")
-                     + (f" *({md(r.link_note)})*" if link and pd.notna(r.link_note) and r.link_note else ""))
+    items = "".join(brief_item(r) for r in brief.head(BRIEF_LIMIT).itertuples(index=False))
     with st.container(height=360):
-        st.markdown("\n".join(lines))
+        st.html(f'<ul class="day-brief">{items}</ul>')
         if len(brief) > BRIEF_LIMIT:
             st.caption(f"… {len(brief) - BRIEF_LIMIT} more: narrow the date or the filters, or export CSV.")
 

@@ -188,8 +188,8 @@ def test_day_brief_lists_the_days_events(app, bundled):
     df = ev.read_events(bundled / "events.csv")
     shown = ev.day_brief(ev.select(df, day, "day"))
     assert any(h.value.startswith(f"Day brief: {len(shown)} report") for h in at.subheader)
-    brief = next(m.value for m in at.markdown if m.value.startswith("- **"))
-    assert brief.count("\n- **") + 1 == len(shown)
+    brief = next(h.value for h in at.html if h.value.startswith('<ul class="day-brief">'))
+    assert brief.count("<li>") == len(shown)
     assert "Baghouz" in brief or "Baghuz" in brief
 
 
@@ -296,8 +296,10 @@ def test_hostile_article_is_escaped_in_the_payload(tmp_path, monkeypatch):
     for bad in ("<script", "<img", "javascript:", "onerror=\"", "href=\"javascript"):
         assert bad not in html_fields, bad
     assert b"<script>window" not in at.get("bidi_component")[0].proto.bytes
-    brief = next(m.value for m in at.markdown if m.value.startswith("- **"))
-    assert "<script>" not in brief and "\\<script\\>" in brief
+    brief = next(h.value for h in at.html if h.value.startswith('<ul class="day-brief">'))
+    assert "__pwned" in brief and "&lt;script&gt;window.__pwned" in brief
+    for bad in ("<script", "<img", "javascript:", "onerror=\""):
+        assert bad not in brief, bad
     st.cache_data.clear()
 
 
