@@ -2,7 +2,7 @@
 
 UI only: widgets, cached loaders and layout; the data work is in geo/. Data
 comes prebuilt from data/events.csv (`python -m geo build`); no geocoding and no
-network happen on a rerun. The map is our own component (geo/mapview, Streamlit's
+network happen on a rerun. The map is our own component (geo/view/mapview, Streamlit's
 public components v2 API): its base map is the same on every run and only the points
 layer's data travels, so moving the slider (or playback) swaps the points in place.
 """
@@ -22,12 +22,13 @@ import pandas as pd
 import streamlit as st
 import streamlit.components.v2 as components
 
-from geo import events as ev
-from geo import maps, mapview
+from geo import models
 from geo.config import ConfigError, Settings, Tiles
-from geo.corrections import Correction, Corrections
+from geo.dating.event_types import EVENT_TYPES
 from geo.editing import Editor, RebuildBusy, addition_refused, editor_for, rebuild_lock
-from geo.event_types import EVENT_TYPES
+from geo.geoparse.corrections import Correction, Corrections
+from geo.table import event_rows, store
+from geo.view import export, layer, mapview, slices
 
 st.set_page_config(page_title="Baghouz: the last IS territory, day by day", page_icon="🗺️", layout="wide")
 
@@ -94,15 +95,15 @@ def version(path: Path) -> tuple[int, int]:
 # unpickled copy on every rerun (tens of ms at 10k rows). Nothing below mutates it.
 @st.cache_resource(max_entries=2, show_spinner="Loading events…")
 def load_events(path: str, stamp: tuple[int, int]) -> pd.DataFrame:
-    return maps.with_snippets(ev.read_events(Path(path)))
+    return layer.with_snippets(store.read_events(Path(path)))
 
 
 @dataclass(frozen=True)
 class Prepared:
     """Everything a slider move needs, worked out once per data version and filter set."""
     table: pd.DataFrame  # the filtered events (read-only, shared)
-    days: ev.DayIndex
-    points: maps.PointIndex
+    days: slices.DayIndex
+    points: layer.PointIndex
     counts: dict  # clock -> mentions per day and type, for the timeline
     area_rows: np.ndarray  # positions of rows too broad to pin
     fit: list | None  # bounds of the whole data set: the base map never changes with filters
@@ -117,12 +118,12 @@ def prepare(path: str, stamp: tuple[int, int], gazetteer: str, gaz_stamp: tuple[
             types: tuple[str, ...], sources: tuple[str, ...], place: str) -> Prepared:
     df = load_events(path, stamp)
     groups = load_variants(gazetteer, gaz_stamp)
-    table = ev.filter_events(df, types, sources, place, groups)
-    first, last = ev.day_range(df)
-    return Prepared(table=table, days=ev.DayIndex(table), points=maps.PointIndex(table),
-                    counts={c: ev.per_day(table, c) for c in CLOCKS.values()},
-                    area_rows=np.flatnonzero(~table["kind"].isin(maps.PINNED_KINDS).to_numpy()),
-                    fit=maps.bounds(df), first=first, last=last,
+    table = slices.filter_events(df, types, sources, place, groups)
+    first, last = slices.day_range(df)
+    return Prepared(table=table, days=slices.DayIndex(table), points=layer.PointIndex(table),
+                    counts={c: slices.per_day(table, c) for c in CLOCKS.values()},
+                    area_rows=np.flatnonzero(~table["kind"].isin(models.PINNED_KINDS).to_numpy()),
+                    fit=layer.bounds(df), first=first, last=last,
                     n_articles=int(df["article_id"].nunique()), n_rows=len(df))
 
 
@@ -133,7 +134,7 @@ def load_sources(path: str, stamp: tuple[int, int]) -> list[str]:
 
 @st.cache_data
 def load_variants(path: str, stamp: tuple[int, int]) -> list[frozenset[str]]:
-    return ev.read_variant_groups(Path(path))
+    return slices.read_variant_groups(Path(path))
 
 
 @st.cache_data
@@ -151,14 +152,14 @@ def show_flash() -> None:
         getattr(st, kind)(message)
 
 
-def controls_ui(outlets: list[str]) -> ev.View:
+def controls_ui(outlets: list[str]) -> slices.View:
     with st.sidebar:
         st.header("Time")
         clock = st.radio("Place events on the day they", list(CLOCKS), key="clock",
                          bind="query-params", horizontal=True,
                          help="'happened' uses the date the article's words give for each place; "
                               "'were reported' uses the publication date.")
-        mode = st.radio("Show", ev.MODES, key="mode", bind="query-params", horizontal=True,
+        mode = st.radio("Show", slices.MODES, key="mode", bind="query-params", horizontal=True,
                         format_func=MODE_LABELS.get)
         window = st.number_input("Window (days)", 1, 60, 7, key="window", bind="query-params",
                                  disabled=mode != "window")
@@ -173,8 +174,8 @@ def controls_ui(outlets: list[str]) -> ev.View:
         if len(place) > MAX_PLACE_CHARS:
             st.caption(f"The place filter was cut to its first {MAX_PLACE_CHARS} characters.")
         st.header("Legend")
-        st.html(maps.legend_html())
-    return ev.View(clock=CLOCKS[clock], mode=mode, window=int(window), types=tuple(types),
+        st.html(layer.legend_html())
+    return slices.View(clock=CLOCKS[clock], mode=mode, window=int(window), types=tuple(types),
                    place=place[:MAX_PLACE_CHARS].strip(), sources=tuple(sources), speed=SPEEDS[speed])
 
 
@@ -252,13 +253,13 @@ def timeline_spec(first: dt.date, last: dt.date) -> dict:
                   "scale": {"type": "utc", "domain": days}},
             "y": {"field": "mentions", "type": "quantitative", "aggregate": "sum", "title": None},
             "color": {"field": "event_type", "type": "nominal", "legend": None,
-                      "scale": {"domain": list(maps.COLORS), "range": list(maps.COLORS.values())}},
+                      "scale": {"domain": list(layer.COLORS), "range": list(layer.COLORS.values())}},
             "tooltip": [{"field": "day", "type": "temporal", "timeUnit": "utcyearmonthdate", "title": "day"},
                         {"field": "event_type", "type": "nominal"},
                         {"field": "mentions", "type": "quantitative"}]}}]}
 
 
-def timeline_ui(counts: pd.DataFrame, day: dt.date, view: ev.View, first: dt.date,
+def timeline_ui(counts: pd.DataFrame, day: dt.date, view: slices.View, first: dt.date,
                 last: dt.date) -> None:
     if counts.empty:
         return
@@ -275,7 +276,7 @@ def timeline_ui(counts: pd.DataFrame, day: dt.date, view: ev.View, first: dt.dat
 def jump_to_bar() -> None:
     """A click on a timeline bar moves the date there. A widget callback runs before the
     script, so the slider is created with the new day."""
-    day = ev.picked_day(st.session_state.get("timeline"))
+    day = slices.picked_day(st.session_state.get("timeline"))
     if day is not None:
         st.session_state["day"] = day
         pause()
@@ -290,7 +291,7 @@ def text_html(value) -> str:
 def brief_item(r) -> str:
     """One report of the day brief, as an HTML list item; links are http(s) only."""
     when = r.event_date.strftime("%d %b %Y") if pd.notna(r.event_date) else "undated"
-    link = maps.safe_url(r.url)
+    link = layer.safe_url(r.url)
     note = r.link_note if link and pd.notna(r.link_note) and r.link_note else ""
     return (f"<li><b>{text_html(r.place)}</b> ({when}, {text_html(r.event_type)}): "
             f"{text_html(r.sentence)} — <i>{text_html(r.title)}</i>, "
@@ -315,24 +316,24 @@ def brief_ui(brief: pd.DataFrame) -> None:
             st.caption(f"… {len(brief) - BRIEF_LIMIT} more: narrow the date or the filters, or export CSV.")
 
 
-def exports_ui(prep: Prepared, mask: np.ndarray, settings: Settings, view: ev.View) -> None:
+def exports_ui(prep: Prepared, mask: np.ndarray, settings: Settings, view: slices.View) -> None:
     """Download buttons whose files are made only when clicked (Streamlit runs the callable
     then): building CSV, GeoJSON and a standalone map on every slider move cost seconds at 10k."""
     stamp = version(settings.events_path)[0]
-    built = dt.datetime.fromtimestamp(stamp / 1e9, dt.timezone.utc) if stamp else None
+    built = dt.datetime.fromtimestamp(stamp / 1e9, dt.UTC) if stamp else None
     corrections = load_corrections(str(settings.corrections_path), version(settings.corrections_path))
     table, points, fit = prep.table, prep.points, prep.fit
 
     def csv_file() -> str:
-        return ev.to_csv_text(table[mask])
+        return export.to_csv_text(table[mask])
 
     def geojson_file() -> str:
-        return json.dumps(maps.export_geojson(table[mask]), ensure_ascii=False)
+        return json.dumps(export.export_geojson(table[mask]), ensure_ascii=False)
 
     def html_file() -> str:
-        manifest = ev.provenance(table[mask], settings, view, corrections, built)
+        manifest = export.provenance(table[mask], settings, view, corrections, built)
         towns = load_towns(str(settings.gazetteer_path), version(settings.gazetteer_path))
-        return maps.standalone_map(points.features(mask), manifest, fit, settings.tiles, towns)
+        return export.standalone_map(points.features(mask), manifest, fit, settings.tiles, towns)
 
     stem = f"baghouz-{view.day}-{view.mode}"
     c1, c2, c3 = st.columns(3)
@@ -341,7 +342,7 @@ def exports_ui(prep: Prepared, mask: np.ndarray, settings: Settings, view: ev.Vi
     c3.download_button("HTML map", html_file, f"{stem}.html", "text/html", key="dl_html")
 
 
-def view_ui(prep: Prepared, settings: Settings, view: ev.View) -> None:
+def view_ui(prep: Prepared, settings: Settings, view: slices.View) -> None:
     """Everything that depends on the date: reruns alone on a slider move or a playback tick."""
     first, last = prep.first, prep.last
     st.session_state["first_day"], st.session_state["last_day"] = first, last
@@ -374,14 +375,14 @@ def view_ui(prep: Prepared, settings: Settings, view: ev.View) -> None:
         st.subheader("Countries and regions")
         st.caption("Named in the reports, too broad to pin.")
         rows = prep.area_rows[mask[prep.area_rows]]
-        area_table = maps.areas(prep.table.iloc[rows])
+        area_table = layer.areas(prep.table.iloc[rows])
         if area_table.empty:
             st.write("None for this date.")
         else:
             st.dataframe(area_table, hide_index=True, width="stretch")
     st.caption(f"{prep.n_articles} articles · {prep.n_rows} place mentions · "
                f"{int(mask.sum())} shown for this date · {len(collection['features'])} places on the map")
-    brief_ui(ev.day_brief(prep.table, mask))
+    brief_ui(slices.day_brief(prep.table, mask))
     st.markdown("**Export this view**")
     exports_ui(prep, mask, settings, view)
 
@@ -391,7 +392,7 @@ def url_day(raw: str | None, first: dt.date, last: dt.date) -> dt.date | None:
     that a callback or playback set as microseconds since 1970 (1536537600000000): read that too."""
     raw = (raw or "").strip()
     try:
-        day = (dt.datetime.fromtimestamp(int(raw) / 1e6, dt.timezone.utc).date() if raw.isdigit()
+        day = (dt.datetime.fromtimestamp(int(raw) / 1e6, dt.UTC).date() if raw.isdigit()
                else dt.date.fromisoformat(raw[:10]))
     except (ValueError, OverflowError, OSError):
         return None
@@ -401,15 +402,16 @@ def url_day(raw: str | None, first: dt.date, last: dt.date) -> dt.date | None:
 def rebuild(settings: Settings) -> None:
     """Re-run the offline pipeline and rewrite events.csv; the loader sees the new mtime.
     Call it holding the rebuild lock."""
-    from geo.pipeline import build_events  # heavy (gazetteer): only editors pay for it
+    from geo.table.pipeline import build_events  # heavy (gazetteer): only editors pay for it
     with st.spinner("Rebuilding events from the articles…"):
         table, summary = build_events(settings, online=False)
-        ev.write_events(table, settings.events_path)
+        store.write_events(table, settings.events_path)
     flash("Events rebuilt: " + md("; ".join(summary.lines()[:2])))
 
 
 def add_article_ui(settings: Settings, editor: Editor) -> None:
-    from geo.articles import parse_upload, save_article
+    from geo.ingest.articles import parse_upload
+    from geo.ingest.save import save_article
     limit = settings.max_upload_bytes
     paste, upload = st.tabs(["Paste text", "Upload a file"])
     with paste, st.form("paste_form"):
@@ -473,7 +475,7 @@ def corrections_ui(df: pd.DataFrame, settings: Settings, editor: Editor) -> None
                                    "reject": "not a place"}.get)
     fix = {}
     if action == "pick":
-        alts = [a for a in ev.read_alternatives(rows["alternatives"].iloc[0]) if a["name"] != place]
+        alts = [a for a in event_rows.read_alternatives(rows["alternatives"].iloc[0]) if a["name"] != place]
         if not alts:
             st.info("No other candidates were found for this name: enter coordinates instead.")
         else:
@@ -484,7 +486,7 @@ def corrections_ui(df: pd.DataFrame, settings: Settings, editor: Editor) -> None
     elif action == "coords":
         lat = st.number_input("Latitude", -90.0, 90.0, float(rows["lat"].iloc[0] or 34.45), format="%.5f", key="fix_lat")
         lon = st.number_input("Longitude", -180.0, 180.0, float(rows["lon"].iloc[0] or 40.95), format="%.5f", key="fix_lon")
-        fix = {"name": place, "lat": lat, "lon": lon, "kind": rows["kind"].iloc[0] if rows["kind"].iloc[0] in maps.PINNED_KINDS else "village"}
+        fix = {"name": place, "lat": lat, "lon": lon, "kind": rows["kind"].iloc[0] if rows["kind"].iloc[0] in models.PINNED_KINDS else "village"}
     reason = st.text_input("Reason (kept in data/corrections.csv for review)", key="fix_reason")
     if st.button("Save correction", key="fix_save"):
         if not reason.strip():

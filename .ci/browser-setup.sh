@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the browser tests need, idempotently: Debian's Chromium (never a
 # downloaded browser build: `playwright install` cannot work offline). The app serves
-# Leaflet and its offline basemap itself (geo/mapview/assets), so the tests need no
+# Leaflet and its offline basemap itself (geo/view/mapview/assets), so the tests need no
 # copies of CDN files. Safe to run again: it skips what is there.
 set -euo pipefail
 

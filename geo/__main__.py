@@ -7,18 +7,25 @@ import itertools
 import json
 import logging
 import sys
-from typing import Iterator
+from collections.abc import Iterator
+from typing import IO, TYPE_CHECKING
 
 from tqdm import tqdm
 
-from .articles import MAX_TEXT_CHARS
-from .config import ConfigError, Settings
-from .events import events_csv, write_events
-from .textin import not_utf8
+from geo.config import ConfigError, Settings
+from geo.ingest.clean import not_utf8
+from geo.ingest.formats import MAX_TEXT_CHARS
+from geo.table.store import events_csv, write_events
+
+if TYPE_CHECKING:  # for annotations only: the pipeline's imports are slow
+    import pandas as pd
+
+    from geo.geoparse.resolve import Resolver
+    from geo.table.pipeline import Analyser, Summary
 
 
-def _build(args, settings: Settings) -> int:
-    from .pipeline import build_events
+def _build(args: argparse.Namespace, settings: Settings) -> int:
+    from geo.table.pipeline import build_events
 
     online = False if args.offline else None
     if args.engine != "dask" and (args.scheduler or args.input or args.parquet):
@@ -53,12 +60,14 @@ def _build(args, settings: Settings) -> int:
     return 0
 
 
-def _build_dask(args, settings: Settings, online):
+def _build_dask(args: argparse.Namespace, settings: Settings,
+                online: bool | None) -> tuple[pd.DataFrame | None, Summary]:
     """The build on a Dask cluster; with --parquet it writes the dataset and the summary."""
     try:
-        from .distributed import build_events
+        from geo.table.distributed import build_events
     except ImportError as exc:
-        raise SystemExit(f"--engine dask needs Dask ({exc}): pip install -r requirements-cluster.txt")
+        raise SystemExit(f"--engine dask needs Dask ({exc}): "
+                         "pip install -r requirements-cluster.txt") from None
     if args.check and args.parquet:
         raise SystemExit("--check compares data/events.csv; it cannot be combined with --parquet")
     logging.getLogger("distributed").setLevel(logging.WARNING)  # its INFO lines drown the summary
@@ -84,7 +93,7 @@ class BadLine(ValueError):
     """One input line cannot be used; the message says why in plain words."""
 
 
-def _lines(stream) -> Iterator[tuple[int, bytes | None]]:
+def _lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
     """(number, bytes) per line of a binary stream; None for a line over MAX_LINE_BYTES."""
     for number in itertools.count(1):
         line = stream.readline(MAX_LINE_BYTES + 1)
@@ -139,20 +148,46 @@ def _published(value: object) -> dt.date | None:
         raise BadLine(f'"date" {value[:40]!r} is not a date: write it as YYYY-MM-DD') from None
 
 
-def _open_input(name: str):
+def _open_input(name: str) -> IO[bytes]:
     """The input as a binary stream (lines are decoded one by one: one bad line stops nothing)."""
     return sys.stdin.buffer if name == "-" else open(name, "rb")
 
 
-def _extract(args, settings: Settings) -> int:
-    from .geocoding import search_context
-    from .pipeline import Analyser, open_resolver
-    from .toponyms import geonames_id
+def _document_places(analyser: Analyser, resolver: Resolver, doc_id: str, text: str,
+                     published: dt.date | None) -> list[dict]:
+    """extract's output for one document: every resolved mention, with its role, GeoNames id
+    and, when the document has a date, its event date."""
+    from geo.geoparse.resolve import search_context
+    from geo.geoparse.toponyms import geonames_id
+
+    mentions, dates = analyser(text, published)
+    context = search_context(mentions)
+    places = []
+    for i, m in enumerate(mentions):
+        p = resolver.resolve(doc_id, m, context)
+        if p is None:
+            continue
+        picked = m.candidates[0] if m.candidates and p.source != "correction" else None
+        item = {"start": m.start, "end": m.end, "name": p.name, "surface": m.surface,
+                "lat": p.lat, "lon": p.lon, "kind": p.kind, "score": p.score, "role": m.role,
+                "geonames_id": geonames_id(picked) if picked else None}
+        if dates is not None:
+            d = dates[i]
+            item.update(event_date=d.start.isoformat() if d.start else None,
+                        event_end=d.end.isoformat() if d.end else None,
+                        date_precision=d.precision, date_rule=d.rule)
+        places.append(item)
+    return places
+
+
+def _extract(args: argparse.Namespace, settings: Settings) -> int:
+    from geo.table.pipeline import Analyser, open_resolver
 
     try:
         source = _open_input(args.file)  # before the slow set-up: a typo fails at once
     except OSError as e:
-        reason = "there is no such file" if isinstance(e, FileNotFoundError) else e.strerror.lower()
+        reason = ("there is no such file" if isinstance(e, FileNotFoundError)
+                  else (e.strerror or str(e)).lower())
         print(f"{args.file}: cannot read the input ({reason}): give a JSON Lines file, "
               "or - for standard input", file=sys.stderr)
         return 2
@@ -171,23 +206,7 @@ def _extract(args, settings: Settings) -> int:
                 print(f"{args.file}:{n}: skipped: {bad}", file=sys.stderr)
                 status = 1
                 continue
-            mentions, dates = analyser(text, published)
-            places = []
-            context = search_context(mentions)
-            for i, m in enumerate(mentions):
-                p = resolver.resolve(str(doc_id), m, context)
-                if p is None:
-                    continue
-                picked = m.candidates[0] if m.candidates and p.source != "correction" else None
-                item = {"start": m.start, "end": m.end, "name": p.name, "surface": m.surface,
-                        "lat": p.lat, "lon": p.lon, "kind": p.kind, "score": p.score, "role": m.role,
-                        "geonames_id": geonames_id(picked) if picked else None}
-                if dates is not None:
-                    d = dates[i]
-                    item.update(event_date=d.start.isoformat() if d.start else None,
-                                event_end=d.end.isoformat() if d.end else None,
-                                date_precision=d.precision, date_rule=d.rule)
-                places.append(item)
+            places = _document_places(analyser, resolver, str(doc_id), text, published)
             sys.stdout.write(json.dumps({"id": doc_id, "places": places}, ensure_ascii=False) + "\n")
     finally:
         cache.close()
@@ -228,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"configuration: {exc}", file=sys.stderr)
         return 2
-    from .ner import ModelMissing
+    from geo.geoparse.ner import ModelMissing
     try:
         return _build(args, settings) if args.command == "build" else _extract(args, settings)
     except ModelMissing as exc:  # says how to install it, or to use --fast

@@ -6,9 +6,10 @@ an operator switches it on (GEO_NOMINATIM=on) and names a contact in the user ag
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_USER_AGENT = "baghouz-timeline/1.0 (+set GEO_USER_AGENT to name your contact)"
@@ -186,12 +187,12 @@ class Settings:
     def corrections_path(self) -> Path:
         return self.data_dir / "corrections.csv"
 
-    def with_(self, **changes) -> "Settings":
+    def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None,
-                 secrets: Mapping[str, object] | None = None) -> "Settings":
+                 secrets: Mapping[str, object] | None = None) -> Settings:
         """Build settings from GEO_* variables; Streamlit secrets override them.
 
         Secrets may use the same GEO_* names at the root of secrets.toml.
@@ -202,8 +203,10 @@ class Settings:
                 env[str(key)] = str(value).lower() if isinstance(value, bool) else str(value)
             elif key == "GEO_EDITORS" and isinstance(value, (list, tuple)):
                 env[key] = ",".join(str(v) for v in value)
-        changes = {field_name: parse(name, env[name]) for name, field_name, parse, keep_if_empty
-                   in VARIABLES if name in env and (env[name] or not keep_if_empty)}
+        # Any: each parser returns its own field's type, which the table cannot express.
+        changes: dict[str, Any] = {
+            field_name: parse(name, env[name]) for name, field_name, parse, keep_if_empty
+            in VARIABLES if name in env and (env[name] or not keep_if_empty)}
         s = replace(cls(), **changes)
         if s.nominatim_enabled and s.nominatim_domain == "nominatim.openstreetmap.org" \
                 and s.user_agent == DEFAULT_USER_AGENT:

@@ -14,12 +14,12 @@ import datetime as dt
 import fcntl
 import ipaddress
 import os
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Mapping
 
-from .config import Settings
+from geo.config import Settings
 
 LOCAL_EDITOR = "local"
 
@@ -94,7 +94,7 @@ def addition_refused(settings: Settings, n_articles: int, n_bytes: int,
                      now: dt.datetime | None = None) -> str | None:
     """Why adding `n_articles` articles of `n_bytes` would break the hourly quota or the cap
     on added bytes, as a plain sentence (parse_upload enforces the per-upload limit)."""
-    recent, total = added_usage(settings.articles_dir / "added", now or dt.datetime.now(dt.timezone.utc))
+    recent, total = added_usage(settings.articles_dir / "added", now or dt.datetime.now(dt.UTC))
     if recent + n_articles > settings.max_articles_per_hour:
         return (f"{recent} articles were added in the last hour and the limit is "
                 f"{settings.max_articles_per_hour} an hour. Try again later.")

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from geo import gazetteer
 from geo.config import Settings
-from geo.places import Recogniser
+from geo.gazetteer import saved as gazetteer_index
+from geo.geoparse.recognise import Recogniser
+from tests.fake_nominatim import FakeNominatim
 
 
 @pytest.fixture(scope="session")
 def gaz():
     s = Settings()
-    return gazetteer.default(str(s.gazetteer_path), str(s.index_dir))
+    return gazetteer_index.load(str(s.gazetteer_path), str(s.index_dir))
 
 
 @pytest.fixture(scope="session", params=["fast", "model"])
@@ -20,8 +21,8 @@ def recognise(gaz, request):
     """Both recognisers: the gazetteer alone (`--fast`) and the gazetteer with the model."""
     if request.param == "fast":
         return Recogniser(gaz)
-    from geo import ner
-    from geo.toponyms import Toponyms
+    from geo.geoparse import ner
+    from geo.geoparse.toponyms import Toponyms
     both = Toponyms(Recogniser(gaz))
     return lambda text: both(text, ner.entities([text])[0])
 
@@ -41,3 +42,10 @@ def media(monkeypatch):
 
     monkeypatch.setattr(app_test_mod, "MediaFileManager", recording)
     return managers
+
+
+@pytest.fixture
+def fake_nominatim():
+    """A running FakeNominatim, stopped after the test."""
+    with FakeNominatim() as server:
+        yield server

@@ -31,8 +31,8 @@ def copy_data(tmp: Path, *, articles: bool = True, extra: dict[str, str] | None 
     for name, text in (extra or {}).items():
         (data / "articles" / name).write_text(text, encoding="utf-8")
     if build:
-        from geo.events import write_events
-        from geo.pipeline import build_events
+        from geo.table.pipeline import build_events
+        from geo.table.store import write_events
 
         settings = Settings.from_env({"GEO_DATA_DIR": str(data)})
         table, _ = build_events(settings, online=False)

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from geo import events as ev
-from geo import maps
-from geo.names import AREA_SUFFIXES, area_name, name_key
-from geo.ranking import rank
+from geo.gazetteer.names import AREA_SUFFIXES, area_name, name_key
+from geo.geoparse.rank import rank
+from geo.table import store
+from geo.view import export, layer, slices
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,13 +41,13 @@ def test_recogniser_names_each_area_once(recognise, spellings, want):
 
 @pytest.fixture(scope="module")
 def bundled():
-    return maps.with_snippets(ev.read_events(ROOT / "data" / "events.csv"))
+    return layer.with_snippets(store.read_events(ROOT / "data" / "events.csv"))
 
 
 def area_of(place: str) -> tuple[str, str]:
     """(the campaign place an area is named after, its area word), or the name alone."""
     name, _, word = place.rpartition(" ")
-    groups = ev.read_variant_groups(ROOT / "data" / "gazetteer.csv")
+    groups = slices.read_variant_groups(ROOT / "data" / "gazetteer.csv")
     if word in AREA_SUFFIXES:
         for group in groups:
             if name_key(name) in group:
@@ -56,10 +56,10 @@ def area_of(place: str) -> tuple[str, str]:
 
 
 def test_area_panel_lists_each_region_once(bundled):
-    first, last = ev.day_range(bundled)
+    first, last = slices.day_range(bundled)
     shown = {}
     for clock in ("event", "published"):
-        panel = maps.areas(bundled[ev.DayIndex(bundled).mask(last, "cumulative", clock=clock)])
+        panel = layer.areas(bundled[slices.DayIndex(bundled).mask(last, "cumulative", clock=clock)])
         shown[clock] = places = list(panel["place"])
         assert len({area_of(p) for p in places}) == len(places), places
     # Background mentions ("in Abu Kamal district") carry no event day, so the publication clock shows all.
@@ -67,15 +67,15 @@ def test_area_panel_lists_each_region_once(bundled):
 
 
 def test_place_filter_finds_every_spelling_of_an_area(bundled):
-    groups = ev.read_variant_groups(ROOT / "data" / "gazetteer.csv")
+    groups = slices.read_variant_groups(ROOT / "data" / "gazetteer.csv")
     provinces = bundled["place"] == "Deir ez-Zor province"
     assert set(bundled.loc[provinces, "surface"]) >= {"Deir el-Zour province", "Deir al-Zor province"}
     for query in ("Deir el-Zour", "Deir al-Zor province", "deir ez-zor"):
-        assert ev.place_mask(bundled, query, groups)[provinces].all(), query
+        assert slices.place_mask(bundled, query, groups)[provinces].all(), query
 
 
 def test_exports_carry_the_canonical_area_name(bundled):
-    text = ev.to_csv_text(bundled[bundled["surface"] == "Albukamal district"])
+    text = export.to_csv_text(bundled[bundled["surface"] == "Albukamal district"])
     assert "Abu Kamal district" in text
     assert all(f["properties"]["place"] != "Albukamal district" for f in
-               maps.export_geojson(bundled)["features"])
+               export.export_geojson(bundled)["features"])

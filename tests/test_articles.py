@@ -1,4 +1,4 @@
-"""geo.articles: the formats, the bad-input corpus, ids, duplicates and saving."""
+"""geo.ingest.articles: the formats, the bad-input corpus, ids, duplicates and saving."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from geo import articles
-from geo.articles import load_articles, parse_file, parse_upload, save_article
+from geo.ingest import articles
+from geo.ingest.articles import load_articles, parse_file, parse_upload
+from geo.ingest.save import save_article
 from geo.models import Article
 
 ROOT = Path(__file__).resolve().parent.parent

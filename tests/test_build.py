@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 
 from geo.config import ROOT, Settings
-from geo.events import events_csv, read_events
+from geo.geocode.nominatim import NominatimClient
 from geo.geometry import haversine_km
-from geo.nominatim import NominatimClient
-from geo.pipeline import build_events
+from geo.table.pipeline import build_events
+from geo.table.store import events_csv, read_events
 from tests.datadir import copy_data
 from tests.fake_nominatim import PLACES, FakeNominatim, _place
 
@@ -132,7 +132,7 @@ def test_chain_asks_nominatim_once_and_caches(tmp_path, server):
     times = sorted(r.time for r in asked)
     # The server stamps a request when its handler thread runs; on a loaded 2-core machine that
     # lags by tens of ms, hence the same 50 ms allowance as tests/test_nominatim.py.
-    assert all(b - a >= 0.95 for a, b in zip(times, times[1:])), times
+    assert all(b - a >= 0.95 for a, b in zip(times, times[1:], strict=False)), times
     got = df.set_index("surface")
     assert got.loc["Tayana", "place_source"] == "nominatim"
     assert haversine_km(got.loc["Tayana", "lat"], got.loc["Tayana", "lon"], 34.7531, 40.7963) < 0.1
@@ -243,6 +243,18 @@ def test_two_builds_and_a_reader_at_once(tmp_path, server):
     assert failures == []
     final = read_events(settings.events_path)
     assert set(final["surface"]) >= {"Tayana", "Kishmah", "Zzyzxqa"}
-    from geo.cache import GeocodeCache
+    from geo.geocode.cache import GeocodeCache
     with GeocodeCache(settings.cache_path) as cache:
         assert len(cache) == 3  # every lookup kept, none twice
+
+
+def test_package_entry_points():
+    """geo exposes build_events, read_events and Settings, and nothing by accident."""
+    import geo
+    from geo.config import Settings
+    from geo.table.pipeline import build_events
+
+    assert geo.Settings is Settings and geo.build_events is build_events
+    assert geo.read_events is read_events
+    with pytest.raises(AttributeError):
+        geo.no_such_entry_point  # noqa: B018

@@ -9,10 +9,10 @@ import threading
 
 import pytest
 
-from geo.articles import load_articles
 from geo.config import Settings
-from geo.corrections import Correction, Corrections
-from geo.pipeline import build_events
+from geo.geoparse.corrections import Correction, Corrections
+from geo.ingest.articles import load_articles
+from geo.table.pipeline import build_events
 from tests.datadir import copy_data
 
 ARTICLE = "---\ndate: 2019-03-04\n---\nSDF fighters entered Hajin on Monday.\n"

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from geo.cache import GeocodeCache, normalise_query
+from geo.geocode.cache import GeocodeCache, normalise_query
 from geo.models import Candidate
 
 PARAMS = {"server": "http://127.0.0.1:1", "countrycodes": "sy,iq", "language": "en",

@@ -1,9 +1,9 @@
 """Event dating against the bundled briefs and the corpus author's independent expectations.
 
 Each row of tests/data/corpus_expectations.csv names a mention by its surface and occurrence
-(the n-th whole-name match in the body, data/articles/README.md); geo.dates dates it from the
+(the n-th whole-name match in the body, data/articles/README.md); geo.dating.event_dates dates it from the
 article's text, and the result is compared on (event_date, event_end, precision). The expectations'
-`week` and `month` rows carry only the first day, while geo.dates also gives the last, so they
+`week` and `month` rows carry only the first day, while geo.dating.event_dates also gives the last, so they
 are compared on the start date. The floor sits just under the measured score, so a regression
 fails the test.
 """
@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from geo.articles import load_articles
-from geo.dates import EventDate, date_mentions
+from geo.dating.event_dates import EventDate, date_mentions
+from geo.ingest.articles import load_articles
 
 ROOT = Path(__file__).resolve().parents[1]
 BRIEFS = ROOT / "data" / "articles" / "briefs"
@@ -59,7 +59,7 @@ def corpus_results() -> list[tuple[dict, EventDate, dt.date]]:
                 spans.append(mention_span(article.text, row["surface"], int(row["occurrence"])))
             except LookupError as err:
                 raise AssertionError(f"{EXPECTATIONS.name}:{line}: {name}: {err}") from None
-        for row, got in zip(group, date_mentions(article.text, article.published, spans)):
+        for row, got in zip(group, date_mentions(article.text, article.published, spans), strict=True):
             out.append((row, got, article.published))
     return out
 

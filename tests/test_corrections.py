@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from geo.config import Settings
-from geo.corrections import Correction, Corrections
-from geo.geocoding import Resolver
+from geo.geoparse.corrections import Correction, Corrections
+from geo.geoparse.resolve import Resolver
 from geo.models import Candidate, Mention
 
 HAJIN = Candidate("Hajin", 34.6894, 40.8308, "town", "SY", 0, "campaign", "gazetteer.csv:5", 0.9)

@@ -2,7 +2,7 @@
 
 The map component is not rendered by AppTest, but its data (the base map's view,
 tiles and town labels, and the points layer) is in the component's proto: the tests
-count the GeoJSON features there and compare them with what geo.events/geo.maps say
+count the GeoJSON features there and compare them with what geo.view.slices/geo.view.layer say
 the same view should hold.
 """
 from __future__ import annotations
@@ -19,8 +19,9 @@ import streamlit as st
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from geo import events as ev
-from geo import maps
+from geo import models
+from geo.table import event_rows, store
+from geo.view import layer as map_layer, slices
 from tests.datadir import HOSTILE_ARTICLE as HOSTILE, copy_data
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,8 +60,8 @@ def n_points(at: AppTest) -> int:
 
 
 def expected_points(data: Path, day, mode="cumulative", window=7, clock="event") -> int:
-    df = ev.read_events(data / "events.csv")
-    return len(maps.features(ev.select(df, day, mode, window, clock))["features"])
+    df = store.read_events(data / "events.csv")
+    return len(map_layer.features(slices.select(df, day, mode, window, clock))["features"])
 
 
 def ok(at: AppTest) -> AppTest:
@@ -99,11 +100,11 @@ def provenance_of(page: str) -> dict:
 def test_renders_with_map_slider_and_points(app, bundled):
     at = ok(app.run())
     slider = at.slider(key="day")
-    df = ev.read_events(bundled / "events.csv")
-    first, last = ev.day_range(df)
+    df = store.read_events(bundled / "events.csv")
+    first, last = slices.day_range(df)
     assert slider.value == last
     assert n_points(at) == expected_points(bundled, last) > 5
-    assert payload(at)["view"]["fit"] == maps.bounds(ev.read_events(bundled / "events.csv"))
+    assert payload(at)["view"]["fit"] == map_layer.bounds(store.read_events(bundled / "events.csv"))
 
 
 def test_slider_changes_points_but_not_the_base_map(app, bundled):
@@ -138,7 +139,7 @@ def test_modes_and_clocks_change_counts_as_expected(app, bundled):
 
 def test_clocks_differ_somewhere(bundled):
     """The two clocks are not the same data: on some day they disagree (guards the test above)."""
-    df = ev.read_events(bundled / "events.csv")
+    df = store.read_events(bundled / "events.csv")
     days = sorted(set(df["published"].dt.date))
     assert any(expected_points(bundled, d, "day") != expected_points(bundled, d, "day", clock="published")
                for d in days)
@@ -150,7 +151,8 @@ def test_type_filter_keeps_only_that_type(app):
     at = ok(at.run())
     points = layer(at)  # the type shows as the point's colour and at the end of its tooltip
     assert points and all(f["properties"]["tooltip"].endswith("· air strike") for f in points)
-    assert {f["properties"]["style"]["fillColor"] for f in points} == {maps.COLORS["air strike"]}
+    colours = {f["properties"]["style"]["fillColor"] for f in points}
+    assert colours == {map_layer.COLORS["air strike"]}
 
 
 def test_place_search_matches_spelling_variants(app):
@@ -168,15 +170,15 @@ def test_place_search_matches_spelling_variants(app):
 
 
 def test_source_filter(app, bundled):
-    df = ev.read_events(bundled / "events.csv")
+    df = store.read_events(bundled / "events.csv")
     source = df["source"].value_counts().index[0]
     at = ok(app.run())
     at.multiselect(key="sources").set_value([source])
     at = ok(at.run())
-    kept = ev.select(ev.filter_events(df, sources=[source]), ev.day_range(df)[1])
+    kept = slices.select(slices.filter_events(df, sources=[source]), slices.day_range(df)[1])
     assert len(kept) < len(df)
-    assert n_points(at) == len(maps.features(kept)["features"])
-    assert any(h.value.startswith(f"Day brief: {len(ev.day_brief(kept))} report") for h in at.subheader)
+    assert n_points(at) == len(map_layer.features(kept)["features"])
+    assert any(h.value.startswith(f"Day brief: {len(slices.day_brief(kept))} report") for h in at.subheader)
 
 
 def test_day_brief_lists_the_days_events(app, bundled):
@@ -185,8 +187,8 @@ def test_day_brief_lists_the_days_events(app, bundled):
     at.slider(key="day").set_value(day)
     at.radio(key="mode").set_value("day")
     at = ok(at.run())
-    df = ev.read_events(bundled / "events.csv")
-    shown = ev.day_brief(ev.select(df, day, "day"))
+    df = store.read_events(bundled / "events.csv")
+    shown = slices.day_brief(slices.select(df, day, "day"))
     assert any(h.value.startswith(f"Day brief: {len(shown)} report") for h in at.subheader)
     brief = next(h.value for h in at.html if h.value.startswith('<ul class="day-brief">'))
     assert brief.count("<li>") == len(shown)
@@ -200,9 +202,9 @@ def test_exports_are_valid(app, media, bundled):
     at = ok(at.run())
     files = downloads(at, media[-1])
     rows = list(csv.DictReader(io.StringIO(files["CSV"])))
-    df = ev.read_events(bundled / "events.csv")
-    assert len(rows) == len(ev.select(df, dt.date(2019, 2, 1))) > 0
-    assert list(rows[0]) == list(ev.EVENT_COLUMNS)
+    df = store.read_events(bundled / "events.csv")
+    assert len(rows) == len(slices.select(df, dt.date(2019, 2, 1))) > 0
+    assert list(rows[0]) == list(models.EVENT_COLUMNS)
     geo = json.loads(files["GeoJSON"])
     assert geo["type"] == "FeatureCollection" and geo["features"]
     assert all(-90 <= f["geometry"]["coordinates"][1] <= 90 for f in geo["features"])
@@ -264,7 +266,7 @@ def test_reject_correction_removes_the_point(tmp_path, monkeypatch):
     places = {f["properties"]["place"] for f in layer(at)}
     # Other spellings (Hajjin, Hajeen) were not rejected; the name as written was.
     assert n_points(at) <= before
-    df = ev.read_events(data / "events.csv")
+    df = store.read_events(data / "events.csv")
     assert not (df["surface"] == "Hajin").any()
     assert df["surface"].isin(["Hajjin", "Hajeen"]).any() == ("Hajin" in places)
     st.cache_data.clear()
@@ -319,7 +321,7 @@ def test_play_steps_one_day_and_pause_stops(app):
 
 
 def test_timeline_is_a_control_and_the_header_is_one_line(app):
-    """The timeline asks for click selections ("pick", read by geo.events.picked_day, tested there
+    """The timeline asks for click selections ("pick", read by geo.view.slices.picked_day, tested there
     and in the browser); play is in the main column (phones hide the sidebar), the
     introduction in an expander."""
     at = ok(app.run())
@@ -350,10 +352,10 @@ def test_map_component_gets_the_layer_as_data_and_its_code_from_the_app(app, bun
 
 def test_pick_another_candidate_saves_it_by_name(tmp_path, monkeypatch):
     data = copy_data(tmp_path, build=True)
-    df = ev.read_events(data / "events.csv")
+    df = store.read_events(data / "events.csv")
     row = next(r for r in df.itertuples()
-               if any(a["name"] != r.place for a in ev.read_alternatives(r.alternatives)))
-    other = next(a for a in ev.read_alternatives(row.alternatives) if a["name"] != row.place)
+               if any(a["name"] != r.place for a in event_rows.read_alternatives(r.alternatives)))
+    other = next(a for a in event_rows.read_alternatives(row.alternatives) if a["name"] != row.place)
     at = ok(editor_app(monkeypatch, data).run())
     at.selectbox(key="fix_place").set_value((row.surface, row.place))
     at = ok(at.run())

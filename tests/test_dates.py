@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-import geo.dates as dates
-from geo.dates import EventDate, date_mentions, describe_date, find_expressions
+import geo.dating.event_dates as dates
+from geo.dating import explicit
+from geo.dating.event_dates import EventDate, date_mentions, describe_date
+from geo.dating.layout import find_expressions
 
 D = dt.date
 GOLD = Path(__file__).parent / "data" / "dates_gold.jsonl"
@@ -48,7 +50,7 @@ def test_weekdays(text, published, want):
 def test_weekdays_do_not_use_dateparser(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("dateparser must not read weekdays")
-    monkeypatch.setattr(dates.date_patterns.dateparser, "parse", refuse)
+    monkeypatch.setattr(explicit.dateparser, "parse", refuse)
     assert dated("Hajin fell on Tuesday.", D(2019, 1, 16)) == ("day", D(2019, 1, 15), None)
 
 

@@ -16,12 +16,15 @@ import pytest
 pytest.importorskip("distributed")
 from distributed import Client, LocalCluster  # noqa: E402
 
-from geo import columnar, distributed  # noqa: E402
 from geo.config import ROOT, Settings  # noqa: E402
-from geo.events import events_csv  # noqa: E402
+from geo.geocode.nominatim import NominatimClient  # noqa: E402
 from geo.models import EVENT_COLUMNS  # noqa: E402
-from geo.nominatim import NominatimClient  # noqa: E402
-from geo.pipeline import build_events  # noqa: E402
+from geo.table import (
+    columnar,
+    distributed,  # noqa: E402
+)
+from geo.table.pipeline import build_events  # noqa: E402
+from geo.table.store import events_csv  # noqa: E402
 from tests.benchmarks.synth import articles as synth_articles  # noqa: E402
 from tests.datadir import copy_data  # noqa: E402
 from tests.fake_nominatim import PLACES, FakeNominatim  # noqa: E402
@@ -69,7 +72,7 @@ def test_synthetic_corpus_gives_exactly_the_single_process_events(client, synth)
 
 def _as_records(settings: Settings) -> list[dict]:
     """The synthetic articles as table rows with the ids the folder build gives them."""
-    from geo.articles import load_articles
+    from geo.ingest.articles import load_articles
     articles, _ = load_articles(settings.articles_dir)
     return [{"id": a.id, "title": a.title, "date": a.published.isoformat(), "text": a.text,
              "source": a.source, "url": a.url} for a in articles]

@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-from geo.evaluate import evaluate, match_overlap, read_jsonl
 from geo.geometry import haversine_km
+from geo.geoparse.evaluate import evaluate, match_overlap, read_jsonl
 
 # "Floods hit Rio de Janeiro and Paris, Texas." (offsets by hand)
 TEXT = "Floods hit Rio de Janeiro and Paris, Texas."

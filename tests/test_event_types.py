@@ -1,7 +1,14 @@
 """The event-type lexicon: order matters, words match whole, the table documents it."""
 import pytest
 
-from geo.event_types import DEFAULT_TYPE, EVENT_TYPES, LEXICON, classify, explain, lexicon_markdown
+from geo.dating.event_types import (
+    DEFAULT_TYPE,
+    EVENT_TYPES,
+    LEXICON,
+    classify,
+    explain,
+    lexicon_markdown,
+)
 
 
 @pytest.mark.parametrize("sentence, expected", [

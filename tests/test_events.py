@@ -7,9 +7,12 @@ import json
 import pandas as pd
 import pytest
 
-from geo import events as ev
-from geo.events import Sentences, read_events, select, to_frame, write_events
 from geo.models import EVENT_COLUMNS
+from geo.table import event_rows
+from geo.table.event_rows import Sentences, to_frame
+from geo.table.store import read_events, write_events
+from geo.view import slices
+from geo.view.slices import select
 
 
 def row(**kw):
@@ -79,12 +82,12 @@ def test_sentence_bounds():
     ({"selection": {"pick": [{"utcyearmonthdate_day": "not a date"}]}}, None),
 ])
 def test_picked_day_reads_the_timeline_selection(state, want):
-    assert ev.picked_day(state) == want
+    assert slices.picked_day(state) == want
 
 
 def test_alternatives_are_named_and_old_positional_files_read_the_same():
     named = [{"name": "Sousse", "lat": 35.8, "lon": 10.6, "kind": "city", "country": "TN",
               "source": "geonames", "ref": "2464915", "score": 0.1}]
-    old = json.dumps([[a[f] for f in ev.ALTERNATIVE_FIELDS] for a in named])
-    assert ev.read_alternatives(json.dumps(named)) == ev.read_alternatives(old) == named
-    assert ev.read_alternatives("") == []
+    old = json.dumps([[a[f] for f in event_rows.ALTERNATIVE_FIELDS] for a in named])
+    assert event_rows.read_alternatives(json.dumps(named)) == event_rows.read_alternatives(old) == named
+    assert event_rows.read_alternatives("") == []

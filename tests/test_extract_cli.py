@@ -10,8 +10,9 @@ import sys
 import pytest
 
 from geo import __main__ as cli
-from geo import dates
-from geo.articles import MAX_TEXT_CHARS
+from geo.dating import event_dates as dates
+from geo.dating.layout import find_expressions
+from geo.ingest.formats import MAX_TEXT_CHARS
 from tests.datadir import copy_data
 
 GOOD = {"id": "ok", "text": "SDF fighters entered Hajin on Friday.", "date": "2019-03-04"}
@@ -110,4 +111,4 @@ def test_scan_of_a_text_dense_with_dates_finishes():
     """The overlap check alone: 50,000 expressions, each compared with every kept one before
     (~10^9 comparisons, some ten minutes); now each looks at its own few characters."""
     text = "on 3 March, " * 50_000
-    assert len(dates.find_expressions(text, dt.date(2019, 3, 4))) == 50_000
+    assert len(find_expressions(text, dt.date(2019, 3, 4))) == 50_000

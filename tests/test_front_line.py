@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from geo import events as ev
-from geo import maps
-from geo.articles import load_articles
-from geo.ranking import rank
+from geo.geoparse.rank import rank
+from geo.ingest.articles import load_articles
+from geo.table import store
+from geo.view import layer, slices
 
 ROOT = Path(__file__).resolve().parents[1]
 GAZETTEER = ROOT / "data" / "gazetteer.csv"
@@ -48,15 +48,15 @@ def test_last_day_shows_every_sourced_campaign_place_named_in_a_brief():
     named = sourced & dated_place_names()
     assert {"Abu al-Hasan", "Al-Bubadran", "Al-Omar oil field", "Al-Shaddadah", "Kobani"} <= named
 
-    table = maps.with_snippets(ev.read_events(ROOT / "data" / "events.csv"))
-    first, last = ev.day_range(table)
-    mask = ev.DayIndex(table).mask(last, "cumulative", clock="event")
-    drawn = {f["properties"]["place"] for f in maps.PointIndex(table).features(mask)["features"]}
+    table = layer.with_snippets(store.read_events(ROOT / "data" / "events.csv"))
+    first, last = slices.day_range(table)
+    mask = slices.DayIndex(table).mask(last, "cumulative", clock="event")
+    drawn = {f["properties"]["place"] for f in layer.PointIndex(table).features(mask)["features"]}
     assert named <= drawn, f"named in a brief but not on the map on {last}: {sorted(named - drawn)}"
 
 
 def test_places_without_a_sourced_coordinate_stay_unresolved():
-    table = ev.read_events(ROOT / "data" / "events.csv")
+    table = store.read_events(ROOT / "data" / "events.csv")
     blank = {r["name"] for r in gazetteer_rows() if not r["lat"]}
     rows = table[table["place"].isin(blank)]
     assert {"Abu Khatir", "Al-Shajlah", "Al-Safafinah", "Al-Baghuz Tahtani"} <= set(rows["place"])

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from geo.config import Settings
-from geo.corrections import Corrections
-from geo.evaluate import evaluate, read_jsonl
-from geo.geocoding import Resolver
-from geo.ranking import rank
+from geo.geoparse.corrections import Corrections
+from geo.geoparse.evaluate import evaluate, read_jsonl
+from geo.geoparse.rank import rank
+from geo.geoparse.resolve import Resolver
 
 GOLD = Path(__file__).parent / "data" / "geoparse"
 

@@ -8,11 +8,11 @@ import re
 import pandas as pd
 import pytest
 
-from geo import events as ev
-from geo import mapview, maps
 from geo.config import Tiles
-from geo.event_types import EVENT_TYPES
+from geo.dating.event_types import EVENT_TYPES
 from geo.models import EVENT_COLUMNS
+from geo.table import event_rows
+from geo.view import export, layer, mapview, slices
 
 
 def row(**over):
@@ -27,12 +27,12 @@ def row(**over):
 
 
 def frame(*rows):
-    return ev.to_frame([row(**r) for r in rows])
+    return event_rows.to_frame([row(**r) for r in rows])
 
 
 def test_one_point_per_place_sized_by_articles():
     df = frame({}, {"article_id": "a2"}, {"article_id": "a3", "place": "Hajin", "lat": 34.69, "lon": 40.83})
-    feats = maps.features(df)["features"]
+    feats = layer.features(df)["features"]
     by_place = {f["properties"]["place"]: f["properties"] for f in feats}
     assert set(by_place) == {"Al-Baghuz Fawqani", "Hajin"}
     assert by_place["Al-Baghuz Fawqani"]["count"] == 2
@@ -41,15 +41,15 @@ def test_one_point_per_place_sized_by_articles():
 
 def test_areas_are_listed_not_pinned():
     df = frame({}, {"place": "Syria", "kind": "country", "lat": 35.0, "lon": 38.0})
-    assert [f["properties"]["place"] for f in maps.features(df)["features"]] == ["Al-Baghuz Fawqani"]
-    assert list(maps.areas(df)["place"]) == ["Syria"]
+    assert [f["properties"]["place"] for f in layer.features(df)["features"]] == ["Al-Baghuz Fawqani"]
+    assert list(layer.areas(df)["place"]) == ["Syria"]
 
 
 def test_precision_and_imprecise_places_look_different():
     df = frame({}, {"place": "Hajin", "lat": 34.69, "lon": 40.83, "date_precision": "published",
                     "score": 0.3})
-    props = {f["properties"]["place"]: f for f in maps.features(df)["features"]}
-    exact, vague = maps._style(props["Al-Baghuz Fawqani"]), maps._style(props["Hajin"])
+    props = {f["properties"]["place"]: f for f in layer.features(df)["features"]}
+    exact, vague = layer._style(props["Al-Baghuz Fawqani"]), layer._style(props["Hajin"])
     assert exact["fillOpacity"] > vague["fillOpacity"]
     assert vague["dashArray"] and not exact["dashArray"]
     assert "approximate location" in props["Hajin"]["properties"]["popup"]
@@ -58,7 +58,7 @@ def test_precision_and_imprecise_places_look_different():
 def test_popup_escapes_text_and_drops_unsafe_links():
     df = frame({"sentence": "Baghouz <script>x()</script> & <img src=x onerror=y()>",
                 "title": "<b>t</b>", "url": "javascript:alert(1)", "source": "<i>s</i>"})
-    popup = maps.features(df)["features"][0]["properties"]["popup"]
+    popup = layer.features(df)["features"][0]["properties"]["popup"]
     assert "<script" not in popup and "<img" not in popup and "<b>t" not in popup
     assert "&lt;script&gt;" in popup and "javascript:" not in popup and "<a " not in popup
     assert "<mark>Baghouz</mark>" in popup and "date rule:" in popup
@@ -68,30 +68,30 @@ def test_popup_escapes_text_and_drops_unsafe_links():
                                        ("javascript:alert(1)", ""), ("data:text/html,x", ""),
                                        ("//a.org", ""), ("", "")])
 def test_safe_url(url, safe):
-    assert maps.safe_url(url) == safe
+    assert layer.safe_url(url) == safe
 
 
 def test_every_type_has_a_colour_in_the_legend():
-    legend = maps.legend_html()
+    legend = layer.legend_html()
     assert all(t in legend.replace("&amp;", "&") for t in EVENT_TYPES)
     assert "approximate location" in legend and "publication" in legend
 
 
 def test_map_frame_is_identical_for_the_same_data_and_payload_is_json():
     df = frame({}, {"place": "Hajin", "lat": 34.69, "lon": 40.83})
-    fit = maps.bounds(df)
+    fit = layer.bounds(df)
     assert fit == [[34.41, 40.78], [34.74, 41.0]]
     tiles = Tiles("https://t.example.org/{z}/{x}/{y}.png", "© Example")
     a, b = mapview.frame(fit, tiles, [["Hajin", 34.69, 40.83]]), mapview.frame(fit, tiles, [["Hajin", 34.69, 40.83]])
     assert a == b
-    data = json.loads(a.payload(maps.features(df)))
+    data = json.loads(a.payload(layer.features(df)))
     assert data["view"]["fit"] == fit and data["tiles"]["attribution"] == "© Example"
     assert len(data["points"]["rows"]) == 2
 
 
 def test_layer_sends_one_row_per_point_and_each_style_once():
     df = frame({}, {"place": "Hajin", "lat": 34.69, "lon": 40.83})
-    collection = maps.features(df)
+    collection = layer.features(df)
     sent = mapview.layer(collection)
     assert len(sent["rows"]) == len(collection["features"]) == 2
     assert len(sent["styles"]) == len({json.dumps(f["properties"]["style"], sort_keys=True)
@@ -115,14 +115,14 @@ def test_towns_come_from_the_gazetteer(tmp_path):
 
 def test_exports():
     df = frame({}, {"place": "Syria", "kind": "country"})
-    geo = maps.export_geojson(df)
+    geo = export.export_geojson(df)
     assert len(geo["features"]) == 1
     assert geo["features"][0]["properties"]["event_date"] == "2019-03-03"
     json.dumps(geo)  # plain JSON types only
-    text = ev.to_csv_text(df)
+    text = export.to_csv_text(df)
     assert text.splitlines()[0].split(",") == list(EVENT_COLUMNS)
     hostile = "</script><script>bad()</script>{{ 7*7 }}{% if 1 %}x{% endif %}<img src=x onerror=alert(1)>"
-    page = maps.standalone_map(maps.features(df), {"note": hostile, "place": hostile})
+    page = export.standalone_map(layer.features(df), {"note": hostile, "place": hostile})
     assert "</script><script>bad()" not in page and "bad()" in page and "<img src=x" not in page
     assert "{{ 7*7 }}" in page and "{% if 1 %}" in page  # never evaluated as a template
     assert page.count("</script>") == page.count("<script")  # nothing closed a script early
@@ -131,29 +131,29 @@ def test_exports():
 
 
 def test_filters_and_variants():
-    groups = ev.variant_groups([("Al-Baghuz Fawqani", "Baghouz|Baghuz"), ("Hajin", "Hajeen|Hajjin")])
+    groups = slices.variant_groups([("Al-Baghuz Fawqani", "Baghouz|Baghuz"), ("Hajin", "Hajeen|Hajjin")])
     df = frame({}, {"surface": "Baghuz"}, {"surface": "Hajeen", "place": "Hajin", "event_type": "air strike"})
-    assert len(ev.filter_events(df, place="Baghouz", groups=groups)) == 2
-    assert len(ev.filter_events(df, place="hajjin", groups=groups)) == 1
-    assert len(ev.filter_events(df, types=["air strike"])) == 1
-    assert len(ev.filter_events(df, sources=["Other"])) == 0
-    assert len(ev.filter_events(df)) == 3
-    assert ev.day_range(df) == (dt.date(2019, 3, 3), dt.date(2019, 3, 4))
-    assert ev.per_day(df)["mentions"].sum() == 3
+    assert len(slices.filter_events(df, place="Baghouz", groups=groups)) == 2
+    assert len(slices.filter_events(df, place="hajjin", groups=groups)) == 1
+    assert len(slices.filter_events(df, types=["air strike"])) == 1
+    assert len(slices.filter_events(df, sources=["Other"])) == 0
+    assert len(slices.filter_events(df)) == 3
+    assert slices.day_range(df) == (dt.date(2019, 3, 3), dt.date(2019, 3, 4))
+    assert slices.per_day(df)["mentions"].sum() == 3
 
 
 def reference_points(df):
     """The layer's rules written the slow, obvious way (one pandas group per point)."""
     out = {}
-    pts = maps.pinned(df)
-    for (place, lat, lon), g in pts.groupby(["place", "lat", "lon"]):
+    pts = layer.pinned(df)
+    for (place, _lat, _lon), g in pts.groupby(["place", "lat", "lon"]):
         g = g.assign(_d=g["event_date"].fillna(pd.Timestamp.min)).sort_values("_d", ascending=False, kind="stable")
         counts = g["event_type"].value_counts()
         top = counts[counts == counts.max()].index
         etype = next(t for t in g["event_type"] if t in top)  # tie: the newer event's type
         out[place] = {"count": len(g), "articles": g["article_id"].nunique(), "type": etype,
                       "precision": "day" if (g["date_precision"] == "day").any() else g["date_precision"].iloc[0],
-                      "imprecise": bool((g["score"] < maps.IMPRECISE_SCORE).all()
+                      "imprecise": bool((g["score"] < layer.IMPRECISE_SCORE).all()
                                         or g["place_source"].iloc[0] == "unresolved"),
                       "newest": [s for s in g["sentence"]]}
     return out
@@ -174,13 +174,13 @@ def test_point_index_matches_the_reference_on_random_data():
                      "place_source": rnd.choice(["campaign", "campaign", "unresolved"]),
                      "event_type": rnd.choice(EVENT_TYPES[:3])})
     df = frame(*rows)
-    index, days = maps.PointIndex(df), ev.DayIndex(df)
+    index, days = layer.PointIndex(df), slices.DayIndex(df)
     for day, mode in [(dt.date(2019, 2, 1), "cumulative"), (dt.date(2019, 1, 20), "window"), (dt.date(2019, 1, 9), "day")]:
         mask = days.mask(day, mode, 7)
         expected = reference_points(df[mask])
         got = {f["properties"]["place"]: f["properties"] for f in index.features(mask)["features"]}
         assert set(got) == set(expected) and "Syria" not in got
-        per_popup = max(1, min(maps.POPUP_EVENTS, maps.POPUP_BUDGET // len(got)))
+        per_popup = max(1, min(layer.POPUP_EVENTS, layer.POPUP_BUDGET // len(got)))
         for place, want in expected.items():
             props = got[place]
             for field in ("count", "articles", "type", "precision", "imprecise"):
@@ -192,9 +192,9 @@ def test_point_index_matches_the_reference_on_random_data():
 
 def test_many_points_share_a_popup_budget():
     rows = [{"place": f"P{i}", "lat": 34 + i / 1000, "article_id": f"a{i}-{k}", "sentence": f"S{k}."}
-            for i in range(maps.POPUP_BUDGET // 2) for k in range(3)]
-    feats = maps.features(frame(*rows))["features"]
-    assert len(feats) == maps.POPUP_BUDGET // 2
+            for i in range(layer.POPUP_BUDGET // 2) for k in range(3)]
+    feats = layer.features(frame(*rows))["features"]
+    assert len(feats) == layer.POPUP_BUDGET // 2
     popups = [f["properties"]["popup"] for f in feats]
     assert all(p.count('<div class="ev">') == 2 and "… and 1 more" in p for p in popups)
 
@@ -202,7 +202,7 @@ def test_many_points_share_a_popup_budget():
 def test_csv_export_keeps_formulas_inert():
     df = frame({"title": "=HYPERLINK(\"http://x.invalid\",\"click\")", "sentence": "@SUM(A1:A9) in Baghouz",
                 "source": "-2+3", "url": "https://example.org/a"})
-    rows = list(csv.DictReader(io.StringIO(ev.to_csv_text(df))))
+    rows = list(csv.DictReader(io.StringIO(export.to_csv_text(df))))
     assert rows[0]["title"].startswith("'=HYPERLINK")
     assert rows[0]["sentence"] == "'@SUM(A1:A9) in Baghouz" and rows[0]["source"] == "'-2+3"
     assert rows[0]["url"] == "https://example.org/a"  # ordinary text is untouched
@@ -211,6 +211,6 @@ def test_csv_export_keeps_formulas_inert():
 def test_popup_says_when_the_linked_page_is_later_than_the_article():
     note = "page published 2019-03-19, after this brief's date <b>"
     df = frame({"link_note": note})
-    snippet = maps.event_snippet(next(df.itertuples(index=False)))
+    snippet = layer.event_snippet(next(df.itertuples(index=False)))
     assert "after this brief&#x27;s date &lt;b&gt;" in snippet
-    assert "after this brief" not in maps.event_snippet(next(frame({}).itertuples(index=False)))
+    assert "after this brief" not in layer.event_snippet(next(frame({}).itertuples(index=False)))

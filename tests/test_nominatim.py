@@ -5,10 +5,10 @@ import threading
 
 import pytest
 
-from tests.fake_nominatim import FakeNominatim, fake_nominatim  # noqa: F401 (a fixture)
 from geo.config import Settings
+from geo.geocode.nominatim import NominatimClient, candidate_from_raw, place_kind
 from geo.models import KINDS
-from geo.nominatim import NominatimClient, candidate_from_raw, place_kind
+from tests.fake_nominatim import FakeNominatim
 
 AGENT = "baghouz-timeline-tests/1.0 (tests@example.invalid)"
 
@@ -70,7 +70,7 @@ def test_country_codes_keep_out_the_tunisian_sousse(server):
     assert "countrycodes" not in server.searches()[-1].params
 
 
-def test_not_found_is_an_empty_list(fake_nominatim):  # the fixture other tests can import
+def test_not_found_is_an_empty_list(fake_nominatim):  # the fixture in tests/conftest.py
     client = NominatimClient(settings_for(fake_nominatim))
     assert client.search("Atlantis") == []
     candidates, raw = client.search_with_raw("Atlantis")
@@ -129,7 +129,7 @@ def test_requests_are_at_least_min_delay_apart(server):
     for query in ("Hajin", "al-Susah", "Baghouz"):
         client.search(query)
     times = [r.time for r in server.searches()]
-    gaps = [b - a for a, b in zip(times, times[1:])]
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
     # The client spaces the *sends*; the server stamps arrivals after its thread is
     # scheduled, which on a busy 2-core machine can lag by some ms: hence 50 ms of slack
     # (without the pacing the gaps are a few ms).
@@ -162,6 +162,6 @@ def test_two_clients_in_one_process_share_the_rate_limit(server):
     for t in threads:
         t.join(30)
     times = sorted(r.time for r in server.searches())
-    gaps = [b - a for a, b in zip(times, times[1:])]
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
     assert len(times) == 4 and min(gaps) >= 0.45, gaps  # slack as above
     assert [c.requests_made for c in clients] == [2, 2]

@@ -13,10 +13,15 @@ from geopy.adapters import RequestsAdapter
 from geopy.exc import GeocoderUnavailable
 from geopy.geocoders import Nominatim
 
-from geo.cache import GeocodeCache
 from geo.config import Settings
-from geo.nominatim import (GeocodingBanned, GeocodingError, GeocodingUnavailable,
-                           NominatimClient, lookup)
+from geo.geocode.cache import GeocodeCache
+from geo.geocode.nominatim import (
+    GeocodingBanned,
+    GeocodingError,
+    GeocodingUnavailable,
+    NominatimClient,
+    lookup,
+)
 from tests.fake_nominatim import FakeNominatim, closed_port
 
 AGENT = "baghouz-timeline-tests/1.0 (tests@example.invalid)"

@@ -5,8 +5,8 @@ import shutil
 
 import pandas as pd
 
-from geo import pipeline
 from geo.config import ROOT, Settings
+from geo.table import pipeline
 from tests.benchmarks.synth import articles as synth_articles
 
 N_ARTICLES = 24  # above the 20 below which the build stays in one process
@@ -40,7 +40,7 @@ def test_two_workers_give_exactly_the_events_of_one(tmp_path, monkeypatch):
 
 def test_worker_results_come_back_in_article_order(tmp_path):
     settings = _corpus(tmp_path)
-    from geo.articles import load_articles
+    from geo.ingest.articles import load_articles
     arts, problems = load_articles(settings.articles_dir)
     assert not problems
     serial = list(pipeline.analyse_all(arts, settings, workers=1))

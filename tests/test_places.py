@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from geo.config import CAMPAIGN_VIEWBOX
-from geo.ranking import rank
+from geo.geoparse.rank import rank
 
 
 def found(recognise, text):
@@ -148,7 +148,7 @@ def test_cue_windows_find_what_a_full_scan_finds():
     matches a scan of the whole text finds (random texts rich in cues, names and dashes)."""
     import random
 
-    from geo import places as P
+    from geo.geoparse import recognise as P
     rnd = random.Random(1)
     tokens = ["the", "The", "village", "of", "camp", "refugee", "camp", "oil", "field", "hill", "crossing",
               "border", "al-Hol", "Al-Foo", "Foo", "Bar-Baz", "al-", "el-Bab", "x", "\n", "  ", "Hol's",
@@ -156,7 +156,7 @@ def test_cue_windows_find_what_a_full_scan_finds():
     found = 0
     for _ in range(1500):
         text = "".join(rnd.choice(tokens) + rnd.choice([" ", "", " ", "-", "\n"]) for _ in range(rnd.randint(1, 40)))
-        for pattern, windows in zip(P._CONTEXT_CUES, (P._of_windows, P._after_windows)):
+        for pattern, windows in zip(P._CONTEXT_CUES, (P._of_windows, P._after_windows), strict=True):
             full = [m.span() for m in pattern.finditer(text)]
             assert [m.span() for m in P._cue_matches(pattern, text, windows(text))] == full, text
             found += len(full)

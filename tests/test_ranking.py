@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from geo.config import CAMPAIGN_VIEWBOX
+from geo.geoparse.rank import rank
 from geo.models import Candidate, Mention
-from geo.ranking import rank
 
 SUSAH = Candidate("Al-Susah", 34.5289, 40.9675, "town", "SY", 0, "campaign", "gazetteer.csv:6")
 SOUSSE = Candidate("Sousse", 35.8254, 10.6370, "city", "TN", 164123, "geonames", "2464915")

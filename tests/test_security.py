@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 import streamlit as st
 
-from geo import editing, maps
+from geo import editing
 from geo.config import MAX_UPLOAD_ARTICLES, ROOT, ConfigError, Settings
+from geo.view import export
 from tests.datadir import copy_data
 from tests.test_dashboard import EDITOR, downloads, editor_app, layer, ok, provenance_of
 
@@ -45,7 +46,7 @@ def test_standalone_map_treats_text_as_data():
         "properties": {"place": "{{ 7*7 }}", "tooltip": "{# ", "popup": popup, "imprecise": False,
                        "style": {"radius": 6}}}]}
     manifest = {"view": {"place": "{# {{ 7*7 }} {% if true %}X{% endif %}"}, "note": "</script><b>"}
-    page = maps.standalone_map(collection, manifest, None)
+    page = export.standalone_map(collection, manifest, None)
     assert provenance_of(page) == manifest
     literal_everywhere(page, "standalone map")
     assert "</script><b>" not in page
@@ -58,8 +59,8 @@ def probe_data(tmp_path) -> Path:
         writer = csv.DictWriter(handle, list(PROBE_CORRECTION))
         writer.writeheader()
         writer.writerow(PROBE_CORRECTION)
-    from geo.events import write_events
-    from geo.pipeline import build_events
+    from geo.table.pipeline import build_events
+    from geo.table.store import write_events
     settings = Settings.from_env({"GEO_DATA_DIR": str(data)})
     write_events(build_events(settings, online=False)[0], settings.events_path)
     return data
@@ -173,7 +174,7 @@ def test_limit_per_hour_and_total_bytes(monkeypatch, tmp_path):
     s = Settings.from_env({"GEO_DATA_DIR": str(data), "GEO_MAX_ADDED_BYTES": "100"})
     assert "cap" in editing.addition_refused(s, 1, 60)
     assert editing.addition_refused(s.with_(max_added_bytes=10_000), 1, 60) is None
-    hour_later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1, minutes=1)
+    hour_later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1, minutes=1)
     assert editing.addition_refused(s.with_(max_articles_per_hour=3, max_added_bytes=10_000), 1, 60,
                                     now=hour_later) is None
 
@@ -183,7 +184,7 @@ def test_limit_per_upload(tmp_path):
     rows = "\n".join(json.dumps({"id": f"a{n}", "date": "2019-03-01", "text": "Baghouz fell."})
                      for n in range(3))
     s = Settings.from_env({"GEO_DATA_DIR": str(data), "GEO_MAX_ARTICLES_PER_UPLOAD": "2"})
-    from geo.articles import parse_upload
+    from geo.ingest.articles import parse_upload
     articles, problems = parse_upload("many.jsonl", rows.encode(), s.max_upload_bytes,
                                       max_articles=s.max_articles_per_upload)
     assert not articles and "per upload" in str(problems[0])
@@ -194,9 +195,8 @@ def test_a_second_rebuild_is_refused_while_one_runs(monkeypatch, tmp_path):
     data = copy_data(tmp_path, build=True)
     at = ok(editor_app(monkeypatch, data).run())
     with editing.rebuild_lock(data):
-        with pytest.raises(editing.RebuildBusy):
-            with editing.rebuild_lock(data):
-                pass
+        with pytest.raises(editing.RebuildBusy), editing.rebuild_lock(data):
+            pass
         at = paste(at, "SDF fighters entered Hajin on Monday.")
     assert any("already running" in w.value for w in at.warning), [w.value for w in at.warning]
     assert not (data / "articles" / "added").exists() or not list((data / "articles" / "added").iterdir())
@@ -208,7 +208,7 @@ def test_a_second_rebuild_is_refused_while_one_runs(monkeypatch, tmp_path):
 
 @pytest.mark.parametrize("content", [
     b"\x89PNG\r\n\x1a\n\x00\x00binary", b"", b"article_id,title\nx,y\n",
-    b"\xff\xfe\xfa not utf-8", "article_id,title\n\"unclosed".encode()])
+    b"\xff\xfe\xfa not utf-8", b"article_id,title\n\"unclosed"])
 def test_damaged_events_file_is_one_plain_sentence(content, monkeypatch, tmp_path):
     data = copy_data(tmp_path, build=True)
     (data / "events.csv").write_bytes(content)

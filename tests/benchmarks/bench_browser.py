@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from geo.events import write_events  # noqa: E402
+from geo.table.store import write_events  # noqa: E402
 from tests.benchmarks.synth import events  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, App, _route  # noqa: E402
 from tests.browser.mapprobe import POINTS, SLIDER, WATCH, press_and_settle  # noqa: E402, F401

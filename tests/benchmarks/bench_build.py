@@ -33,8 +33,8 @@ _BUILD = """
 import json, resource, sys, time
 t0 = time.perf_counter()
 from geo.config import Settings
-from geo.pipeline import build_events
-from geo.events import write_events
+from geo.table.pipeline import build_events
+from geo.table.store import write_events
 t1 = time.perf_counter()
 settings = Settings.from_env()
 df, summary = build_events(settings, workers={workers}, online=False)
@@ -49,11 +49,11 @@ print(json.dumps({{"imports": t1 - t0, "build": t2 - t1, "write": t3 - t2, "rows
 
 _LOAD = """
 import json, time
-from geo import gazetteer
+from geo.gazetteer import saved as gazetteer_index
 from geo.config import Settings
 s = Settings.from_env()
 t = time.perf_counter()
-g = gazetteer.load_or_build(s.gazetteer_path, s.index_dir)
+g = gazetteer_index.load_or_build(s.gazetteer_path, s.index_dir)
 g.lookup("Hajin")
 print(json.dumps({"load": time.perf_counter() - t, "entries": len(g)}))
 """

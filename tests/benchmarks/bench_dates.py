@@ -1,4 +1,4 @@
-"""Score geo.dates against the labelled set and the bundled corpus, and time it.
+"""Score geo.dating.event_dates against the labelled set and the bundled corpus, and time it.
 
 Usage (from the repo root, venv active):
     python tests/benchmarks/bench_dates.py [GOLD.jsonl] [--repeat N]
@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from geo.date_patterns import _read_explicit
-from geo.dates import date_mentions  # noqa: E402
-from geo.evaluate import read_jsonl  # noqa: E402
+from geo.dating.event_dates import date_mentions  # noqa: E402
+from geo.dating.explicit import read_explicit  # noqa: E402
+from geo.geoparse.evaluate import read_jsonl  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "tests"))
 from test_corpus_dates import corpus_results, is_exact as corpus_exact  # noqa: E402
@@ -103,7 +103,7 @@ def main() -> None:
     args = ap.parse_args()
     rows = read_jsonl(args.gold)
     jobs = [(r["text"], dt.date.fromisoformat(r["published"]), [place_span(r)]) for r in rows]
-    _read_explicit.cache_clear()
+    read_explicit.cache_clear()
     timed("labelled set, cold cache", jobs, 1)
     timed("labelled set, warm cache", jobs, args.repeat)
     score(rows)

@@ -7,7 +7,7 @@ split per article on one core, and a projection to many machines.
 1. Cost split, in this process on one core (CPU time per article): analysis (recognise, rank,
    date, sentence and event type), resolution (corrections, gazetteer answer, building the
    rows), writing (the table, then data/events.csv or a Parquet partition).
-2. Wall-clock articles/s of `geo.distributed.build_events` with a LocalCluster of N worker
+2. Wall-clock articles/s of `geo.table.distributed.build_events` with a LocalCluster of N worker
    processes (cluster start-up excluded, written to Parquet), and the ratio 2 vs 1.
 3. A projection from those figures (printed as such): on M machines of C cores the analysis
    divides by M*C; the client's share (name resolution, the daily table) does not.
@@ -30,11 +30,12 @@ sys.path.insert(0, str(ROOT))
 
 from distributed import Client, LocalCluster  # noqa: E402
 
-from geo import columnar, distributed  # noqa: E402
-from geo.articles import load_articles  # noqa: E402
 from geo.config import Settings  # noqa: E402
-from geo.events import to_frame, write_events  # noqa: E402
-from geo.pipeline import Analyser, article_events, open_resolver  # noqa: E402
+from geo.ingest.articles import load_articles  # noqa: E402
+from geo.table import columnar, distributed  # noqa: E402
+from geo.table.event_rows import to_frame  # noqa: E402
+from geo.table.pipeline import Analyser, article_events, open_resolver  # noqa: E402
+from geo.table.store import write_events  # noqa: E402
 from tests.benchmarks.synth import articles as synth_articles  # noqa: E402
 
 
@@ -52,7 +53,7 @@ def cost_split(settings: Settings, out: Path) -> dict[str, float]:
     t1 = cpu()
     resolver, cache, _ = open_resolver(settings, online=False)
     rows: list[dict] = []
-    for article, result in zip(articles, analysed):
+    for article, result in zip(articles, analysed, strict=True):
         rows += article_events(resolver, article, result, Counter())
     cache.close()
     t2 = cpu()

@@ -7,7 +7,7 @@ Each text is one article of the given size (MB of characters), built by repeatin
   briefs   the bundled briefs (data/articles/briefs), place- and date-dense campaign news;
   run-on   campaign sentences with their full stops removed: one sentence the size of the text;
   dates    a place and a date every few words ("Hajin on 3 March, Baghouz on Friday, ...").
-Timed: the extract work per text (recognise, rank, date: geo.pipeline.Analyser) in this
+Timed: the extract work per text (recognise, rank, date: geo.table.pipeline.Analyser) in this
 process, CPU seconds (time.process_time), after the index is loaded. Linear means the
 seconds per MB stay flat as the size doubles. The texts are over the CLI's size limit
 (geo.__main__.MAX_EXTRACT_CHARS) on purpose: this measures the code, not the guard.
@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from geo.config import Settings  # noqa: E402
-from geo.pipeline import Analyser  # noqa: E402
+from geo.table.pipeline import Analyser  # noqa: E402
 
 
 def _briefs() -> str:

@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from geo.evaluate import DEFAULT_MAX_KM, evaluate, read_jsonl  # noqa: E402
+from geo.geoparse.evaluate import DEFAULT_MAX_KM, evaluate, read_jsonl  # noqa: E402
 
 GOLD_DIR = ROOT / "tests" / "data" / "geoparse"
 

@@ -7,7 +7,7 @@ Usage (repo root, venv active):
 Articles are built deterministically by concatenating the labelled passages
 (tests/data/geoparse/*.jsonl) in file order until each has ~700 words. Timed: the
 in-process equivalent of the Analyser (recognise + rank), then the same with the
-event dating (geo.dates.date_mentions). The index is loaded in a fresh process so
+event dating (geo.dating.event_dates.date_mentions). The index is loaded in a fresh process so
 the load time is the cold-start cost a new worker pays.
 """
 from __future__ import annotations
@@ -26,15 +26,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from geo import gazetteer  # noqa: E402
 from geo.config import Settings  # noqa: E402
-from geo.dates import date_mentions  # noqa: E402
-from geo.places import Recogniser  # noqa: E402
-from geo.ranking import rank  # noqa: E402
+from geo.dating.event_dates import date_mentions  # noqa: E402
+from geo.gazetteer import saved as gazetteer_index  # noqa: E402
+from geo.geoparse.rank import rank  # noqa: E402
+from geo.geoparse.recognise import Recogniser  # noqa: E402
 
 LOAD_SNIPPET = ("import time,sys; sys.path.insert(0, {root!r}); t=time.perf_counter(); "
-                "from geo import gazetteer; from geo.config import Settings; s=Settings(); "
-                "g=gazetteer.load_or_build(s.gazetteer_path, s.index_dir); g.lookup('Hajin'); "
+                "from geo.gazetteer import saved as gazetteer_index; from geo.config import Settings; s=Settings(); "
+                "g=gazetteer_index.load_or_build(s.gazetteer_path, s.index_dir); g.lookup('Hajin'); "
                 "print(time.perf_counter()-t)")
 
 
@@ -65,8 +65,8 @@ def synthetic_articles(n: int, words: int = 700) -> list[str]:
 def _with_model(recognise, docs: list[str], box) -> dict:
     """CPU seconds (one process, so one core) for the default path: model load, the model's
     entities over the batch (nlp.pipe), then merging with the gazetteer and ranking."""
-    from geo import ner
-    from geo.toponyms import Toponyms
+    from geo.geoparse import ner
+    from geo.geoparse.toponyms import Toponyms
     t = time.process_time()
     ner.model()
     load = time.process_time() - t
@@ -76,7 +76,7 @@ def _with_model(recognise, docs: list[str], box) -> dict:
     ner_s = time.process_time() - t
     both = Toponyms(recognise)
     t = time.process_time()
-    found = sum(len(rank(both(d, e), box)) for d, e in zip(docs, ents))
+    found = sum(len(rank(both(d, e), box)) for d, e in zip(docs, ents, strict=True))
     return {"load": load, "ner": ner_s, "all": ner_s + time.process_time() - t, "found": found}
 
 
@@ -96,10 +96,10 @@ def main(argv=None) -> int:
                          "the labelled passages (~63 places an article)")
     args = ap.parse_args(argv)
     s = Settings()
-    gazetteer.load_or_build(s.gazetteer_path, s.index_dir)  # make sure the index exists before timing a load
+    gazetteer_index.load_or_build(s.gazetteer_path, s.index_dir)  # make sure the index exists before timing a load
     load = float(subprocess.run([sys.executable, "-c", LOAD_SNIPPET.format(root=str(ROOT))],
                                 capture_output=True, text=True, check=True).stdout)
-    gaz = gazetteer.load_or_build(s.gazetteer_path, s.index_dir)
+    gaz = gazetteer_index.load_or_build(s.gazetteer_path, s.index_dir)
     recognise = Recogniser(gaz)
     docs = synthetic_articles(args.articles) if args.synthetic else build_articles(args.articles)
     words = sum(len(d.split()) for d in docs) / len(docs)

@@ -16,6 +16,7 @@ pressing, every wait has a timeout; nothing leaves the machine (bench_browser's 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import signal
@@ -32,8 +33,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.benchmarks.bench_browser import make_data, peak_rss_mb  # noqa: E402
-from tests.browser.mapprobe import SLIDER, WATCH, open_map, press_and_settle  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, App, _free_port, _route  # noqa: E402
+from tests.browser.mapprobe import SLIDER, WATCH, open_map, press_and_settle  # noqa: E402
 
 STEPS_EACH_WAY = 8  # presses left, then as many right: the day stays inside the data
 
@@ -80,10 +81,9 @@ def session(who: int, port: int, url: str, ready: threading.Barrier, stop_at: li
             results.error(who, f"page did not load: {str(exc).splitlines()[0]}")
             ready.abort()
             return
-        try:
+        # another session failed to load (counted): press anyway
+        with contextlib.suppress(threading.BrokenBarrierError):
             ready.wait(timeout=600)
-        except threading.BrokenBarrierError:
-            pass  # another session failed to load (counted): press anyway
         presses = 0
         while time.monotonic() < stop_at[0]:
             key = "ArrowLeft" if (presses // STEPS_EACH_WAY) % 2 == 0 else "ArrowRight"
@@ -149,10 +149,8 @@ def main() -> None:
         t0 = time.monotonic()
         for t in threads:
             t.start()
-        try:
+        with contextlib.suppress(threading.BrokenBarrierError):
             ready.wait(timeout=600)
-        except threading.BrokenBarrierError:
-            pass
         loaded = time.monotonic() - t0
         stop_at[0] = time.monotonic() + args.seconds
         for t in threads:

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import pstats
 import datetime as dt
 import os
+import pstats
 import random
 import shutil
 import statistics
@@ -32,8 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from geo.table.store import write_events  # noqa: E402
 from tests.benchmarks.synth import events  # noqa: E402
-from geo.events import write_events  # noqa: E402
 
 BASELINE_APP = '''
 import datetime as dt
@@ -41,7 +41,8 @@ from pathlib import Path
 import folium, streamlit as st
 from streamlit_folium import st_folium
 from geo.config import Settings
-from geo.events import read_events, select
+from geo.table.store import read_events
+from geo.view.slices import select
 
 s = Settings.from_env()
 df = st.cache_data(read_events)(s.events_path)
@@ -85,8 +86,8 @@ def profile_script_runs(profiler: cProfile.Profile) -> None:
 
 def timed_moves(app: str, data: Path, mode: str, moves: int, seed: int,
                 profiler: cProfile.Profile | None = None, clock=time.perf_counter) -> list[float]:
-    from streamlit.testing.v1 import AppTest
     import streamlit as st
+    from streamlit.testing.v1 import AppTest
 
     os.environ["GEO_DATA_DIR"] = str(data)
     os.environ["GEO_EDITING"] = "off"

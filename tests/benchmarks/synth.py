@@ -18,8 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from geo.event_types import EVENT_TYPES  # noqa: E402
-from geo.events import to_frame, write_events  # noqa: E402
+from geo.dating.event_types import EVENT_TYPES  # noqa: E402
+from geo.table.event_rows import to_frame  # noqa: E402
+from geo.table.store import write_events  # noqa: E402
 
 START = dt.date(2018, 9, 1)
 KINDS = ("village", "town", "town", "city", "camp")

@@ -2,7 +2,7 @@
 
 The one place that knows the map's selectors and the "points settled" rule, shared by
 the browser tests and the benchmarks (bench_browser.py, bench_coldstart.py and load
-tests import it). The map is the geo/mapview component, drawn in the app's own page
+tests import it). The map is the geo/view/mapview component, drawn in the app's own page
 (no iframe); its points are the interactive SVG paths of the Leaflet overlay pane.
 """
 from __future__ import annotations

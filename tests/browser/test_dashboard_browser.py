@@ -13,10 +13,8 @@ import shutil
 
 import pytest
 
-from geo import events as ev
-from geo import maps
-
-from geo import mapview
+from geo.table import store
+from geo.view import export, layer, mapview, slices
 from tests.datadir import HOSTILE_ARTICLE as HOSTILE, copy_data
 
 from .conftest import ROOT, App, outside_hosts
@@ -24,14 +22,14 @@ from .mapprobe import MAP, POINTS, SLIDER, WAIT_MS, open_map, wait_points
 
 
 def expected(app: App, day: dt.date, mode: str = "cumulative", clock: str = "event") -> int:
-    df = ev.read_events(app.data / "events.csv")
-    return len(maps.features(ev.select(df, day, mode, clock=clock))["features"])
+    df = store.read_events(app.data / "events.csv")
+    return len(layer.features(slices.select(df, day, mode, clock=clock))["features"])
 
 
 def click_point(page) -> None:
     """Click, with the real mouse, a point that no other point covers, once the map is still."""
     page.locator(MAP).evaluate("e => e.scrollIntoView({block: 'center'})")
-    shapes = "Array.from(document.querySelectorAll('%s')).map(p => p.getAttribute('d')).join()" % POINTS
+    shapes = f"Array.from(document.querySelectorAll('{POINTS}')).map(p => p.getAttribute('d')).join()"
     previous = None
     for _ in range(40):  # the map settles after fitBounds and the page's layout
         now = page.evaluate(shapes)
@@ -39,9 +37,9 @@ def click_point(page) -> None:
             break
         previous = now
         page.wait_for_timeout(250)
-    index = page.evaluate("""(() => Array.from(document.querySelectorAll('%s')).findIndex(p => {
+    index = page.evaluate(f"""(() => Array.from(document.querySelectorAll('{POINTS}')).findIndex(p => {{
         const r = p.getBoundingClientRect();
-        return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) === p; }))()""" % POINTS)
+        return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) === p; }}))()""")
     assert index >= 0, "every point is covered by another one"
     box = page.locator(POINTS).nth(index).bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
@@ -52,8 +50,8 @@ def slider_text(page) -> str:
 
 
 def test_map_shows_expected_points(page, bundled_app, artifacts):
-    df = ev.read_events(bundled_app.data / "events.csv")
-    last = ev.day_range(df)[1]
+    df = store.read_events(bundled_app.data / "events.csv")
+    last = slices.day_range(df)[1]
     open_map(page, bundled_app.url)
     wait_points(page, expected(bundled_app, last))
     page.screenshot(path=artifacts / "points.png", full_page=False)
@@ -62,8 +60,8 @@ def test_map_shows_expected_points(page, bundled_app, artifacts):
 
 
 def test_slider_keys_swap_points_without_reloading_the_map(page, bundled_app, artifacts):
-    df = ev.read_events(bundled_app.data / "events.csv")
-    first, last = ev.day_range(df)
+    df = store.read_events(bundled_app.data / "events.csv")
+    first, last = slices.day_range(df)
     open_map(page, bundled_app.url)
     wait_points(page, expected(bundled_app, last))
     version = int(page.locator(MAP).get_attribute("data-version"))
@@ -94,7 +92,7 @@ def test_clicking_a_point_shows_its_sentence(page, bundled_app, artifacts):
     popup = page.wait_for_selector(".leaflet-popup-content", timeout=WAIT_MS)
     text = popup.inner_text()
     place = page.locator(".leaflet-popup-content h4").inner_text()
-    df = ev.select(ev.read_events(bundled_app.data / "events.csv"), day, "day")
+    df = slices.select(store.read_events(bundled_app.data / "events.csv"), day, "day")
     sentences = df.loc[df["place"] == place, "sentence"]
     assert len(sentences) and any(" ".join(s.split())[:60] in " ".join(text.split()) for s in sentences)
     assert "date rule" in text
@@ -118,8 +116,8 @@ def test_readme_screenshot(page, bundled_app, artifacts):
     """Writes tests/artifacts/readme.png; with UPDATE_SCREENSHOT=1 also .streamlit/screenshot.png."""
     day = dt.date(2019, 3, 12)
     open_map(page, f"{bundled_app.url}?day={day.isoformat()}&mode=moving+window&window=14")
-    df = ev.read_events(bundled_app.data / "events.csv")
-    wait_points(page, len(maps.features(ev.select(df, day, "window", 14))["features"]))
+    df = store.read_events(bundled_app.data / "events.csv")
+    wait_points(page, len(layer.features(slices.select(df, day, "window", 14))["features"]))
     page.wait_for_selector('[data-testid="stVegaLiteChart"]', timeout=WAIT_MS)
     page.wait_for_timeout(1500)  # let the chart finish drawing; the picture is not an assertion
     shot = artifacts / "readme.png"
@@ -173,8 +171,8 @@ def town_labels(app: App) -> set[str]:
 def test_offline_page_shows_basemap_points_popups_and_playback(page, bundled_app, artifacts):
     """Every outside request aborted (tiles included): the bundled basemap is what the reader
     sees under the points, a popup opens, and playback steps the date and swaps the points."""
-    df = ev.read_events(bundled_app.data / "events.csv")
-    first = ev.day_range(df)[0]
+    df = store.read_events(bundled_app.data / "events.csv")
+    first = slices.day_range(df)[0]
     open_map(page, f"{bundled_app.url}?day={first.isoformat()}")
     wait_points(page, expected(bundled_app, first))
     page.wait_for_function(f"{BASEMAP_PIXELS} > 10000", timeout=WAIT_MS)
@@ -227,13 +225,13 @@ def test_outside_hosts_are_the_tile_server_or_none(page, bundled_app, tileless_a
 def test_html_export_opens_offline(page, bundled_app, artifacts):
     """The standalone export carries Leaflet, the basemap and the points: with every outside
     request aborted it still draws them, and a popup opens."""
-    df = maps.with_snippets(ev.read_events(bundled_app.data / "events.csv"))
-    collection = maps.features(df)
+    df = layer.with_snippets(store.read_events(bundled_app.data / "events.csv"))
+    collection = layer.features(df)
     towns = mapview.read_towns(bundled_app.data / "gazetteer.csv")
-    export = artifacts / "export.html"
-    export.write_text(maps.standalone_map(collection, {"note": "{{ 7*7 }}"}, maps.bounds(df), towns=towns),
-                      encoding="utf-8")
-    page.set_content(export.read_text(encoding="utf-8"))
+    html_file = artifacts / "export.html"
+    html_file.write_text(export.standalone_map(collection, {"note": "{{ 7*7 }}"}, layer.bounds(df),
+                                               towns=towns), encoding="utf-8")
+    page.set_content(html_file.read_text(encoding="utf-8"))
     wait_points(page, len(collection["features"]))
     page.wait_for_function(f"{BASEMAP_PIXELS} > 10000", timeout=WAIT_MS)
     assert len(page.locator(".geo-town-label").all_inner_texts()) == len(towns)

@@ -8,7 +8,8 @@ import datetime as dt
 import os
 import shutil
 
-from geo import events as ev
+from geo.table import store
+from geo.view import slices
 
 from .conftest import ROOT, _route
 from .mapprobe import MAP, SLIDER, WAIT_MS, open_map
@@ -61,7 +62,7 @@ def test_phone_has_slider_play_and_map_without_the_sidebar(browser, bundled_app,
             shutil.copy(artifacts / "layout-390x844.png", ROOT / ".streamlit" / "screenshot-phone.png")
         for selector in (SLIDER_BOX, PLAY):
             found = box(page, selector)
-            assert 0 <= found["x"] and found["x"] + found["width"] <= 390 and found["y"] + found["height"] <= 844, \
+            assert found["x"] >= 0 and found["x"] + found["width"] <= 390 and found["y"] + found["height"] <= 844, \
                 (selector, found)
         the_map = box(page, MAP)
         assert the_map["x"] >= 0 and the_map["x"] + the_map["width"] <= 390 and the_map["y"] < 844 - 200
@@ -74,8 +75,8 @@ def test_phone_has_slider_play_and_map_without_the_sidebar(browser, bundled_app,
 
 
 def test_clicking_a_timeline_bar_moves_the_date(page, bundled_app, artifacts):
-    df = ev.read_events(bundled_app.data / "events.csv")
-    days_with_bars = set(ev.per_day(df, "event")["day"].dt.date)
+    df = store.read_events(bundled_app.data / "events.csv")
+    days_with_bars = set(slices.per_day(df, "event")["day"].dt.date)
     open_map(page, bundled_app.url)
     settle(page)
     before = slider_text(page)
@@ -105,10 +106,10 @@ BARS = f"document.querySelectorAll('{CHART} .layer_1_marks path').length"
 def test_timeline_draws_its_bars_and_the_band_follows_the_slider(page, bundled_app, artifacts):
     """The bars and the band are separate datasets on a fixed day axis: both must be drawn, and
     a slider move must move the band (up to the day: one day less is a narrower band)."""
-    df = ev.read_events(bundled_app.data / "events.csv")
+    df = store.read_events(bundled_app.data / "events.csv")
     open_map(page, bundled_app.url)
     settle(page)
-    page.wait_for_function(f"{BARS} === {len(ev.per_day(df, 'event'))}", timeout=WAIT_MS)
+    page.wait_for_function(f"{BARS} === {len(slices.per_day(df, 'event'))}", timeout=WAIT_MS)
     wide = page.evaluate(BAND_WIDTH)
     assert wide > box(page, CHART)["width"] / 2  # the last day: nearly the whole axis is shaded
     page.locator(SLIDER).first.focus()
@@ -116,4 +117,4 @@ def test_timeline_draws_its_bars_and_the_band_follows_the_slider(page, bundled_a
         page.keyboard.press("ArrowLeft")
     page.wait_for_function(f"{BAND_WIDTH} < {wide} - 5", timeout=WAIT_MS)
     page.screenshot(path=artifacts / "timeline-band.png")
-    assert page.evaluate(BARS) == len(ev.per_day(df, "event"))
+    assert page.evaluate(BARS) == len(slices.per_day(df, "event"))

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from geo.config import CAMPAIGN_VIEWBOX, Settings
-from geo.nominatim import NominatimClient
+from geo.geocode.nominatim import NominatimClient
 
 SOUTH, WEST, NORTH, EAST = CAMPAIGN_VIEWBOX
 

@@ -55,7 +55,7 @@ def check_doc(doc: dict, where: str, seen_ids: set) -> tuple[list[str], list[str
             errors.append(f"{at}: lon {lon!r} must be a number in [-180, 180]")
         spans.append((start, end, p.get("name")))
     spans.sort()
-    for (s1, e1, n1), (s2, e2, n2) in zip(spans, spans[1:]):
+    for (s1, e1, n1), (s2, e2, n2) in zip(spans, spans[1:], strict=False):
         if s2 < e1:
             errors.append(f"{where}: spans {n1!r} [{s1},{e1}) and {n2!r} [{s2},{e2}) overlap")
     covered = [(s, e) for s, e, _ in spans]

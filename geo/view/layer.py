@@ -13,10 +13,8 @@ from urllib.parse import urlparse
 import numpy as np
 import pandas as pd
 
-from . import mapview
-from .config import Settings, Tiles
-from .event_types import DEFAULT_TYPE, EVENT_TYPES
-from .models import PINNED_KINDS
+from geo.dating.event_types import DEFAULT_TYPE, EVENT_TYPES
+from geo.models import PINNED_KINDS
 
 # One colour per type (ColorBrewer-like, distinguishable on the OSM base map).
 COLORS = {
@@ -137,7 +135,7 @@ class PointIndex:
         self.snippets = list(pick("snippet"))
         self.places = [str(p) for p in keys.get_level_values(0)]
         self.coords = [[round(float(lon), 5), round(float(lat), 5)]
-                       for lat, lon in zip(keys.get_level_values(1), keys.get_level_values(2))]
+                       for lat, lon in zip(keys.get_level_values(1), keys.get_level_values(2), strict=True)]
 
     def features(self, mask: np.ndarray | None = None) -> dict:
         """A GeoJSON FeatureCollection for the rows where `mask` (over the table) is true."""
@@ -161,7 +159,7 @@ class PointIndex:
         any_day = np.logical_or.reduceat(self.is_day[idx], starts)
         imprecise = ~np.logical_or.reduceat(self.sure[idx], starts) | self.unresolved[idx[starts]]
         order, per_popup = idx.tolist(), max(1, min(POPUP_EVENTS, POPUP_BUDGET // len(groups)))
-        for k, (gk, s, n) in enumerate(zip(groups.tolist(), starts.tolist(), counts.tolist())):
+        for k, (gk, s, n) in enumerate(zip(groups.tolist(), starts.tolist(), counts.tolist(), strict=True)):
             place, etype, arts, vague = self.places[gk], EVENT_TYPES[etypes[k]], int(n_articles[k]), bool(imprecise[k])
             precision = "day" if any_day[k] else str(self.precision[order[s]])
             props = {
@@ -222,38 +220,3 @@ def legend_html() -> str:
         "<div>larger point: more articles report that place</div>",
     ]
     return '<div class="legend" style="font-size:0.8em;line-height:1.5">' + "".join(rows) + "</div>"
-
-
-def export_geojson(df: pd.DataFrame) -> dict:
-    """The current view for GIS tools: one Point per located event row, plain-text properties.
-
-    Unlike the map layer nothing here is HTML-escaped: it is data, and a consumer
-    that renders it must escape it itself.
-    """
-    keep = ["article_id", "title", "source", "url", "link_note", "published", "event_date", "event_end",
-            "date_precision", "date_rule", "surface", "place", "kind", "place_source", "score",
-            "sentence", "event_type"]
-    feats = []
-    for row in pinned(df).itertuples(index=False):
-        props = {}
-        for col in keep:
-            value = getattr(row, col)
-            if isinstance(value, pd.Timestamp):
-                value = value.date().isoformat()
-            elif value is pd.NaT or (not isinstance(value, str) and pd.isna(value)):
-                value = None
-            props[col] = value if not hasattr(value, "item") else value.item()
-        props["url"] = safe_url(props["url"] or "")
-        feats.append({"type": "Feature", "properties": props,
-                      "geometry": {"type": "Point", "coordinates": [float(row.lon), float(row.lat)]}})
-    return {"type": "FeatureCollection", "features": feats}
-
-
-def standalone_map(collection: dict, manifest: dict, fit: list[list[float]] | None = None,
-                   tiles: Tiles | None = Settings.tiles, towns: list[list] = ()) -> str:
-    """A self-contained HTML map of the current view, with a legend and its provenance manifest
-    (as JSON data in <script type="application/json" id="provenance">). It opens offline:
-    Leaflet and the basemap are inside; only `tiles` are fetched, when reachable."""
-    legend = f'<div class="geo-legend">{legend_html()}</div>'
-    return mapview.standalone_html(collection, fit, tiles, list(towns), overlays=legend,
-                                   data_blocks={"provenance": manifest})

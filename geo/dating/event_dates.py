@@ -6,7 +6,7 @@ A place mention takes the expression that governs it in its sentence's structure
 the closest expression in the clause, else in the sentence (look-aheads last). A sentence with
 none is background when it only locates places ("lies on the Euphrates", ", 100 km east of X"),
 the publication day when it describes the present ("IS still holds"), else it takes the latest
-earlier date of its paragraph, else the publication date. Patterns: geo.date_patterns.
+earlier date of its paragraph, else the publication date. Patterns: geo.dating.patterns.
 """
 from __future__ import annotations
 
@@ -14,17 +14,13 @@ import bisect
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass, field
-from typing import Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-import ahocorasick
-
-from geo import date_patterns
-from geo.date_patterns import DAY, Expr
+from geo.dating.layout import Layout, is_dated, layout as layout_of
+from geo.dating.patterns import DAY, Expr
 
 CONFIDENCE = {"clause": 1.0, "sentence": 0.8, "paragraph": 0.6, "published": 0.3}
-# Longer "sentences" are cut at a comma or space (see _capped): real ones are far shorter.
-MAX_SENTENCE_CHARS = 3_000
 
 
 @dataclass(frozen=True)
@@ -47,12 +43,6 @@ def describe_date(d: dt.date) -> str:
     return f"{_DAY_NAMES[d.weekday()]} {d.day} {_MONTH_NAMES[d.month - 1]} {d.year}"
 
 
-# Paragraph, sentence, phrase (comma-like) and clause marks, found in one Aho-Corasick pass.
-_MARKS = {"para": ["\n\n", "\n \n"], "sent": [". ", "! ", "? ", '." ', ".” ", "\n"],
-          "phrase": [",", ";", ":", "(", ")", "—", "–", " - "],
-          "clause": [" and ", " but ", " while ", " whereas "]}
-_ABBREV = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec mr mrs ms dr st gen col "
-                    "lt maj capt sgt brig no vs u.s".split())
 # An aside opens with a determiner or relative word: ", the group's capital since 2017,".
 _ASIDE = re.compile(r"\s*(?:the|a|an|its|their|his|her|which|who|whose|where|once|now|"
                     r"long|itself|home\s+to|one\s+of)\b", re.I)
@@ -68,134 +58,6 @@ _PRESENT = re.compile(r"\b(?:is|are|remains?|holds?|'s\s+still)\b")
 _REPORTED = re.compile(r"\b(?:said|told|reported|added|announced|stated|confirmed)\b")
 
 
-def _automaton() -> ahocorasick.Automaton:
-    """Trigger words of the date patterns and the punctuation marks, for one pass."""
-    entries = {key: ("mark", kind, len(key)) for kind, keys in _MARKS.items() for key in keys}
-    for cls, (_, _, keys) in date_patterns.TRIGGERS.items():
-        for key in keys:  # "month" wakes two classes
-            entries[key] = ("word", entries.get(key, ("", ()))[1] + (cls,), len(key))
-    auto = ahocorasick.Automaton()
-    for key, value in entries.items():
-        auto.add_word(key, value)
-    auto.make_automaton()
-    return auto
-
-
-_AUTO = _automaton()
-
-
-def _sentence_ends(text: str, begin: int, stop: int) -> bool:
-    """'. ' ends a sentence before a capital or digit, not after "Feb." or "Gen."."""
-    if text[begin] == "\n":
-        return True
-    nxt = text[stop:stop + 2].lstrip("\"“‘(#")
-    if not nxt or not (nxt[0].isupper() or nxt[0].isdigit()):
-        return False
-    word = text[max(0, begin - 6):begin].rsplit(None, 1)[-1:] or [""]
-    return word[0].lower().rstrip(".") not in _ABBREV
-
-
-@dataclass
-class _Layout:
-    text: str
-    exprs: list[Expr]
-    starts: list[int]  # of exprs
-    paras: list[int]  # start offsets
-    sents: list[int]
-    phrases: list[int]
-    clauses: list[int]
-    asides: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # by sentence
-    # For each expression, the index of the last one up to it that is an event (not background
-    # or look-ahead) / a dated anchor for a stretch; -1 for none. Found once, so looking back
-    # through a long paragraph costs nothing per mention.
-    last_event: list[int] = field(default_factory=list)
-    last_dated: list[int] = field(default_factory=list)
-
-
-def _scan(text: str, pub: dt.date) -> tuple[list[Expr], list[tuple[str, int, int]]]:
-    """Expressions (sorted, none overlapping: the longest wins) and raw marks, in one pass."""
-    low = text.lower()
-    if len(low) != len(text):  # a few scripts change length when lowered; keep offsets true
-        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    size, found, marks, seen = len(text), [], [], set()
-    for last, (kind, what, width) in _AUTO.iter(low):
-        begin, stop = last + 1 - width, last + 1
-        if kind == "mark":
-            marks.append((what, begin, stop))
-        elif not ((begin and low[begin - 1].isalnum()) or (stop < size and low[stop].isalnum())):
-            for cls in what:  # months and weekdays only capitalised: not "may", "march"
-                if cls not in ("wd", "mon") or text[begin].isupper():
-                    found += date_patterns.expressions_near(text, begin, stop, cls, pub, low, seen)
-    found.sort(key=lambda e: (e.start - e.end, e.start))
-    # Characters already taken by a longer expression. Looking at the few characters of each
-    # expression keeps this linear; comparing with every kept expression was quadratic (33 s
-    # of a 2 MB text).
-    taken, kept = bytearray(size), []
-    for e in found:
-        if taken.find(1, e.start, e.end) < 0:
-            taken[e.start:e.end] = b"\x01" * (e.end - e.start)
-            kept.append(e)
-    return sorted(kept, key=lambda e: e.start), marks
-
-
-def _layout(text: str, pub: dt.date) -> _Layout:
-    exprs, marks = _scan(text, pub)
-    starts = [e.start for e in exprs]
-
-    def free(pos: int) -> bool:  # the comma in "March 3, 2019", the stop in "Feb. 28" split nothing
-        i = bisect.bisect_left(starts, pos) - 1
-        return i < 0 or exprs[i].end < pos
-    found: dict[str, list[int]] = {kind: [0] for kind in _MARKS}
-    for kind, begin, stop in marks:
-        if free(stop) and (kind != "sent" or _sentence_ends(text, begin, stop)):
-            found[kind].append(stop)
-    sents = _capped(sorted(set(found["sent"]) | set(found["para"])), sorted(found["phrase"]), text)
-    phrases = sorted(set(found["phrase"]) | set(sents))
-    clauses = sorted(set(found["clause"]) | set(phrases))
-    return _Layout(text, exprs, starts, found["para"], sents, phrases, clauses,
-                   last_event=_last_index(exprs, _is_event), last_dated=_last_index(exprs, _is_dated))
-
-
-def _is_event(e: Expr) -> bool:
-    return e.kind not in ("background", "future")
-
-
-def _is_dated(e: Expr) -> bool:
-    return e.first is not None and e.kind in ("day", "span", "week", "month")
-
-
-def _last_index(exprs: list[Expr], wanted) -> list[int]:
-    out, last = [], -1
-    for i, e in enumerate(exprs):
-        last = i if wanted(e) else last
-        out.append(last)
-    return out
-
-
-def _capped(sents: list[int], phrases: list[int], text: str) -> list[int]:
-    """Sentence starts, with extra cuts so that no sentence runs over MAX_SENTENCE_CHARS.
-
-    Each mention weighs every date of its sentence: in a run-on "sentence" (a list without
-    full stops, a pasted table) that made the work quadratic in the text's size. Cuts fall
-    on the last phrase mark (a comma...) in the second half of the window, else a space."""
-    out, half = [], MAX_SENTENCE_CHARS // 2
-    for lo, hi in zip(sents, sents[1:] + [len(text)]):
-        out.append(lo)
-        while hi - lo > MAX_SENTENCE_CHARS:
-            i = bisect.bisect_right(phrases, lo + MAX_SENTENCE_CHARS) - 1
-            if i >= 0 and phrases[i] > lo + half:
-                lo = phrases[i]
-            else:
-                lo = text.rfind(" ", lo + half, lo + MAX_SENTENCE_CHARS) + 1 or lo + MAX_SENTENCE_CHARS
-            out.append(lo)
-    return out
-
-
-def find_expressions(text: str, published: dt.date) -> list[tuple[int, int, str]]:
-    """(start, end, kind) of every temporal expression found: for tests and debugging."""
-    return [(e.start, e.end, e.kind) for e in _scan(text, published)[0]]
-
-
 def date_mentions(text: str, published: dt.date,
                   spans: Sequence[tuple[int, int]]) -> list[EventDate]:
     """One EventDate per (start, end) character span of a place mention in text."""
@@ -207,7 +69,7 @@ def date_mentions(text: str, published: dt.date,
         if not 0 <= start <= end <= len(text):
             raise ValueError(f"mention span ({start}, {end}) is outside the text of "
                              f"{len(text)} characters: pass offsets into this same text")
-    layout = _layout(text, published)
+    layout = layout_of(text, published)
     return [_govern(published, layout, start, end) for start, end in spans]
 
 
@@ -224,14 +86,14 @@ def _span_of(bounds: list[int], pos: int, size: int) -> tuple[int, int]:
     return bounds[i - 1], (bounds[i] if i < len(bounds) else size + 1)
 
 
-def _asides(lay: _Layout, s_lo: int, s_hi: int) -> list[tuple[int, int]]:
+def _asides(lay: Layout, s_lo: int, s_hi: int) -> list[tuple[int, int]]:
     """Appositions, relative clauses: a phrase after a comma that opens with a determiner or
     relative word, closed by another comma; not after a fronted date ("On Friday, the SDF")."""
     i = bisect.bisect_right(lay.phrases, s_lo)
     j = bisect.bisect_left(lay.phrases, s_hi, i)  # not a scan of every later phrase: quadratic
     bounds = [s_lo, *lay.phrases[i:j], s_hi]
     out = []
-    for plo, lo, hi in zip(bounds, bounds[1:], bounds[2:]):
+    for plo, lo, hi in zip(bounds, bounds[1:], bounds[2:], strict=False):
         closed = hi < s_hi and lay.text[hi - 1] in ",(—–)"
         opener = lay.text[lo:hi].lstrip()[:6].lower()
         if lay.text[lo - 1] in ",(—–" and _ASIDE.match(lay.text, lo) \
@@ -242,11 +104,11 @@ def _asides(lay: _Layout, s_lo: int, s_hi: int) -> list[tuple[int, int]]:
     return out
 
 
-def _exprs_in(lay: _Layout, lo: int, hi: int) -> list[Expr]:
+def _exprs_in(lay: Layout, lo: int, hi: int) -> list[Expr]:
     return lay.exprs[bisect.bisect_left(lay.starts, lo):bisect.bisect_left(lay.starts, hi)]
 
 
-def _govern(pub: dt.date, lay: _Layout, start: int, end: int) -> EventDate:
+def _govern(pub: dt.date, lay: Layout, start: int, end: int) -> EventDate:
     size = len(lay.text)
     s_lo, s_hi = _span_of(lay.sents, start, size)
     in_sentence = _exprs_in(lay, s_lo, s_hi)
@@ -277,7 +139,7 @@ def _govern(pub: dt.date, lay: _Layout, start: int, end: int) -> EventDate:
         chosen = min(same or pool, key=lambda e: _distance(e, start, end))
     else:
         main = "".join(lay.text[lo:hi] for lo, hi in  # the sentence without its asides
-                       zip([s_lo] + [b for _, b in asides], [a for a, _ in asides] + [s_hi]))
+                       zip([s_lo] + [b for _, b in asides], [a for a, _ in asides] + [s_hi], strict=True))
         quiet = _undated(main, pub)
         if quiet:
             return quiet
@@ -308,14 +170,16 @@ def _background(pub: dt.date, why: str) -> EventDate:
                      CONFIDENCE["sentence"])
 
 
-def _resolve(pub: dt.date, lay: _Layout, chosen: Expr, where: str) -> EventDate:
+def _resolve(pub: dt.date, lay: Layout, chosen: Expr, where: str) -> EventDate:
     first, last, kind, upto = chosen.first, chosen.last, chosen.kind, ""
     if kind in ("duration", "since"):
         anchor = _anchor(lay, chosen)
-        end_day = (anchor.last or anchor.first) if anchor else pub
+        end_day = pub
+        if anchor is not None and anchor.first is not None:  # _anchor finds dated ones only
+            end_day = anchor.last or anchor.first
         if kind == "duration":
             first = end_day - (chosen.days - 1) * DAY
-        elif end_day < first:
+        elif first is not None and end_day < first:  # a "since" always has its first day
             end_day = pub
         last, kind = end_day, "span"
         upto = f", up to '{anchor.text}'" if anchor else ""
@@ -332,17 +196,17 @@ def _resolve(pub: dt.date, lay: _Layout, chosen: Expr, where: str) -> EventDate:
     return EventDate(first, last, kind, rule, chosen.text, CONFIDENCE[where])
 
 
-def _anchor(lay: _Layout, e: Expr) -> Expr | None:
+def _anchor(lay: Layout, e: Expr) -> Expr | None:
     """A stretch ends at the closest dated expression of its sentence, else at the paragraph's
     latest earlier one (the time of speaking), else at the publication date (None)."""
     s_lo, s_hi = _span_of(lay.sents, e.start, len(lay.text))
-    here = [c for c in _exprs_in(lay, s_lo, s_hi) if c is not e and _is_dated(c)]
+    here = [c for c in _exprs_in(lay, s_lo, s_hi) if c is not e and is_dated(c)]
     if here:
         return min(here, key=lambda c: _distance(c, e.start, e.end))
     return _last_before(lay, _span_of(lay.paras, e.start, len(lay.text))[0], s_lo, lay.last_dated)
 
 
-def _last_before(lay: _Layout, lo: int, hi: int, last: list[int]) -> Expr | None:
+def _last_before(lay: Layout, lo: int, hi: int, last: list[int]) -> Expr | None:
     """The last expression starting in [lo, hi) that `last` (a _last_index table) marks."""
     i = bisect.bisect_left(lay.starts, hi) - 1
     j = last[i] if i >= 0 else -1

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from typing import Callable
+from collections.abc import Callable, Iterable
 
-from .cache import GeocodeCache
-from .config import Settings
-from .corrections import Corrections
-from .models import AREA_KINDS, Candidate, Mention, Place
-from .nominatim import GeocodingBanned, GeocodingUnavailable, NominatimClient, lookup
-from .ranking import in_box
+from geo.config import Settings
+from geo.geocode.cache import GeocodeCache
+from geo.geocode.nominatim import GeocodingBanned, GeocodingUnavailable, NominatimClient, lookup
+from geo.geoparse.corrections import Corrections
+from geo.geoparse.rank import in_box
+from geo.models import AREA_KINDS, Candidate, Mention, Place
 
 log = logging.getLogger(__name__)
 # What a context cue ("the village of X", "X crossing") says an unknown name is.
@@ -38,7 +38,8 @@ def search_context(mentions: list[Mention]) -> SearchContext | None:
     countries = Counter(c.country.lower() for c in tops if c.country)
     if not countries:
         return None
-    points = [(c.lat, c.lon) for c in tops if c.has_point and c.kind not in AREA_KINDS]
+    points = [(c.lat, c.lon) for c in tops  # has_point, spelt out so that mypy narrows
+              if c.lat is not None and c.lon is not None and c.kind not in AREA_KINDS]
     box = None
     if points:
         lats, lons = [p[0] for p in points], [p[1] for p in points]
@@ -46,7 +47,7 @@ def search_context(mentions: list[Mention]) -> SearchContext | None:
     return tuple(cc for cc, _ in countries.most_common(3)), box
 
 
-def _place(c: Candidate, source: str, alternatives=()) -> Place:
+def _place(c: Candidate, source: str, alternatives: Iterable[Candidate] = ()) -> Place:
     return Place(name=c.name, lat=c.lat, lon=c.lon, kind=c.kind, source=source, score=c.score,
                  alternatives=tuple(alternatives))
 

@@ -9,28 +9,29 @@ from __future__ import annotations
 import logging
 import multiprocessing
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, NamedTuple
+from typing import NamedTuple
 
 import pandas as pd
 
-from . import gazetteer as gazetteer_mod
-from . import ner
-from .articles import load_articles
-from .cache import GeocodeCache
-from .config import Settings
-from .corrections import Corrections
-from .dates import EventDate, date_mentions
-from .events import article_rows, mention_contexts, to_frame
-from .geocoding import Resolver, search_context
-from .models import AREA_KINDS, Article, Mention, Place, Problem
-from .ner import Entity
-from .nominatim import NominatimClient
-from .places import Recogniser
-from .ranking import rank
-from .textin import keep_copy
-from .toponyms import Toponyms
+from geo.config import Settings
+from geo.dating.event_dates import EventDate, date_mentions
+from geo.gazetteer import saved as gazetteer_index
+from geo.geocode.cache import GeocodeCache
+from geo.geocode.nominatim import NominatimClient
+from geo.geoparse import ner
+from geo.geoparse.corrections import Corrections
+from geo.geoparse.ner import Entity
+from geo.geoparse.rank import rank
+from geo.geoparse.recognise import Recogniser
+from geo.geoparse.resolve import Resolver, search_context
+from geo.geoparse.toponyms import Toponyms
+from geo.ingest.articles import load_articles
+from geo.ingest.clean import keep_copy
+from geo.models import AREA_KINDS, Article, Mention, Place, Problem
+from geo.table.event_rows import article_rows, mention_contexts, to_frame
 
 log = logging.getLogger(__name__)
 
@@ -82,11 +83,11 @@ class Analyser:
     """Recognise, rank and date one article's places; needs no network and no cache.
 
     By default recognition is the gazetteer and the named-entity model together
-    (geo/toponyms.py); `fast` is the gazetteer alone, ten times quicker, for very large batches.
+    (geo/geoparse/toponyms.py); `fast` is the gazetteer alone, ten times quicker, for very large batches.
     """
 
     def __init__(self, settings: Settings, fast: bool = False):
-        gaz = gazetteer_mod.default(str(settings.gazetteer_path), str(settings.index_dir))
+        gaz = gazetteer_index.load(str(settings.gazetteer_path), str(settings.index_dir))
         self.recognise = Recogniser(gaz)
         self.toponyms = None if fast else Toponyms(self.recognise)
         self.box = settings.viewbox
@@ -120,7 +121,8 @@ def _init_worker(settings: Settings, fast: bool) -> None:
         _worker = Analyser(settings, fast)
 
 
-def _analyse(article: Article):
+def _analyse(article: Article) -> Analysis:
+    assert _worker is not None  # _init_worker set it in this process
     return _worker.article(article)
 
 
@@ -143,7 +145,7 @@ def analyse_all(articles: list[Article], settings: Settings, workers: int = 1, f
     if workers <= 1 or len(articles) < 20:
         for at in range(0, len(articles), ner.BATCH):  # the model runs faster on batches
             batch = articles[at:at + ner.BATCH]
-            for a, ents in zip(batch, analyser.entities([a.text for a in batch])):
+            for a, ents in zip(batch, analyser.entities([a.text for a in batch]), strict=True):
                 yield analyser.article(a, ents)
         return
     # Chunks big enough to keep pickling overhead low, small enough to balance the workers.
@@ -174,9 +176,10 @@ def article_events(resolver: Resolver, article: Article, analysed: Analysis,
     """An analysed article's event rows: each mention resolved to a place (or dropped when an
     editor rejected it); names left without a point are counted in `unresolved`."""
     mentions, dates, contexts = analysed
+    assert dates is not None  # None only without a publication date, which an Article has
     context = search_context(mentions)
     places: list[Place | None] = [resolver.resolve(article.id, m, context) for m in mentions]
-    for m, p in zip(mentions, places):
+    for m, p in zip(mentions, places, strict=True):
         if p is not None and not p.resolved and p.kind not in AREA_KINDS and m.role == "literal":
             unresolved[m.surface] += 1
     return article_rows(article, mentions, places, dates, contexts)
@@ -190,7 +193,7 @@ def build_events(settings: Settings, *, workers: int = 1, online: bool | None = 
     rows: list[dict] = []
     try:
         analysed = analyse_all(articles, settings, workers, fast)
-        for article, result in progress(zip(articles, analysed)):
+        for article, result in progress(zip(articles, analysed, strict=True)):
             rows += article_events(resolver, article, result, summary.unresolved)
         summary.mentions = len(rows)
         summary.resolved = sum(1 for r in rows if r["lat"] is not None)

@@ -1,6 +1,6 @@
-"""The temporal-expression table and how each match becomes dates, for geo.dates.
+"""The temporal-expression table and how each match becomes dates, for geo.dating.event_dates.
 
-geo.dates finds the trigger words (TRIGGERS) in one pass; a pattern then runs only in a small
+geo.dating.event_dates finds the trigger words (TRIGGERS) in one pass; a pattern then runs only in a small
 window around a trigger it needs (expressions_near). dateparser reads explicit date strings
 only (cached); weekdays, "the 10th", year-less dates and spans follow our own rules, where
 dateparser is wrong or silent (DESIGN.md section 5).
@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import functools
 import logging
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
-import dateparser
+from geo.dating.explicit import parse_explicit, past_occurrence
 
 log = logging.getLogger(__name__)
 DAY = dt.timedelta(days=1)
@@ -25,7 +24,7 @@ DAY = dt.timedelta(days=1)
 @dataclass(frozen=True)
 class Expr:
     """One temporal expression. kind is a precision ("day", "span", "week", "month",
-    "background") or one that geo.dates settles from context: "future" (clamped), "duration"
+    "background") or one that geo.dating.event_dates settles from context: "future" (clamped), "duration"
     (a stretch of `days` ending at the sentence's date) and "since" (from `first` to it)."""
     start: int
     end: int
@@ -34,6 +33,9 @@ class Expr:
     last: dt.date | None
     kind: str
     days: int = 0
+
+
+Span = tuple[dt.date | None, dt.date | None, str]  # (first, last, kind) as a resolver finds it
 
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -64,85 +66,51 @@ def _back_to(weekday: str, pub: dt.date) -> dt.date:
     return pub - ((pub.weekday() - _WEEKDAYS.index(weekday)) % 7) * DAY
 
 
-def _weekday(m: re.Match, pub: dt.date) -> tuple:
+def _weekday(m: re.Match, pub: dt.date) -> Span:
     d = _back_to(m["wd"], pub)
     if d == pub and m["last"]:
         d -= 7 * DAY  # "last Sunday" written on a Sunday means the week before
     return _since(m, d)
 
 
-def _weekday_pair(m: re.Match, pub: dt.date) -> tuple:
+def _weekday_pair(m: re.Match, pub: dt.date) -> Span:
     """'from Friday until dawn on Sunday', 'on Friday and Saturday': the first day to the last."""
     last = _back_to(m["wd2"], pub)
     return _back_to(m["wd1"], last), last, "span"
 
 
-def _since(m: re.Match, d: dt.date) -> tuple:
-    """'since Sunday' runs from that day up to its sentence's date, settled in geo.dates."""
+def _since(m: re.Match, d: dt.date) -> Span:
+    """'since Sunday' runs from that day up to its sentence's date, settled in geo.dating.event_dates."""
     return (d, None, "since") if m["since"] else (d, None, "day")
 
 
-def _week(m: re.Match, pub: dt.date) -> tuple:
+def _week(m: re.Match, pub: dt.date) -> Span:
     monday = pub - pub.weekday() * DAY
     if m.group(0).lower().startswith("last"):
         return monday - 7 * DAY, monday - DAY, "week"
     return monday, max(monday, pub - DAY), "week"  # "earlier this week": up to yesterday
 
 
-def _month(m: re.Match, pub: dt.date) -> tuple:
+def _month(m: re.Match, pub: dt.date) -> Span:
     first = pub.replace(day=1)
     if m.group(0).lower().startswith("last"):
         return (first - DAY).replace(day=1), first - DAY, "month"
     return first, max(first, pub - DAY), "month"
 
 
-def _weekend(m: re.Match, pub: dt.date) -> tuple:
+def _weekend(m: re.Match, pub: dt.date) -> Span:
     saturday = pub - ((pub.weekday() - 5) % 7) * DAY
     return saturday, min(saturday + DAY, pub), "span"
 
 
-def _past_occurrence(day: int, month: int, pub: dt.date) -> dt.date | None:
-    """The most recent day/month on or before pub (29 Feb goes back to a leap year)."""
-    for year in range(pub.year, pub.year - 9, -1):
-        if day <= calendar.monthrange(year, month)[1] and dt.date(year, month, day) <= pub:
-            return dt.date(year, month, day)
-    return None
-
-
-# A leap year's last day as dateparser's base: every year-less day and month (29 February
-# too) reads as a past date, and only its day and month are used.
-_NEUTRAL_BASE = dt.datetime(2000, 12, 31, 12)
-
-
-@functools.lru_cache(maxsize=8192)
-def _read_explicit(text: str) -> dt.date | None:
-    """dateparser on one explicit date string, day first, UTC. Cached by the text alone, so a
-    corpus pays for each distinct date string once, whatever its articles' publication days."""
-    settings = {"DATE_ORDER": "DMY", "PREFER_DATES_FROM": "past", "TIMEZONE": "UTC",
-                "RETURN_AS_TIMEZONE_AWARE": False, "RELATIVE_BASE": _NEUTRAL_BASE}
-    found = dateparser.parse(text, languages=["en"], settings=settings)
-    return found.date() if found is not None else None
-
-
-def parse_explicit(text: str, pub: dt.date) -> dt.date | None:
-    """The date an explicit string names; without a year, its latest occurrence up to pub."""
-    found = _read_explicit(text)
-    if found is None:
-        log.debug("dateparser could not read %r (published %s)", text, pub)
-        return None
-    if re.search(r"\d{4}", text):
-        return found
-    return _past_occurrence(found.day, found.month, pub)
-
-
-def _explicit(m: re.Match, pub: dt.date) -> tuple | None:
+def _explicit(m: re.Match, pub: dt.date) -> Span | None:
     d = parse_explicit(m["date"], pub)
     if d is None:
         return None
     return (pub, None, "future") if d > pub else _since(m, d)
 
 
-def _month_name(m: re.Match, pub: dt.date) -> tuple | None:
+def _month_name(m: re.Match, pub: dt.date) -> Span | None:
     month = _MONTHS[m["mon"].rstrip(".")]
     year = int(m["y"]) if m["y"] else pub.year - (month > pub.month)
     if m["y"] and year < pub.year and not m["since"]:
@@ -156,7 +124,7 @@ def _month_name(m: re.Match, pub: dt.date) -> tuple | None:
     return first, min(last, pub), "month"
 
 
-def _nth(m: re.Match, pub: dt.date) -> tuple | None:
+def _nth(m: re.Match, pub: dt.date) -> Span | None:
     # "on the 10th": this month once that day is reached, else the month before (or two).
     day, month_end = int(m["d"]), pub
     for _ in range(3):
@@ -166,11 +134,11 @@ def _nth(m: re.Match, pub: dt.date) -> tuple | None:
     return None
 
 
-def _between(m: re.Match, pub: dt.date) -> tuple | None:
+def _between(m: re.Match, pub: dt.date) -> Span | None:
     end_month = _MONTHS[m["m2"].rstrip(".")]
     start_month = _MONTHS[m["m1"].rstrip(".")] if m["m1"] else end_month
     end = (parse_explicit(f"{m['d2']} {m['m2']} {m['y']}", pub) if m["y"]
-           else _past_occurrence(int(m["d2"]), end_month, pub))
+           else past_occurrence(int(m["d2"]), end_month, pub))
     if end is None or end > pub:
         return None
     d1 = int(m["d1"])
@@ -196,7 +164,7 @@ def _duration_days(m: re.Match) -> int:
     return n * 7 if unit.startswith("week") else n
 
 
-def _past_n(m: re.Match, pub: dt.date) -> tuple:
+def _past_n(m: re.Match, pub: dt.date) -> Span:
     if m["unit"].lower().startswith("month"):
         return _months_back(pub, _count(m["n"]) if m["n"] else 1), pub, "span"
     return pub - (_duration_days(m) - 1) * DAY, pub, "span"
@@ -211,7 +179,7 @@ _DURATION = lambda m, pub: (None, None, "duration")  # noqa: E731
 # of its triggers and one of its `|`-separated needed words (a substring test far cheaper than
 # the regex); among overlapping matches the longest wins ("Saturday, March 23" beats
 # "Saturday"). A resolver returns (first, last, kind) or None to drop the match.
-PATTERNS: list[tuple[str, str, str, str, Callable]] = [
+PATTERNS: list[tuple[str, str, str, str, Callable[[re.Match, dt.date], Span | None]]] = [
     ("weekday", "wd", "", r"\b(?:(?P<since>(?i:since))\s+|(?P<last>(?i:last|this past|past))"
      r"\s+|(?i:(?:early|late)\s+(?:on\s+)?|(?:at\s+(?:dawn|dusk|noon|midday)\s+)?on\s+))?" + WD
      + POSS + PART + POSS, _weekday),

@@ -12,10 +12,24 @@ from __future__ import annotations
 
 import re
 
-from .gazetteer import Gazetteer
-from .models import SETTLEMENT_KINDS, Candidate, Mention
-from .names import ARTICLE, CUE_NAME_ZIPF, area_name, article_at, fold_text, name_key, zipf
-from .roles import ACTOR_SUFFIX, associative_after, bare_word, largest_population, person_speaks
+from geo.gazetteer.index import Gazetteer
+from geo.gazetteer.names import (
+    ARTICLE,
+    CUE_NAME_ZIPF,
+    area_name,
+    article_at,
+    fold_text,
+    name_key,
+    zipf,
+)
+from geo.geoparse.roles import (
+    ACTOR_SUFFIX,
+    associative_after,
+    bare_word,
+    largest_population,
+    person_speaks,
+)
+from geo.models import SETTLEMENT_KINDS, Candidate, Mention
 
 MAX_NAME = 48  # characters; longer gazetteer names do not occur in running text
 
@@ -223,7 +237,9 @@ class Recogniser:
             if key.startswith(("al ", "el ", "as ", "ash ", "ad ", "ar ", "at ", "az ", "an ")) \
                     and not any(ch.isupper() for ch in text[i + 2:end]):
                 continue  # "at least" is not the Arabic article
-            return i, end, self.gaz.key_id(key)
+            key_id = self.gaz.key_id(key)
+            assert key_id is not None  # prefixes() returns keys of the same trie
+            return i, end, key_id
         return None
 
     # -- judging one match in its context
@@ -322,7 +338,7 @@ class Recogniser:
         for mn in mentions:
             taken[mn.start:mn.end] = b"\x01" * (mn.end - mn.start)
         extra = []
-        for pattern, windows in zip(_CONTEXT_CUES, (_of_windows, _after_windows)):
+        for pattern, windows in zip(_CONTEXT_CUES, (_of_windows, _after_windows), strict=True):
             for m in _cue_matches(pattern, text, windows(text)):
                 s, e = m.span("name")
                 words = re.split(r"[ -]", m.group("name"))

@@ -63,14 +63,14 @@ def admin1_regions(towns: dict[tuple[str, str], list[tuple[float, float, int]]])
             pop = _population(towns, row["name"], row["cc"], lat, lon)
             groups.setdefault((row["cc"], row["admin1"]), []).append((lat, lon, pop))
     out = []
-    for (cc, name), towns in groups.items():
-        arr = np.array(towns, dtype=np.float64)
+    for (cc, name), points in groups.items():
+        arr = np.array(points, dtype=np.float64)
         lo, hi = np.percentile(arr[:, :2], [2, 98], axis=0)
         short = _ADMIN_PREFIX.sub("", _ADMIN_SUFFIX.sub("", name)).strip()
         names = [name] + ([short] if short and short != name else [])
         out.append({"name": short or name, "names": names, "lat": float((lo[0] + hi[0]) / 2),
                     "lon": float((lo[1] + hi[1]) / 2), "country": cc,
-                    "population": int(arr[:, 2].sum()), "towns": len(towns)})
+                    "population": int(arr[:, 2].sum()), "towns": len(points)})
     return out
 
 

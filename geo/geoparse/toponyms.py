@@ -1,7 +1,7 @@
 """Recognition with the model: the gazetteer's matches and the model's entities, merged.
 
-The gazetteer (geo/places.py) knows spelling variants and the campaign's villages; the
-model (geo/ner.py) finds names no list holds (streets, buildings, venues, neighbourhoods,
+The gazetteer (geo/geoparse/recognise.py) knows spelling variants and the campaign's villages; the
+model (geo/geoparse/ner.py) finds names no list holds (streets, buildings, venues, neighbourhoods,
 regions, lakes, ranges) and says which capitalised words are people and organisations:
 - a gazetteer match inside a person's name is dropped ("John Bolton"), unless the text
   puts it after a locative ("fled to Bolton") or the match is a curated campaign place the
@@ -17,11 +17,11 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 
-from .models import Candidate, Mention
-from .names import name_key
-from .ner import PLACE_LABELS, Entity
-from .places import PLACE_WORDS, Recogniser
-from .roles import ACTOR_SUFFIX, associative_after, bare_word
+from geo.gazetteer.names import name_key
+from geo.geoparse.ner import PLACE_LABELS, Entity
+from geo.geoparse.recognise import PLACE_WORDS, Recogniser
+from geo.geoparse.roles import ACTOR_SUFFIX, associative_after, bare_word
+from geo.models import Candidate, Mention
 
 _THE = re.compile(r"^[Tt]he\s+")
 _POSSESSIVE = re.compile(r"['’]s?$")
@@ -112,14 +112,14 @@ class Toponyms:
                 if doubt:
                     doubtful.add(judged.start)
         for ent in ents:
-            if ent.label in PLACE_LABELS or ent.label == "NORP":
-                if not any(_overlaps(s, e, ent.start, ent.end) for s, e in taken):
-                    added = self._from_model(text, ent)
-                    if added is not None:
-                        kept.append(added)
-                        taken.append((added.start, added.end))
-                        if not added.candidates and added.role == "literal":
-                            doubtful.add(added.start)
+            if (ent.label in PLACE_LABELS or ent.label == "NORP") and not any(
+                    _overlaps(s, e, ent.start, ent.end) for s, e in taken):
+                added = self._from_model(text, ent)
+                if added is not None:
+                    kept.append(added)
+                    taken.append((added.start, added.end))
+                    if not added.candidates and added.role == "literal":
+                        doubtful.add(added.start)
         kept.sort(key=lambda m: m.start)
         return [m for n, m in enumerate(kept) if m.start not in doubtful or _placed(text, kept, n)]
 

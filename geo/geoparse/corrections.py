@@ -10,13 +10,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from .files import atomic_write
-from .models import KINDS, BadRecord, Problem
-from .names import name_key
-from .textin import keep_copy
+from geo.files import atomic_write
+from geo.gazetteer.names import name_key
+from geo.ingest.clean import keep_copy
+from geo.models import KINDS, BadRecord, Problem
 
 ACTIONS = ("reject", "pick", "coords")
 
@@ -66,7 +67,7 @@ def _parse_row(row: dict, where: str) -> Correction:
 
 
 class Corrections:
-    def __init__(self, rows: list[Correction] = (), *, incomplete: bool = False):
+    def __init__(self, rows: Iterable[Correction] = (), *, incomplete: bool = False):
         self.rows = list(rows)
         # Some of the file did not load: a rewrite must first keep the file as it was.
         self.incomplete = incomplete
@@ -82,7 +83,7 @@ class Corrections:
         return len(self.rows)
 
     @classmethod
-    def load(cls, path: Path) -> tuple["Corrections", list[Problem]]:
+    def load(cls, path: Path) -> tuple[Corrections, list[Problem]]:
         if not path.exists():
             return cls(), []
         data = path.read_bytes()
@@ -102,7 +103,7 @@ class Corrections:
                 problems.append(Problem(str(path), exc.reason, n))
         return cls(rows, incomplete=bool(problems)), problems
 
-    def added(self, correction: Correction, path: Path) -> "Corrections":
+    def added(self, correction: Correction, path: Path) -> Corrections:
         """Validate, append to the file atomically, and return the new set."""
         _parse_row({k: "" if v is None else str(v) for k, v in asdict(correction).items()}, path.name)
         if not correction.decided:

@@ -1,6 +1,6 @@
 """Raw input to clean values: bytes to text, text cleaning, publication dates, titles.
 
-Every refusal is a BadInput carrying the reason (and line) that geo.articles turns
+Every refusal is a BadInput carrying the reason (and line) that geo.ingest.articles turns
 into a Problem naming the file; nothing here knows about formats. keep_copy saves a bad
 input file before a rewrite could drop the lines that did not load.
 """
@@ -128,7 +128,7 @@ def not_utf8(line: bytes, e: UnicodeDecodeError) -> str:
 def keep_copy(path: Path) -> Path:
     """Copy `path` to `<name>.bad-<UTC time>` beside it (never over another copy), for the
     operator to repair, before the file is rewritten without the lines that did not load."""
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     for n in range(1, 1000):
         target = path.with_name(f"{path.name}.bad-{stamp}" + (f"-{n}" if n > 1 else ""))
         try:

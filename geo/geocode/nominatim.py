@@ -15,7 +15,8 @@ import json
 import logging
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
+from typing import Any
 
 from geopy.adapters import AdapterHTTPError, RequestsAdapter
 from geopy.exc import (
@@ -28,8 +29,8 @@ from geopy.exc import (
 )
 from geopy.geocoders import Nominatim
 
-from geo.cache import GeocodeCache
 from geo.config import Settings
+from geo.geocode.cache import GeocodeCache
 from geo.models import Candidate
 
 log = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ def place_kind(raw: dict) -> str:
         if value in _VILLAGE:
             return "village"
     try:
-        rank = int(raw.get("place_rank"))
+        rank = int(raw.get("place_rank", ""))  # missing, None or junk: a site
     except (TypeError, ValueError):
         return "site"
     # Nominatim's ranks: 4 country, 5-12 regions, 13-16 cities, 17-18 towns, 19-25 villages.
@@ -116,7 +117,7 @@ def candidate_from_raw(raw: dict, language: str = "en") -> Candidate:
 class _StrictNominatim(Nominatim):
     """geopy reads any falsy JSON ({} or null) as "no match"; only a list may mean that."""
 
-    def _parse_json(self, places, exactly_one):
+    def _parse_json(self, places: object, exactly_one: bool) -> Any:
         if isinstance(places, dict) and "error" in places:
             raise GeocoderQueryError(str(places["error"]))
         if not isinstance(places, list):
@@ -159,7 +160,8 @@ class NominatimClient:
         with cls._gate:
             cls._last_request = None
 
-    def narrowed(self, country_codes: tuple[str, ...], viewbox) -> "NominatimClient":
+    def narrowed(self, country_codes: tuple[str, ...],
+                 viewbox: tuple[float, float, float, float] | None) -> NominatimClient:
         """The same client (connection, rate limit) asking within an article's countries and
         box; its requests_made counts only its own requests."""
         other = copy.copy(self)

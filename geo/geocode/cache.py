@@ -13,14 +13,13 @@ import logging
 import sqlite3
 import threading
 import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
 
+from geo.files import atomic_write
+from geo.ingest.clean import not_utf8
 from geo.models import BadRecord, Candidate, Problem
-
-from .files import atomic_write
-from .textin import not_utf8
 
 log = logging.getLogger(__name__)
 
@@ -109,10 +108,10 @@ class GeocodeCache:
         with self._lock:
             self._db.close()
 
-    def __enter__(self) -> "GeocodeCache":
+    def __enter__(self) -> GeocodeCache:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def get(self, query: str, params: Mapping) -> CacheEntry | None:
@@ -126,7 +125,7 @@ class GeocodeCache:
             candidates: Iterable[Candidate], raw: str) -> None:
         candidates = tuple(candidates)
         _check(status, candidates, f"cache put for {query!r}")
-        asked_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        asked_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         row = (normalise_query(query), canonical_params(params), query, status,
                json.dumps([dataclasses.asdict(c) for c in candidates], ensure_ascii=False),
                raw, asked_at)

@@ -18,11 +18,11 @@ from __future__ import annotations
 import json
 import logging
 import statistics
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
-from .geometry import haversine_km
+from geo.geometry import haversine_km
 
 log = logging.getLogger(__name__)
 
@@ -160,65 +160,82 @@ class Scores:
         return out
 
 
-def _brief(place: Mapping, **extra) -> dict:
+def _brief(place: Mapping, **extra: object) -> dict:
     out = {"start": place["start"], "end": place["end"], "name": place.get("name", "")}
     out.update(extra)
     return out
 
 
-def evaluate(gold_docs: Iterable[Mapping], pred_docs: Iterable[Mapping],
-             max_km: float = DEFAULT_MAX_KM) -> Scores:
-    """Score predictions against gold; a gold document with no prediction counts as empty."""
-    preds: dict[str, Sequence[Mapping]] = {}
-    for doc in pred_docs:
-        preds[str(doc["id"])] = doc.get("places") or []
-    gold_ids = set()
-    n_gold = n_pred = exact_tp = 0
-    errors_km: list[float] = []
-    matched = unresolved = gold_unlocated = 0
-    errors = []
-    for doc in gold_docs:
-        doc_id = str(doc["id"])
-        gold_ids.add(doc_id)
-        gold = doc.get("places") or []
-        pred = preds.get(doc_id, [])
-        n_gold += len(gold)
-        n_pred += len(pred)
-        exact_tp += len(match_exact(gold, pred))
+@dataclass
+class _Tally:
+    """Counts over the documents scored so far."""
+    max_km: float
+    gold: int = 0
+    predicted: int = 0
+    exact_tp: int = 0
+    matched: int = 0
+    unresolved: int = 0
+    gold_unlocated: int = 0
+    errors_km: list[float] = field(default_factory=list)
+    errors: list[DocErrors] = field(default_factory=list)
+
+    def add(self, doc_id: str, gold: Sequence[Mapping], pred: Sequence[Mapping]) -> None:
+        self.gold += len(gold)
+        self.predicted += len(pred)
+        self.exact_tp += len(match_exact(gold, pred))
         pairs = match_overlap(gold, pred)
-        matched += len(pairs)
-        mislocated = []
-        for gi, pi in pairs:
-            g_pt, p_pt = _point(gold[gi]), _point(pred[pi])
-            if g_pt is None:
-                gold_unlocated += 1
-                continue
-            if p_pt is None:
-                unresolved += 1
-                mislocated.append(_brief(pred[pi], gold=gold[gi].get("name", ""), km=None))
-                continue
-            km = haversine_km(*g_pt, *p_pt)
-            errors_km.append(km)
-            if km > max_km:
-                mislocated.append(_brief(pred[pi], gold=gold[gi].get("name", ""), km=round(km, 1)))
+        self.matched += len(pairs)
+        mislocated = [m for gi, pi in pairs
+                      if (m := self._mislocated(gold[gi], pred[pi])) is not None]
         hit_g = {gi for gi, _ in pairs}
         hit_p = {pi for _, pi in pairs}
         fps = tuple(_brief(p) for i, p in enumerate(pred) if i not in hit_p)
         fns = tuple(_brief(g) for i, g in enumerate(gold) if i not in hit_g)
         if fps or fns or mislocated:
-            errors.append(DocErrors(doc_id, fps, fns, tuple(mislocated)))
+            self.errors.append(DocErrors(doc_id, fps, fns, tuple(mislocated)))
+
+    def _mislocated(self, gold: Mapping, pred: Mapping) -> dict | None:
+        """The prediction's brief when it is unresolved or too far from the gold point."""
+        g_pt, p_pt = _point(gold), _point(pred)
+        if g_pt is None:
+            self.gold_unlocated += 1
+            return None
+        if p_pt is None:
+            self.unresolved += 1
+            return _brief(pred, gold=gold.get("name", ""), km=None)
+        km = haversine_km(*g_pt, *p_pt)
+        self.errors_km.append(km)
+        return _brief(pred, gold=gold.get("name", ""), km=round(km, 1)) if km > self.max_km else None
+
+    def scores(self, docs: int) -> Scores:
+        ep, er = _ratio(self.exact_tp, self.predicted), _ratio(self.exact_tp, self.gold)
+        op, orec = _ratio(self.matched, self.predicted), _ratio(self.matched, self.gold)
+        located = self.matched - self.gold_unlocated
+        kms = self.errors_km
+        return Scores(
+            docs=docs, gold=self.gold, predicted=self.predicted,
+            exact_tp=self.exact_tp, exact_precision=ep, exact_recall=er, exact_f1=_f1(ep, er),
+            overlap_tp=self.matched, overlap_precision=op, overlap_recall=orec,
+            overlap_f1=_f1(op, orec), max_km=self.max_km,
+            within_max_km=_ratio(sum(km <= self.max_km for km in kms), located),
+            within_5km=_ratio(sum(km <= CLOSE_KM for km in kms), located),
+            median_error_km=statistics.median(kms) if kms else None,
+            unresolved=self.unresolved, errors=tuple(self.errors),
+            gold_unlocated=self.gold_unlocated,
+        )
+
+
+def evaluate(gold_docs: Iterable[Mapping], pred_docs: Iterable[Mapping],
+             max_km: float = DEFAULT_MAX_KM) -> Scores:
+    """Score predictions against gold; a gold document with no prediction counts as empty."""
+    preds: dict[str, Sequence[Mapping]] = {str(d["id"]): d.get("places") or [] for d in pred_docs}
+    gold_ids: set[str] = set()
+    tally = _Tally(max_km)
+    for doc in gold_docs:
+        doc_id = str(doc["id"])
+        gold_ids.add(doc_id)
+        tally.add(doc_id, doc.get("places") or [], preds.get(doc_id, []))
     stray = sorted(set(preds) - gold_ids)
     if stray:
         log.warning("ignored %d predicted documents with no gold: %s", len(stray), stray[:5])
-    ep, er = _ratio(exact_tp, n_pred), _ratio(exact_tp, n_gold)
-    op, orec = _ratio(matched, n_pred), _ratio(matched, n_gold)
-    return Scores(
-        docs=len(gold_ids), gold=n_gold, predicted=n_pred,
-        exact_tp=exact_tp, exact_precision=ep, exact_recall=er, exact_f1=_f1(ep, er),
-        overlap_tp=matched, overlap_precision=op, overlap_recall=orec, overlap_f1=_f1(op, orec),
-        max_km=max_km,
-        within_max_km=_ratio(sum(km <= max_km for km in errors_km), matched - gold_unlocated),
-        within_5km=_ratio(sum(km <= CLOSE_KM for km in errors_km), matched - gold_unlocated),
-        median_error_km=statistics.median(errors_km) if errors_km else None,
-        unresolved=unresolved, errors=tuple(errors), gold_unlocated=gold_unlocated,
-    )
+    return tally.scores(len(gold_ids))

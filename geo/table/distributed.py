@@ -1,4 +1,4 @@
-"""The build on a Dask cluster: the same per-article code as geo.pipeline, over partitions.
+"""The build on a Dask cluster: the same per-article code as geo.table.pipeline, over partitions.
 
 1. Workers analyse partitions (recognise, rank, date); each worker process loads the
    gazetteer index once (`analyser_for`, warmed by a worker plugin at start-up).
@@ -6,7 +6,7 @@
    name once, through the cache and the Nominatim budget, so one request a second
    holds for the whole cluster however many workers there are.
 3. Workers resolve their partitions with those answers and return event rows (or
-   write them to a Parquet dataset, see geo.columnar).
+   write them to a Parquet dataset, see geo.table.columnar).
 
 Partitions are recomputable from the task graph (articles travel in the tasks, files
 are read by URL), so a lost worker costs only its tasks: Dask runs them again and the
@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable
 
 import fsspec
 import pandas as pd
@@ -26,14 +26,15 @@ import pyarrow.parquet as pq
 from dask.sizeof import sizeof
 from distributed import Client, LocalCluster, WorkerPlugin, as_completed
 
-from . import columnar
-from .articles import MAX_FILE_BYTES, load_articles, parse_bytes, parse_rows
-from .config import Settings
-from .corrections import Corrections
-from .events import to_frame
-from .geocoding import Resolver, SearchContext, search_context
-from .models import Article, Problem
-from .pipeline import Analyser, Analysis, Summary, article_events, open_resolver
+from geo.config import Settings
+from geo.geoparse.corrections import Corrections
+from geo.geoparse.resolve import Resolver, SearchContext, search_context
+from geo.ingest.articles import load_articles
+from geo.ingest.formats import MAX_FILE_BYTES, parse_bytes, parse_rows
+from geo.models import Article, Candidate, Problem
+from geo.table import columnar
+from geo.table.event_rows import to_frame
+from geo.table.pipeline import Analyser, Analysis, Summary, article_events, open_resolver
 
 log = logging.getLogger(__name__)
 PARTITION_ARTICLES = 100  # ~0.4 s of analysis: big enough to amortise a task, small to balance
@@ -79,7 +80,7 @@ class LoadIndex(WorkerPlugin):
     def __init__(self, settings: Settings, fast: bool = False):
         self.settings, self.fast = settings, fast
 
-    def setup(self, worker) -> None:
+    def setup(self, worker: object) -> None:
         analyser_for(self.settings, self.fast)
 
 
@@ -107,14 +108,24 @@ def analyse(source: Source, settings: Settings, fast: bool = False) -> Analysed:
     return Analysed([(a, analyser.article(a)) for a in articles], problems)
 
 
-def _offline_resolver(settings: Settings, corrections: Corrections, remote) -> Resolver:
+Remote = Callable[[str, SearchContext | None], list[Candidate]]  # Resolver's `remote`
+Asked = set[tuple[str, SearchContext | None]]  # a name with the article's search context
+
+
+def _offline_resolver(settings: Settings, corrections: Corrections, remote: Remote) -> Resolver:
     return Resolver(settings.with_(nominatim_enabled=False), corrections, None, None, remote=remote)
 
 
-def names_to_ask(part: Analysed, settings: Settings, corrections: Corrections):
+def names_to_ask(part: Analysed, settings: Settings, corrections: Corrections,
+                 ) -> tuple[list[tuple[str, str]], list[Problem], Asked]:
     """(article ids and files, problems, the names resolution would ask the cache/Nominatim for)."""
-    asked: set[tuple[str, SearchContext]] = set()  # a name with the article's search context
-    resolver = _offline_resolver(settings, corrections, lambda *key: asked.add(key) or [])
+    asked: Asked = set()
+
+    def remember(query: str, context: SearchContext | None) -> list[Candidate]:
+        asked.add((query, context))  # as the cache/Nominatim lookup would be asked; no answer yet
+        return []
+
+    resolver = _offline_resolver(settings, corrections, remember)
     for article, (mentions, _, _) in part.items:
         context = search_context(mentions)
         for mention in mentions:
@@ -123,7 +134,8 @@ def names_to_ask(part: Analysed, settings: Settings, corrections: Corrections):
 
 
 def partition_events(part: Analysed, number: int, skip: frozenset, settings: Settings,
-                     corrections: Corrections, answers: dict, parquet: str | None):
+                     corrections: Corrections, answers: dict, parquet: str | None,
+                     ) -> tuple[list[dict] | pd.DataFrame, Counter, Counter]:
     """Event rows of one partition (or, with `parquet`, its files and daily counts)."""
     resolver = _offline_resolver(settings, corrections, lambda *key: answers.get(key, []))
     unresolved: Counter = Counter()
@@ -172,7 +184,7 @@ def _duplicates(found: list) -> tuple[list[frozenset], list[Problem]]:
     return skips, problems
 
 
-def _identity(value):
+def _identity(value: object) -> object:
     return value
 
 
@@ -180,7 +192,7 @@ def build_events(settings: Settings, *, scheduler: str | None = None, input_path
                  parquet: str | None = None, workers: int = 2, online: bool | None = None,
                  progress: Callable[[Iterable], Iterable] = lambda it: it,
                  client: Client | None = None, fast: bool = False) -> tuple[pd.DataFrame | None, Summary]:
-    """The events of geo.pipeline.build_events, computed on a Dask cluster: the one at
+    """The events of geo.table.pipeline.build_events, computed on a Dask cluster: the one at
     `scheduler`, the given `client`'s, or a local one of `workers` processes. With `parquet`
     (a folder or URL) the rows go to a Parquet dataset there and the table returned is None."""
     if client is not None:
@@ -193,10 +205,12 @@ def build_events(settings: Settings, *, scheduler: str | None = None, input_path
         return _build(own, settings, input_path, parquet, online, progress, fast)
 
 
-def _collect(asking: list, summary: Summary, progress) -> tuple[list[frozenset], set[tuple]]:
+def _collect(asking: list, summary: Summary, progress: Callable[[Iterable], Iterable],
+             ) -> tuple[list[frozenset], Asked]:
     """Step 2's input: the partitions' ids (duplicates to skip) and the names to ask."""
     index = {f.key: i for i, f in enumerate(asking)}
-    found, names = [None] * len(asking), set()
+    found: list[list[tuple[str, str]]] = [[] for _ in asking]  # each filled below
+    names: Asked = set()
     for future in progress(as_completed(asking)):
         ids, part_problems, asked = future.result()
         found[index[future.key]] = ids
@@ -208,7 +222,9 @@ def _collect(asking: list, summary: Summary, progress) -> tuple[list[frozenset],
     return skips, names
 
 
-def _build(client: Client, settings: Settings, input_path, parquet, online, progress, fast):
+def _build(client: Client, settings: Settings, input_path: str | None, parquet: str | None,
+           online: bool | None, progress: Callable[[Iterable], Iterable], fast: bool,
+           ) -> tuple[pd.DataFrame | None, Summary]:
     client.register_plugin(LoadIndex(settings, fast))
     sources, problems = sources_for(settings, input_path)
     resolver, cache, correction_problems = open_resolver(settings, online)
@@ -228,7 +244,8 @@ def _build(client: Client, settings: Settings, input_path, parquet, online, prog
     shared = client.submit(_identity, answers, pure=False)
     done = client.map(partition_events, analysed, range(len(analysed)), skips, settings=settings,
                       corrections=corrections, answers=shared, parquet=parquet, pure=False)
-    rows, daily = [], []
+    rows: list[list[dict]] = []
+    daily: list[pd.DataFrame] = []
     for part_rows, stats, unresolved in client.gather(done):
         (daily if parquet else rows).append(part_rows)
         summary.add_stats(stats)
