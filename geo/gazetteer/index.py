@@ -17,7 +17,7 @@ from geo.gazetteer.names import name_key
 from geo.models import Candidate
 
 log = logging.getLogger(__name__)
-INDEX_VERSION = "10"  # 10: records pickled from geo.gazetteer.index
+INDEX_VERSION = "11"  # 10: records pickled from geo.gazetteer.index; 11: admin-2, surveyed points
 KIND_CODES = ("country", "region", "natural feature", "city", "town", "village", "camp", "site", "demonym")
 SOURCES = ("campaign", "geonames", "countryinfo", "features")
 

@@ -117,6 +117,10 @@ COUNTRY_ALIASES = {
     "Czechia": "Czech Republic", "Holland": "Netherlands", "South Korea": "South Korea",
     "North Korea": "North Korea", "Russia": "Russia", "Vatican": "Vatican City",
 }
+# Countries whose countryinfo point (the CIA World Factbook's) lies over 200 km from GeoNames'
+# point for the country: GeoNames' point, so results agree with GeoNames-based data.
+# United States: geonameid 6252001 (countryinfo's 38 N 97 W is 235 km away).
+COUNTRY_POINTS = {"US": (39.76, -98.5)}
 # The United Kingdom's nations: countries in the press, absent from the country tables.
 # Points are GeoNames' (geonameid 6269131, 2638360, 2634895, 2641364).
 UK_NATIONS = {"England": (52.16045, -0.70312), "Scotland": (56.5, -4.0), "Wales": (52.5, -3.5),

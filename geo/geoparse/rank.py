@@ -54,7 +54,12 @@ class _Facts:
                     and best.kind not in ("country", "region", "natural feature"):
                 self.anchor = (best.lat, best.lon)
         self.campaign_place = any(c.source == "campaign" and c.kind not in ("country", "region") for c in cands)
-        self.near_idx = [i for i, c in enumerate(cands) if c.has_point and c.kind not in ("country", "region")]
+        # Nearness to the article's places speaks for a town or a county (which Scott County),
+        # but not against the country of the same name that holds it: "Mexico" is the
+        # country, not Mexico City near Puebla.
+        named = {c.country for c in cands if c.kind == "country"}
+        self.near_idx = [i for i, c in enumerate(cands) if c.has_point and c.country not in named
+                         and (c.kind not in ("country", "region") or c.ref.startswith("admin2:"))]
         near = [cands[i] for i in self.near_idx]
         self.near_lat = np.radians(np.array([c.lat for c in near], dtype=np.float64))
         self.near_lon = np.radians(np.array([c.lon for c in near], dtype=np.float64))

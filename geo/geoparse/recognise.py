@@ -2,7 +2,8 @@
 
 A gazetteer-driven matcher: at each capitalised word the trie gives every known
 name starting there, the longest that ends on a word boundary wins, and context
-rules then reject what news text uses place names for that are not places —
+rules (geo/geoparse/place_rules.py, an ordered table) then reject what news text uses place
+names for that are not places —
 people ("John Bolton", "Mustafa Bali"), organisations ("New York Times"), actor
 modifiers ("US-led"), sentence-initial common words ("Reading the..."), demonyms.
 Names the gazetteer lacks but the text marks as places ("the village of X",
@@ -22,53 +23,16 @@ from geo.gazetteer.names import (
     name_key,
     zipf,
 )
-from geo.geoparse.roles import (
-    ACTOR_SUFFIX,
-    associative_after,
-    bare_word,
-    largest_population,
-    person_speaks,
-)
+from geo.geoparse.place_rules import PERSON, Judging, Verdict, judge
+from geo.geoparse.roles import largest_population
 from geo.models import SETTLEMENT_KINDS, Candidate, Mention
 
 MAX_NAME = 48  # characters; longer gazetteer names do not occur in running text
 
-TITLES = frozenset("""mr mrs ms miss dr prof sir dame lord lady president vice general gen
-    lt col colonel maj major capt captain sgt sergeant commander cmdr admiral adm brig
-    minister secretary senator sen rep representative governor gov mayor king queen prince
-    princess sheikh sheik shaikh emir imam mullah pope cardinal bishop rabbi judge justice
-    ambassador envoy chancellor premier spokesman spokeswoman spokesperson chief coach
-    saint st abu umm""".split())
-# Capitalised words that may precede a place at the start of a sentence.
-LEADING_OK = frozenset("""in at on from to into near outside inside across around through
-    throughout toward towards of the a an and but or as by for with within beyond between
-    north south east west northern southern eastern western central upper lower greater
-    northeast northwest southeast southwest northeastern northwestern southeastern southwestern
-    rural downtown old new when while after before since until during like unlike both
-    today yesterday tonight meanwhile later earlier elsewhere nearby then there here also even
-    only including except beside besides among amid amidst despite""".split())
-PLACE_WORDS = frozenset("""province governorate district region county state city town village
-    camp river valley basin mountains mountain hills desert sea lake island islands gulf bay
-    strait canal peninsula countryside border crossing""".split())
-AREA_WORDS = frozenset({"province", "governorate", "district", "region", "county", "countryside"})
-TEAM_WORDS = frozenset("squad team side player coach manager fan".split())
-_ORG_OF = re.compile(r"\b(?:University|Bank|College|Institute|Museum|Church|Archbishop|Duke|Duchess|"
-                     r"Prince|Princess|Earl|Bishop|Mayor|Governor)\s+of\s+$")
-CALENDAR = frozenset("""january february march april may june july august september october
-    november december monday tuesday wednesday thursday friday saturday sunday""".split())
-DIRECTION = re.compile(r"(?:(?:north|south)[- ]?(?:east|west)(?:ern)?|north(?:ern)?|south(?:ern)?|"
-                       r"east(?:ern)?|west(?:ern)?|central)\s+$", re.IGNORECASE)
 # Where a name can start: a capital, an Arabic article, Arabic script, or after a hashtag.
 _START = re.compile(rf"(?<![\w@])(?:[A-Z\u00c0-\u00de\u0100-\u024f\u0600-\u06ff]|{ARTICLE}-)")
-_ARTICLE_BEFORE = re.compile(rf"(?<![\w-]){ARTICLE}-$", re.IGNORECASE)
 LOCATIVE = re.compile(r"\b(?:in|at|to|from|near|into|outside|across|around|towards?|via|"
                        r"(?:island|town|city|village|province|state) of)\s+$", re.IGNORECASE)
-# After a sentence-initial word: a verb says the word is a subject ("Mobile was hit"), not an adjective.
-_VERB_AFTER = re.compile(r"^\s(?:was|were|is|are|has|had|have|will|would|could|said|says|and\s[A-Z]|"
-                         r"[a-z]+ed\b)")
-_WORD_BEFORE = re.compile(r"([^\W\d_][\w.'’]*)\s$")
-_WORD_AFTER = re.compile(r"^\s([^\W\d_][\w'’]*)")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|[\n\"“‘(]\s*|\s[-–—]\s)$")
 _CONTEXT_CUES = (
     re.compile(r"\b(?:the\s+)?(?P<cue>village|town|city|hamlet|camp|district|province|governorate|"
                rf"area|neighbourhood|neighborhood)\s+of\s+(?P<name>(?:{ARTICLE}-)?"
@@ -148,16 +112,6 @@ def _cue_matches(pattern: re.Pattern, text: str, windows) -> list[re.Match]:
     return out
 
 
-def _acronym(surface: str, cands: tuple[Candidate, ...]) -> bool:
-    letters = surface.replace(".", "")
-    return len(letters) >= 2 and letters.isupper() and letters.isalpha() and not any(
-        c.kind in ("country", "region") or c.source == "campaign" for c in cands)
-
-
-def _is_sentence_start(text: str, start: int) -> bool:
-    return start == 0 or bool(_SENTENCE_START.search(text[max(0, start - 4):start]))
-
-
 class Recogniser:
     """Finds place-name mentions in text; holds only the read-only gazetteer."""
 
@@ -204,10 +158,10 @@ class Recogniser:
             start, end, key_id = found
             verdict = self._judge(text, start, end, key_id)
             pos = end
-            if verdict == "person":
+            if verdict == PERSON:
                 if self._key_facts(key_id)[3]:  # "Bolton" propagates; "Biman Bangladesh" does not
                     persons.add(name_key(text[start:end]))
-            elif verdict is not None:
+            elif isinstance(verdict, Mention):
                 mentions.append(verdict)
         # A surname seen once as a person ("John Bolton") is a person elsewhere too
         # ("Bolton added"), unless the text uses it as a destination ("flew to London").
@@ -242,93 +196,36 @@ class Recogniser:
             return i, end, key_id
         return None
 
-    # -- judging one match in its context
-    def _judge(self, text: str, start: int, end: int, key_id: int):
-        cands = self.gaz.candidates_for(key_id)
-        surface = text[start:end]
-        key = name_key(surface)
-        if key in CALENDAR or text[end:end + 1] in ("$", "/") or text[max(0, start - 1):start] in ("$", "/"):
-            return None  # months; "US$460", "$US 15" are currencies; "B/Massachusetts/2/2012" a strain
-        if _acronym(surface, cands):
-            return None  # "FAO", "EST": an acronym that is not a country or a region's short form
-        # (The cheap tests before each regex are conditions the regex needs anyway.)
-        role = "literal"
-        if text[end:end + 1] == "-" and ACTOR_SUFFIX.match(text, end):
-            role = "associative"  # "US-led"
-        tail = text[max(0, start - 20):start]
-        if "of" in tail and _ORG_OF.search(tail):
-            role = "associative"  # "University of Texas"
-        lead = start
-        before5 = text[max(0, start - 5):start]
-        article = _ARTICLE_BEFORE.search(before5) if "-" in before5 else None
-        if article:  # "al-Baghdadi": judge (and keep) the name with its Arabic article
-            lead = start - len(article.group(0))
-            start = lead
-            surface = text[start:end]
-        before = _WORD_BEFORE.search(text[max(0, lead - 40):lead])
-        if before and not before.group(1).endswith("."):  # "...blamed Iran. Tehran denied"
-            word = before.group(1).rstrip(".")
-            low = word.lower()
-            if low in TITLES:
-                return "person"
-            if word[:1].isupper() and low not in LEADING_OK and not word.isupper():
-                return "person"  # "John Bolton", "Commander Akeed", "Mazlum Kobane"
-        written = surface  # the name alone, before an area word or a direction joins it
-        after = _WORD_AFTER.match(text[end:end + 40])
-        kind_override = None
-        if after:
-            word = after.group(1)
-            low = bare_word(word)
-            if low in PLACE_WORDS:
-                if low in AREA_WORDS:
-                    kind_override = "region"
-                    end += len(after.group(0))
-                    surface = text[start:end]
-            elif word[:1].isupper() and low not in CALENDAR and not word.isupper():
-                return None  # "Paris Hilton", "Manchester United", "New York Times"
-            elif person_speaks(low, cands, text[max(0, start - 12):start]):
-                return None  # "Hartl said", "Cordova called": a small town does not speak, a person does
-            elif associative_after(low, cands, text[max(0, start - 12):start]):
-                role = "associative"  # "US troops", "Chicago police", "Washington said"
-            elif low in TEAM_WORDS and any(c.kind in ("country", "region") for c in cands) and \
-                    text[max(0, start - 4):start].lower() == "the ":
-                role = "associative"  # "the England squad"
-        cands, only_demonyms, has_country, _ = self._key_facts(key_id)
-        if only_demonyms:
+    # -- judging one match in its context (place_rules.py)
+    def _judge(self, text: str, start: int, end: int, key_id: int) -> Mention | Verdict | None:
+        places, _, _, _ = self._key_facts(key_id)
+        key = name_key(text[start:end])
+        j = Judging(text, start, end, key, self.gaz.candidates_for(key_id), places,
+                    key in self.gaz.common_words)
+        verdict = judge(j)
+        if verdict == PERSON:
+            return verdict
+        if verdict is not None:
             return None
-        if not self._plausible(text, start, key, cands):
-            return None
-        region = DIRECTION.search(text[max(0, start - 20):start]) if has_country else None
-        if region:
-            start -= len(region.group(0))
-            surface = text[start:end]
-            kind_override = "region"
-        if kind_override:
-            regions = self._regions.get((key_id, surface))
-            if regions is None:
-                if len(self._regions) > 100_000:
-                    self._regions.clear()
-                regions = self._regions[(key_id, surface)] = tuple(
-                    Candidate(c.name if c.kind == "region" else
-                              area_name(surface, written, c.name if c.source == "campaign" else written),
-                              c.lat, c.lon, "region",
-                              c.country, c.population, c.source, c.ref) for c in cands)
-            cands = regions
-        return Mention(start=start, end=end, surface=surface, key=key, candidates=cands,
-                       cue="gazetteer", role=role)
+        cands = self._areas(key_id, j) if j.area else places
+        return Mention(start=j.start, end=j.end, surface=j.surface, key=key, candidates=cands,
+                       cue="gazetteer", role=j.role)
 
-    def _plausible(self, text: str, start: int, key: str, cands: tuple[Candidate, ...]) -> bool:
-        """Everyday words that are also town names need a big town or a campaign place."""
-        if not cands:
-            return False
-        strong = any(c.source == "campaign" or c.kind in ("country", "region", "natural feature")
-                     for c in cands)
-        if key not in self.gaz.common_words or strong:
-            return True
-        need = 1_000_000 if _is_sentence_start(text, start) else 100_000
-        if _VERB_AFTER.match(text, start + len(key)):
-            need = 50_000
-        return largest_population(cands) >= need
+    def _areas(self, key_id: int, j: Judging) -> tuple[Candidate, ...]:
+        """The name's candidates as areas ("Hasakah province", "eastern Syria"), one shared
+        tuple per name and wording (ranking caches per tuple)."""
+        regions = self._regions.get((key_id, j.surface))
+        if regions is None:
+            if len(self._regions) > 100_000:
+                self._regions.clear()
+            places = self._key_facts(key_id)[0]
+            regions = self._regions[(key_id, j.surface)] = tuple(
+                Candidate(c.name if c.kind == "region" else
+                          area_name(j.surface, j.written,
+                                    c.name if c.source == "campaign" else j.written),
+                          c.lat, c.lon, "region",
+                          c.country, c.population, c.source, c.ref) for c in places)
+        return regions
 
     # -- names the text marks as places
     def _context_mentions(self, text: str, mentions: list[Mention]) -> list[Mention]:

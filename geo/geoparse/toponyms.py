@@ -19,7 +19,8 @@ from functools import lru_cache
 
 from geo.gazetteer.names import name_key
 from geo.geoparse.ner import PLACE_LABELS, Entity
-from geo.geoparse.recognise import PLACE_WORDS, Recogniser
+from geo.geoparse.place_rules import PLACE_WORDS
+from geo.geoparse.recognise import Recogniser
 from geo.geoparse.roles import ACTOR_SUFFIX, associative_after, bare_word
 from geo.models import Candidate, Mention
 
