@@ -22,6 +22,7 @@ from streamlit.testing.v1 import AppTest
 from geo import models
 from geo.table import event_rows, store
 from geo.view import layer as map_layer, slices
+from tests import mapwire
 from tests.datadir import HOSTILE_ARTICLE as HOSTILE, copy_data
 
 ROOT = Path(__file__).resolve().parent.parent
