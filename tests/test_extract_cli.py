@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from geo import __main__ as cli
+from geo.cli import documents
 from geo.dating import event_dates as dates
 from geo.dating.layout import find_expressions
 from geo.ingest.formats import MAX_TEXT_CHARS
@@ -88,7 +89,7 @@ def test_file_name_in_messages_and_huge_text_refused(run, tmp_path):
 
 
 def test_a_line_too_long_to_read_is_skipped_unread(run, monkeypatch):
-    monkeypatch.setattr(cli, "MAX_LINE_BYTES", 1000)
+    monkeypatch.setattr(documents, "MAX_LINE_BYTES", 1000)
     status, out, err = run([line(text="x" * 5000), line(id="after")])
     assert [d["id"] for d in out] == ["after"] and err[0].endswith("split the text")
     assert ":1: skipped: the line is over 1,000 bytes" in err[0]
