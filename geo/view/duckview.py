@@ -5,12 +5,12 @@ countries beside the map) come from daily.parquet, a few columns per place and d
 text, queried in place on every slider move: nothing is loaded up front. Rows with text (a
 popup, the day brief, an export) are read from the month files on demand, and only from the
 months that daily.parquet says hold the newest rows wanted, so memory follows what is shown,
-not the corpus. A view selects rows by the rules of geo.view.slices.DayIndex.mask.
+not the corpus (geo.view.duckrows reads them; this module holds the counts). A view selects
+rows by the rules of geo.view.slices.DayIndex.mask.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import posixpath
 
 import duckdb
@@ -18,12 +18,8 @@ import fsspec
 import pandas as pd
 
 from geo.dating.event_types import EVENT_TYPES
-from geo.models import EVENT_COLUMNS
 from geo.table import columnar
 from geo.view.duckquery import (
-    EVENT_DAYS,
-    MONTH,
-    NO_DAY,
     PINNED_LIST,
     Counts,
     Place,
@@ -36,6 +32,7 @@ from geo.view.duckquery import (
     points_of,
     quoted,
 )
+from geo.view.duckrows import MonthRows, query_df, query_one
 
 
 def store_version(root: str) -> str:
@@ -52,7 +49,7 @@ class Store:
 
     def __init__(self, root: str):
         fs, base = fsspec.core.url_to_fs(root)
-        self.root, self._fs, self._base = root, fs, base
+        self.root = root
         self.con = duckdb.connect()
         protocol = fs.protocol if isinstance(fs.protocol, str) else fs.protocol[0]
         local = protocol in ("file", "local")
@@ -63,8 +60,8 @@ class Store:
         self.daily = "read_parquet('" + daily.replace("'", "''") + "')"
         monthly = self._url(posixpath.join(base, columnar.MONTHLY_FILE))
         self.monthly = "read_parquet('" + monthly.replace("'", "''") + "')"
-        self.last_sql = ""  # the last query that read the month files (for tests and logs)
         self._places_made = False
+        self.month_rows = MonthRows(self.con, fs, base, self._url, self._cells)
         first, last, self.n_mentions = self._one(
             'SELECT min(day), max("end"), '
             f"coalesce(sum(mentions) FILTER (clock = 'published'), 0)"
@@ -73,13 +70,10 @@ class Store:
         self.first, self.last = as_date(first), as_date(last)
 
     def _one(self, sql: str, params: list | None = None) -> tuple:
-        with self.con.cursor() as cur:
-            row = cur.execute(sql, params or []).fetchone()
-        return row if row is not None else ()
+        return query_one(self.con, sql, params)
 
     def _df(self, sql: str, params: list | None = None) -> pd.DataFrame:
-        with self.con.cursor() as cur:
-            return cur.execute(sql, params or []).df()
+        return query_df(self.con, sql, params)
 
     def _cells(self, sel: Selection, extra: str = "TRUE", prefix: bool = False) -> tuple[str, list]:
         """FROM-clause of daily's cells in `sel` on its clock, and the parameters. daily has
@@ -145,7 +139,7 @@ class Store:
                    e.score AS best_score, e.place_source = 'unresolved' AS unresolved,
                    CAST(e.{other} AS DATE) AS other_min, CAST(e.{other} AS DATE) AS other_max,
                    {types}
-            FROM {self._events_files()} e JOIN {self._places()} p ON e.place = p.place
+            FROM {self.month_rows.files()} e JOIN {self._places()} p ON e.place = p.place
                  AND e.lat IS NOT DISTINCT FROM p.lat AND e.lon IS NOT DISTINCT FROM p.lon
             WHERE e.source IN (SELECT unnest(?::VARCHAR[])) AND e.{day} IS NOT NULL)"""
 
@@ -162,17 +156,6 @@ class Store:
                 FROM {self.daily} GROUP BY pid""")
         self._places_made = True
         return "places"
-
-    def sources(self) -> list[str]:
-        files = self._events_files()
-        if not files:
-            return []
-        return [
-            s
-            for (s,) in self.con.cursor()
-            .execute(f"SELECT DISTINCT source FROM {files} WHERE source IS NOT NULL ORDER BY 1")
-            .fetchall()
-        ]
 
     def bounds(self, pad: float = 0.05) -> list[list[float]] | None:
         """[[south, west], [north, east]] around every point, as geo.view.layer.bounds."""
@@ -228,118 +211,23 @@ class Store:
         )
         return Place(int(row[0]), str(row[1]), float(row[2]), float(row[3])) if row else None
 
+    @property
+    def last_sql(self) -> str:
+        """The last query that read the month files (for tests and logs)."""
+        return self.month_rows.last_sql
+
     def rows(
         self, sel: Selection, place: Place | None = None, limit: int = 150, distinct: bool = False
     ) -> pd.DataFrame:
-        """The newest `limit` event rows of the view (one point's pinned rows with `place`),
-        newest event first as the popups and the day brief list them; `distinct`: one row
-        per article, place and sentence, as the day brief (among the newest 2 x `limit`)."""
-        start, end = ("d_pub", "d_pub") if sel.clock == "published" else ("d_start", "d_end")
-        days, params = days_condition(sel, start, end)
-        filters, p2 = filters_condition(sel)
-        # The same bounds on the raw columns, so that DuckDB skips row groups by their stats.
-        after = sel.day + dt.timedelta(days=1)
-        raw = "published" if sel.clock == "published" else "event_date"
-        cond = f"{days} AND {filters} AND {raw} < CAST(? AS TIMESTAMP)"
-        params = [*params, *p2, after]
-        if sel.types:
-            cond += " AND event_type IN (SELECT unnest(?::VARCHAR[]))"
-            params.append(list(sel.types))
-        if place is not None:
-            cond += " AND pinned AND place = ? AND lat = ? AND lon = ?"
-            params += [place.name, place.lat, place.lon]
-        wanted = limit * (2 if distinct else 1)
-        since, months = self._plan(sel, place, wanted)
-        files = self._events_files(months)
-        if not files:
-            return pd.DataFrame({c: pd.Series(dtype=t) for c, t in EVENT_COLUMNS.items()})
-        if since > NO_DAY:
-            cond += " AND d_start >= ? AND event_date >= CAST(? AS TIMESTAMP)"
-            params += [since, since]
-        self.last_sql = f"""
-            SELECT * EXCLUDE (d_start, d_end, d_pub, pinned) FROM (
-                SELECT *, {EVENT_DAYS} FROM {files}) WHERE {cond}
-            ORDER BY d_start DESC NULLS LAST, place, published, article_id, start LIMIT ?"""
-        out = self._df(self.last_sql, [*params, wanted])
-        if distinct:
-            out = out.drop_duplicates(["article_id", "place", "sentence"])
-        return out.head(limit).reset_index(drop=True)
+        """The newest `limit` event rows of the view: see MonthRows.rows."""
+        return self.month_rows.rows(sel, place, limit, distinct)
 
-    def _plan(self, sel: Selection, place: Place | None, wanted: int) -> tuple[dt.date, list[str]]:
-        """How far back (in event days) the newest `wanted` rows of a view reach, and the
-        months of publication that can hold rows that recent: the text is read from those
-        files only. Approximate counts (outlet filter, cells of other types) only widen it."""
-        extra = f"({count_of(sel.types)}) > 0"
-        if place is not None:
-            extra += f" AND literal AND pid = {int(place.pid)}"
-        if sel.clock == "event":  # the last month first: enough for most views, and exact
-            recent = self._plan_cells(
-                sel, f"{extra} AND day >= DATE '{sel.day - MONTH}'", wanted, partial=True
-            )
-            if recent is not None:
-                return recent
-        return self._plan_cells(sel, extra, wanted, partial=False) or (NO_DAY, [])
-
-    def _plan_cells(
-        self, sel: Selection, extra: str, wanted: int, partial: bool
-    ) -> tuple[dt.date, list[str]] | None:
-        """_plan over the cells meeting `extra`; None if there are none, or if they are only
-        some (`partial`) and hold fewer than `wanted` rows."""
-        cells, params = self._cells(sel, extra)
-        # Event clock: a cell is one event day, its publication days are other_min..other_max.
-        # Published clock: a cell's event days are other_min..other_max (NULL: undated rows).
-        newest, oldest, pub_lo, pub_hi = (
-            ("day", "day", "other_min", "other_max")
-            if sel.clock == "event"
-            else (
-                f"coalesce(other_max, DATE '{NO_DAY}')",
-                f"coalesce(other_min, DATE '{NO_DAY}')",
-                "day",
-                "day",
-            )
-        )
-        with self.con.cursor() as cur:
-            per = cur.execute(
-                f"""
-                SELECT CAST({newest} AS DATE), CAST(min({oldest}) AS DATE), sum(mentions),
-                       CAST(min({pub_lo}) AS DATE), CAST(max({pub_hi}) AS DATE)
-                FROM {cells} GROUP BY 1 ORDER BY 1 DESC""",
-                params,
-            ).fetchall()
-        total, since = 0, None
-        for _, oldest_day, n, _, _ in per:
-            since = oldest_day if since is None else min(since, oldest_day)
-            total += n
-            if total >= wanted:
-                break
-        if since is None or (partial and total < wanted):
-            return None
-        reach = [(lo, hi) for newest_day, _, _, lo, hi in per if newest_day >= since]
-        months = pd.period_range(min(lo for lo, _ in reach), max(hi for _, hi in reach), freq="M")
-        return since, [m.strftime("%Y-%m") for m in months]
-
-    def _events_files(self, months: list[str] | None = None) -> str:
-        """A read_parquet() of the month files (all with None), or '' when there are none."""
-        folders = ["month=*"] if months is None else [f"month={m}" for m in months]
-        files = [
-            self._url(f)
-            for folder in folders
-            for f in sorted(
-                self._fs.glob(posixpath.join(self._base, columnar.EVENTS_DIR, folder, "*.parquet"))
-            )
-        ]
-        if not files:
-            return ""
-        listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
-        return f"read_parquet([{listed}], hive_partitioning = false)"
+    def sources(self) -> list[str]:
+        return self.month_rows.sources()
 
     def place_names(self) -> pd.DataFrame:
         """Every (place, surface) pair of the events: what the place filter searches."""
-        files = self._events_files()
-        if not files:
-            return pd.DataFrame({"place": [], "surface": []})
-        return self._df(f"SELECT DISTINCT place, surface FROM {files} ORDER BY place, surface")
+        return self.month_rows.place_names()
 
     def n_articles(self) -> int:
-        files = self._events_files()
-        return int(self._one(f"SELECT count(DISTINCT article_id) FROM {files}")[0]) if files else 0
+        return self.month_rows.n_articles()
