@@ -23,6 +23,7 @@ from geo.models import EVENT_COLUMNS  # noqa: E402
 from geo.table import (
     columnar,
     distributed,  # noqa: E402
+    partitions,
 )
 from geo.table.pipeline import build_events  # noqa: E402
 from geo.table.store import events_csv  # noqa: E402
@@ -175,7 +176,7 @@ Others reached the village of Zzyzxqa near Hajin, which no map knows.
 
 
 def test_each_unknown_name_is_asked_once_for_the_whole_corpus(client, tmp_path, monkeypatch):
-    monkeypatch.setattr(distributed, "PARTITION_ARTICLES", 4)  # 24 articles: 6 partitions
+    monkeypatch.setattr(partitions, "PARTITION_ARTICLES", 4)  # 24 articles: 6 partitions
     extra = {f"v{n:02d}.md": VILLAGES.format(n=n, day=1 + n % 28) for n in range(24)}
     with FakeNominatim(PLACES + EXTRA) as server:
 

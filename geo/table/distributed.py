@@ -1,4 +1,5 @@
-"""The build on a Dask cluster: the same per-article code as geo.table.pipeline, over partitions.
+"""The build on a Dask cluster: the same per-article code as geo.table.pipeline, over partitions
+(geo.table.partitions: what each one holds and how it is read). `_build` runs the steps:
 
 1. Workers analyse partitions (recognise, rank, date); each worker process loads the
    gazetteer index once (`analyser_for`, warmed by a worker plugin at start-up).
@@ -19,35 +20,21 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
 
-import fsspec
 import pandas as pd
-import pyarrow.parquet as pq
 from dask.sizeof import sizeof
 from distributed import Client, LocalCluster, WorkerPlugin, as_completed
 
 from geo.config import Settings
 from geo.geoparse.corrections import Corrections
 from geo.geoparse.resolve import Resolver, SearchContext, search_context
-from geo.ingest.articles import load_articles
-from geo.ingest.formats import MAX_FILE_BYTES, parse_bytes, parse_rows
 from geo.models import Article, Candidate, Problem
 from geo.table import columnar
 from geo.table.event_rows import to_frame
+from geo.table.partitions import Source, read_source, sources_for
 from geo.table.pipeline import Analyser, Analysis, Summary, article_events, open_resolver
 
 log = logging.getLogger(__name__)
-PARTITION_ARTICLES = 100  # ~0.4 s of analysis: big enough to amortise a task, small to balance
-FILE_SUFFIXES = (".jsonl", ".parquet")
-
-
-@dataclass(frozen=True)
-class Source:
-    """One partition's input: articles already read by the client, or one file's URL."""
-
-    articles: tuple[Article, ...] = ()
-    url: str = ""
 
 
 @dataclass
@@ -85,28 +72,6 @@ class LoadIndex(WorkerPlugin):
 
     def setup(self, worker: object) -> None:
         analyser_for(self.settings, self.fast)
-
-
-def read_source(source: Source) -> tuple[list[Article], list[Problem]]:
-    """A partition's articles; bad files and rows become Problems naming the URL and line."""
-    if not source.url:
-        return list(source.articles), []
-    label, stem = source.url, PurePosixPath(source.url).stem
-    try:
-        with fsspec.open(source.url, "rb") as fh:
-            if source.url.lower().endswith(".parquet"):
-                rows = pq.read_table(fh).to_pylist()
-                return parse_rows(enumerate(rows, start=1), label, stem)
-            data = fh.read(MAX_FILE_BYTES + 1)
-    except (OSError, ValueError) as exc:
-        return [], [Problem(label, f"cannot read the file ({exc}): check the URL and its format")]
-    if len(data) > MAX_FILE_BYTES:
-        return [], [
-            Problem(
-                label, f"the file is over {MAX_FILE_BYTES / 1e6:g} MB: split it into smaller files"
-            )
-        ]
-    return parse_bytes(data, label, stem)
 
 
 def analyse(source: Source, settings: Settings, fast: bool = False) -> Analysed:
@@ -165,30 +130,6 @@ def partition_events(
     table = to_frame(rows)
     columnar.write_partition(table, parquet, number)
     return columnar.daily_counts(table), resolver.stats + counts, unresolved
-
-
-def sources_for(settings: Settings, input_path: str | None) -> tuple[list[Source], list[Problem]]:
-    """Partitions: a local folder is read by the client (every format, the usual checks);
-    anything else is a file, glob or fsspec URL of .jsonl / .parquet files, one a partition."""
-    where = input_path or str(settings.articles_dir)
-    if "://" not in where and Path(where).is_dir():
-        articles, problems = load_articles(Path(where))
-        chunks = [
-            articles[i : i + PARTITION_ARTICLES]
-            for i in range(0, len(articles), PARTITION_ARTICLES)
-        ]
-        return [Source(articles=tuple(c)) for c in chunks], problems
-    files = fsspec.open_files(where)
-    urls = sorted(f.full_name.removeprefix("file://") for f in files)  # local files as plain paths
-    wanted = [u for u in urls if u.lower().endswith(FILE_SUFFIXES)]
-    problems = [
-        Problem(u, f"not read: the distributed build reads {' and '.join(FILE_SUFFIXES)} files")
-        for u in urls
-        if u not in wanted
-    ]
-    if not urls:
-        problems.append(Problem(where, "no files match: give a folder, a file, a glob or a URL"))
-    return [Source(url=u) for u in wanted], problems
 
 
 def _duplicates(found: list) -> tuple[list[frozenset], list[Problem]]:
@@ -278,18 +219,8 @@ def _build(
     resolver, cache, correction_problems = open_resolver(settings, online)
     summary = Summary(rejected=problems + correction_problems)
     try:
-        corrections = resolver.corrections
         analysed = client.map(analyse, sources, settings=settings, fast=fast, pure=False)
-        skips, names = _collect(
-            client.map(
-                names_to_ask, analysed, settings=settings, corrections=corrections, pure=False
-            ),
-            summary,
-            progress,
-        )
-        answers = {key: resolver.remote(*key) for key in sorted(names, key=repr)}
-        summary.add_stats(resolver.stats)
-        summary.network_note = resolver.network_off_reason
+        skips, answers = _answers(client, analysed, resolver, summary, settings, progress)
         cache.export_jsonl(settings.cache_export_path)
     finally:
         cache.close()
@@ -301,11 +232,41 @@ def _build(
         range(len(analysed)),
         skips,
         settings=settings,
-        corrections=corrections,
+        corrections=resolver.corrections,
         answers=shared,
         parquet=parquet,
         pure=False,
     )
+    return _gather(client, done, parquet, summary)
+
+
+def _answers(
+    client: Client,
+    analysed: list,
+    resolver: Resolver,
+    summary: Summary,
+    settings: Settings,
+    progress: Callable[[Iterable], Iterable],
+) -> tuple[list[frozenset], dict]:
+    """Step 2: each name the partitions would ask, asked once through the cache and Nominatim;
+    and the ids each partition skips as duplicates."""
+    skips, names = _collect(
+        client.map(
+            names_to_ask, analysed, settings=settings, corrections=resolver.corrections, pure=False
+        ),
+        summary,
+        progress,
+    )
+    answers = {key: resolver.remote(*key) for key in sorted(names, key=repr)}
+    summary.add_stats(resolver.stats)
+    summary.network_note = resolver.network_off_reason
+    return skips, answers
+
+
+def _gather(
+    client: Client, done: list, parquet: str | None, summary: Summary
+) -> tuple[pd.DataFrame | None, Summary]:
+    """Step 3's results: the events table, or with `parquet` the daily tables written."""
     rows: list[list[dict]] = []
     daily: list[pd.DataFrame] = []
     for part_rows, stats, unresolved in client.gather(done):
