@@ -57,45 +57,61 @@ def article_rows(
     contexts: list[tuple[str, str]] | None = None,
 ) -> list[dict]:
     """One row per mention with a place; `contexts` from mention_contexts() when already known."""
-    rows = []
     if contexts is None:
         contexts = mention_contexts(article.text, mentions)
     # One JSON text per alternatives list: mentions of one name share their candidates. Keyed
     # on object ids, which stay unique while `mentions` and `places` hold the objects.
     alternatives: dict[tuple, str] = {}
-    for mention, place, when, (sentence, event_type) in zip(
-        mentions, places, dates, contexts, strict=True
-    ):
-        if place is None:  # an editor rejected it: not a place
-            continue
-        rows.append(
-            {
-                "article_id": article.id,
-                "title": article.title,
-                "source": article.source,
-                "url": article.url,
-                "link_note": article.link_note,
-                "published": article.published,
-                "event_date": when.start,
-                "event_end": when.end,
-                "date_precision": when.precision,
-                "date_rule": when.rule,
-                "surface": mention.surface,
-                "place": place.name,
-                "lat": place.lat,
-                "lon": place.lon,
-                "kind": place.kind,
-                "place_source": place.source,
-                "score": place.score,
-                "alternatives": _alternatives_json(place.alternatives[:5], alternatives),
-                "start": mention.start,
-                "end": mention.end,
-                "sentence": sentence,
-                "event_type": event_type,
-                "role": mention.role,
-            }
-        )
-    return rows
+    fields = _article_fields(article)
+    return [
+        _row(fields, mention, place, when, context, alternatives)
+        for mention, place, when, context in zip(mentions, places, dates, contexts, strict=True)
+        if place is not None  # None: an editor rejected it, not a place
+    ]
+
+
+def _article_fields(article: Article) -> dict:
+    """The columns every row of one article shares."""
+    return {
+        "article_id": article.id,
+        "title": article.title,
+        "source": article.source,
+        "url": article.url,
+        "link_note": article.link_note,
+        "published": article.published,
+    }
+
+
+def _row(
+    fields: dict,
+    mention: Mention,
+    place: Place,
+    when: EventDate,
+    context: tuple[str, str],
+    alternatives: dict[tuple, str],
+) -> dict:
+    """One mention's row: its article's `fields`, then its date, place and sentence."""
+    sentence, event_type = context
+    return {
+        **fields,
+        "event_date": when.start,
+        "event_end": when.end,
+        "date_precision": when.precision,
+        "date_rule": when.rule,
+        "surface": mention.surface,
+        "place": place.name,
+        "lat": place.lat,
+        "lon": place.lon,
+        "kind": place.kind,
+        "place_source": place.source,
+        "score": place.score,
+        "alternatives": _alternatives_json(place.alternatives[:5], alternatives),
+        "start": mention.start,
+        "end": mention.end,
+        "sentence": sentence,
+        "event_type": event_type,
+        "role": mention.role,
+    }
 
 
 # The fields of each candidate in the `alternatives` column, written as named JSON objects.
