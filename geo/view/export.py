@@ -58,29 +58,56 @@ def provenance(
             }
             for r in arts.itertuples(index=False)
         ],
-        "geocoder": {
-            "offline_gazetteer": str(settings.gazetteer_path.name),
-            "nominatim_enabled": settings.nominatim_enabled,
-            "nominatim_domain": settings.nominatim_domain if settings.nominatim_enabled else None,
-            "country_codes": list(settings.country_codes),
-            "viewbox": list(settings.viewbox) if settings.viewbox else None,
-            "language": settings.language,
-        },
-        "corrections_applied": [
-            {
-                "article_id": c.article_id,
-                "surface": c.surface,
-                "action": c.action,
-                "name": c.name,
-                "lat": c.lat,
-                "lon": c.lon,
-                "reason": c.reason,
-                "decided": c.decided,
-            }
-            for c in corrections
-        ],
+        "geocoder": _geocoder(settings),
+        "corrections_applied": [_correction(c) for c in corrections],
         "events_built": built.isoformat(timespec="seconds") if built else None,
     }
+
+
+def _geocoder(settings: Settings) -> dict:
+    return {
+        "offline_gazetteer": str(settings.gazetteer_path.name),
+        "nominatim_enabled": settings.nominatim_enabled,
+        "nominatim_domain": settings.nominatim_domain if settings.nominatim_enabled else None,
+        "country_codes": list(settings.country_codes),
+        "viewbox": list(settings.viewbox) if settings.viewbox else None,
+        "language": settings.language,
+    }
+
+
+def _correction(c: Correction) -> dict:
+    return {
+        "article_id": c.article_id,
+        "surface": c.surface,
+        "action": c.action,
+        "name": c.name,
+        "lat": c.lat,
+        "lon": c.lon,
+        "reason": c.reason,
+        "decided": c.decided,
+    }
+
+
+# The columns of the events table a GeoJSON feature carries as its properties.
+GEOJSON_PROPERTIES = (
+    "article_id",
+    "title",
+    "source",
+    "url",
+    "link_note",
+    "published",
+    "event_date",
+    "event_end",
+    "date_precision",
+    "date_rule",
+    "surface",
+    "place",
+    "kind",
+    "place_source",
+    "score",
+    "sentence",
+    "event_type",
+)
 
 
 def export_geojson(df: pd.DataFrame) -> dict:
@@ -89,44 +116,29 @@ def export_geojson(df: pd.DataFrame) -> dict:
     Unlike the map layer nothing here is HTML-escaped: it is data, and a consumer
     that renders it must escape it itself.
     """
-    keep = [
-        "article_id",
-        "title",
-        "source",
-        "url",
-        "link_note",
-        "published",
-        "event_date",
-        "event_end",
-        "date_precision",
-        "date_rule",
-        "surface",
-        "place",
-        "kind",
-        "place_source",
-        "score",
-        "sentence",
-        "event_type",
+    feats = [
+        {
+            "type": "Feature",
+            "properties": _properties(row),
+            "geometry": {"type": "Point", "coordinates": [float(row.lon), float(row.lat)]},
+        }
+        for row in pinned(df).itertuples(index=False)
     ]
-    feats = []
-    for row in pinned(df).itertuples(index=False):
-        props = {}
-        for col in keep:
-            value = getattr(row, col)
-            if isinstance(value, pd.Timestamp):
-                value = value.date().isoformat()
-            elif value is pd.NaT or (not isinstance(value, str) and pd.isna(value)):
-                value = None
-            props[col] = value if not hasattr(value, "item") else value.item()
-        props["url"] = safe_url(props["url"] or "")
-        feats.append(
-            {
-                "type": "Feature",
-                "properties": props,
-                "geometry": {"type": "Point", "coordinates": [float(row.lon), float(row.lat)]},
-            }
-        )
     return {"type": "FeatureCollection", "features": feats}
+
+
+def _properties(row: tuple) -> dict:
+    """One row's GEOJSON_PROPERTIES as JSON values: dates as ISO text, missing as null."""
+    props = {}
+    for col in GEOJSON_PROPERTIES:
+        value = getattr(row, col)
+        if isinstance(value, pd.Timestamp):
+            value = value.date().isoformat()
+        elif value is pd.NaT or (not isinstance(value, str) and pd.isna(value)):
+            value = None
+        props[col] = value if not hasattr(value, "item") else value.item()
+    props["url"] = safe_url(props["url"] or "")
+    return props
 
 
 def standalone_map(
