@@ -174,29 +174,33 @@ class NominatimClient:
                     now = self._clock()
             cls._last_request = now
 
-    def _attempt(self, query: str, attempt: int) -> tuple[list[Candidate], str]:
+    def _search(self, query: str) -> list[dict]:
+        """Nominatim's raw results for one query; geopy's errors pass through."""
         s = self.settings
         viewbox = None
         if s.viewbox:  # geopy wants two (lat, lon) corners: south-west, north-east
             viewbox = [(s.viewbox[0], s.viewbox[1]), (s.viewbox[2], s.viewbox[3])]
+        found = self._geocoder.geocode(
+            query,
+            exactly_one=False,
+            limit=LIMIT,
+            country_codes=list(s.country_codes),
+            viewbox=viewbox,
+            bounded=False,
+            language=s.language,
+            addressdetails=True,
+            namedetails=True,
+        )
+        return [loc.raw for loc in found or []]
+
+    def _attempt(self, query: str, attempt: int) -> tuple[list[Candidate], str]:
         self._wait_turn()
         self.requests_made += 1
         started = time.monotonic()
         outcome = "error"
         try:
-            found = self._geocoder.geocode(
-                query,
-                exactly_one=False,
-                limit=LIMIT,
-                country_codes=list(s.country_codes),
-                viewbox=viewbox,
-                bounded=False,
-                language=s.language,
-                addressdetails=True,
-                namedetails=True,
-            )
-            raws = [loc.raw for loc in found or []]
-            candidates = [candidate_from_raw(r, s.language) for r in raws]
+            raws = self._search(query)
+            candidates = [candidate_from_raw(r, self.settings.language) for r in raws]
             outcome = f"{len(candidates)} results"
             return candidates, json.dumps(raws, ensure_ascii=False, sort_keys=True)
         except GeocoderRateLimited as error:
