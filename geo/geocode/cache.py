@@ -246,30 +246,7 @@ class GeocodeCache:
 
     @staticmethod
     def _row_from_line(line: str, where: str) -> tuple:
-        try:
-            obj = json.loads(line)
-        except ValueError as error:
-            raise BadRecord(
-                where,
-                f"not valid JSON ({error}); each line must be one "
-                "object as written by export_jsonl",
-            ) from None
-        required = ("query", "params", "status", "candidates", "raw", "asked_at")
-        missing = [k for k in required if not isinstance(obj, dict) or k not in obj]
-        if missing:
-            raise BadRecord(where, f"missing fields {missing}; expected {list(required)}")
-        if (
-            not isinstance(obj["query"], str)
-            or not isinstance(obj["params"], dict)
-            or not isinstance(obj["raw"], str)
-            or not isinstance(obj["asked_at"], str)
-            or not isinstance(obj["candidates"], list)
-        ):
-            raise BadRecord(
-                where,
-                "wrong types; query, raw and asked_at must be strings, "
-                "params an object and candidates a list",
-            )
+        obj = _record(line, where)
         candidates = tuple(_candidate_from_dict(c, where) for c in obj["candidates"])
         _check(obj["status"], candidates, where)
         try:
@@ -289,3 +266,31 @@ class GeocodeCache:
             obj["raw"],
             obj["asked_at"],
         )
+
+
+def _record(line: str, where: str) -> dict:
+    """One exported line as an object with each field of export_jsonl, of the right type."""
+    try:
+        obj = json.loads(line)
+    except ValueError as error:
+        raise BadRecord(
+            where,
+            f"not valid JSON ({error}); each line must be one object as written by export_jsonl",
+        ) from None
+    required = ("query", "params", "status", "candidates", "raw", "asked_at")
+    missing = [k for k in required if not isinstance(obj, dict) or k not in obj]
+    if missing:
+        raise BadRecord(where, f"missing fields {missing}; expected {list(required)}")
+    if (
+        not isinstance(obj["query"], str)
+        or not isinstance(obj["params"], dict)
+        or not isinstance(obj["raw"], str)
+        or not isinstance(obj["asked_at"], str)
+        or not isinstance(obj["candidates"], list)
+    ):
+        raise BadRecord(
+            where,
+            "wrong types; query, raw and asked_at must be strings, "
+            "params an object and candidates a list",
+        )
+    return obj
