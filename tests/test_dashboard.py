@@ -22,6 +22,7 @@ from streamlit.testing.v1 import AppTest
 from geo import models
 from geo.table import event_rows, store
 from geo.view import layer as map_layer, slices
+from tests import mapwire
 from tests.datadir import HOSTILE_ARTICLE as HOSTILE, copy_data
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,8 +48,8 @@ def payload(at: AppTest) -> dict:
 
 
 def layer(at: AppTest) -> list[dict]:
-    """The GeoJSON features the points layer hands to Leaflet."""
-    return payload(at)["points"]["features"]
+    """The points the layer hands to Leaflet, as mapview.js reads the rows (one per point)."""
+    return mapwire.features(payload(at)["points"])
 
 
 def n_points(at: AppTest) -> int:
@@ -145,8 +146,10 @@ def test_type_filter_keeps_only_that_type(app):
     at = ok(app.run())
     at.multiselect(key="types").set_value(["air strike"])
     at = ok(at.run())
-    types = {f["properties"]["type"] for f in layer(at)}
-    assert types == {"air strike"}
+    points = layer(at)  # the type shows as the point's colour and at the end of its tooltip
+    assert points and all(f["properties"]["tooltip"].endswith("· air strike") for f in points)
+    colours = {f["properties"]["style"]["fillColor"] for f in points}
+    assert colours == {map_layer.COLORS["air strike"]}
 
 
 def test_place_search_matches_spelling_variants(app):
@@ -184,8 +187,8 @@ def test_day_brief_lists_the_days_events(app, bundled):
     df = store.read_events(bundled / "events.csv")
     shown = slices.day_brief(slices.select(df, day, "day"))
     assert any(h.value.startswith(f"Day brief: {len(shown)} report") for h in at.subheader)
-    brief = next(m.value for m in at.markdown if m.value.startswith("- **"))
-    assert brief.count("\n- **") + 1 == len(shown)
+    brief = next(h.value for h in at.html if h.value.startswith('<ul class="day-brief">'))
+    assert brief.count("<li>") == len(shown)
     assert "Baghouz" in brief or "Baghuz" in brief
 
 
@@ -292,8 +295,10 @@ def test_hostile_article_is_escaped_in_the_payload(tmp_path, monkeypatch):
     for bad in ("<script", "<img", "javascript:", "onerror=\"", "href=\"javascript"):
         assert bad not in html_fields, bad
     assert b"<script>window" not in at.get("bidi_component")[0].proto.bytes
-    brief = next(m.value for m in at.markdown if m.value.startswith("- **"))
-    assert "<script>" not in brief and "\\<script\\>" in brief
+    brief = next(h.value for h in at.html if h.value.startswith('<ul class="day-brief">'))
+    assert "__pwned" in brief and "&lt;script&gt;window.__pwned" in brief
+    for bad in ("<script", "<img", "javascript:", "onerror=\""):
+        assert bad not in brief, bad
     st.cache_data.clear()
 
 

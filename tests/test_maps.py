@@ -86,7 +86,22 @@ def test_map_frame_is_identical_for_the_same_data_and_payload_is_json():
     assert a == b
     data = json.loads(a.payload(layer.features(df)))
     assert data["view"]["fit"] == fit and data["tiles"]["attribution"] == "© Example"
-    assert len(data["points"]["features"]) == 2
+    assert len(data["points"]["rows"]) == 2
+
+
+def test_layer_sends_one_row_per_point_and_each_style_once():
+    df = frame({}, {"place": "Hajin", "lat": 34.69, "lon": 40.83})
+    collection = layer.features(df)
+    sent = mapview.layer(collection)
+    assert len(sent["rows"]) == len(collection["features"]) == 2
+    assert len(sent["styles"]) == len({json.dumps(f["properties"]["style"], sort_keys=True)
+                                       for f in collection["features"]})
+    for row, feature in zip(sent["rows"], collection["features"], strict=True):
+        props, (lon, lat) = feature["properties"], feature["geometry"]["coordinates"]
+        assert dict(zip(mapview.ROW_FIELDS, row, strict=True)) == {
+            "lon": lon, "lat": lat, "place": props["place"],
+            "style": sent["styles"].index(props["style"]),
+            "tooltip": props["tooltip"], "popup": props["popup"], "id": None}
 
 
 def test_towns_come_from_the_gazetteer(tmp_path):

@@ -17,6 +17,7 @@ pytest.importorskip("duckdb")
 from geo.view import duckview  # noqa: E402
 from geo.view.duckquery import Selection  # noqa: E402
 from geo.view.duckview import Store  # noqa: E402
+from tests import mapwire  # noqa: E402
 from tests.benchmarks.synth import mentions_store  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,7 +54,9 @@ def ok(at: AppTest) -> AppTest:
 
 
 def layer(at: AppTest) -> dict:
-    return json.loads(at.get("bidi_component")[0].proto.bytes)["points"]
+    """The map's points: `features` as mapview.js reads the rows, and a fetched `popup`."""
+    points = json.loads(at.get("bidi_component")[0].proto.bytes)["points"]
+    return {"features": mapwire.features(points), **{k: v for k, v in points.items() if k == "popup"}}
 
 
 def test_renders_from_the_store(app, store):
@@ -62,7 +65,7 @@ def test_renders_from_the_store(app, store):
     points = layer(at)["features"]
     want = store.counts(Selection(store.last)).points
     assert len(points) == len(want) > 1000
-    assert sorted(p["properties"]["count"] for p in points) == sorted(want["mentions"])
+    assert sorted(p["properties"]["id"] for p in points) == sorted(want["pid"])
     assert all("popup" not in p["properties"] for p in points)  # asked for on a click
     assert any(f"{N_MENTIONS} place mentions" in c.value for c in at.caption)
 
@@ -94,7 +97,8 @@ def test_a_popup_is_queried_from_the_store_when_the_map_reports_it(app, store, m
 
     monkeypatch.setattr(duckview.Store, "rows", spy)
     at = ok(app.run())
-    point = max(layer(at)["features"], key=lambda f: f["properties"]["count"])["properties"]
+    busiest = int(store.counts(Selection(store.last)).points.sort_values("mentions")["pid"].iloc[-1])
+    point = next(f for f in layer(at)["features"] if f["properties"]["id"] == busiest)["properties"]
     at.session_state["map"] = {"open": point["id"]}  # what the map sends when a popup opens
     popup = layer(ok(at.run()))["popup"]
     assert popup["id"] == point["id"] and popup["html"].startswith(f"<h4>{point['place']}</h4>")

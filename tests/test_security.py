@@ -97,8 +97,8 @@ def test_article_and_reason_probes_stay_literal_in_exports_and_page(probe_data, 
     at = ok(at.run())
     popups = " ".join(f["properties"]["popup"] for f in layer(at))
     assert "{{ 7*7 }} title" in popups and "{% if true %}X{% endif %} Wire" in popups
-    brief = next(m.value for m in at.markdown if m.value.startswith("- **"))
-    assert "\\{\\{ 7\\*7 \\}\\} title" in brief  # Markdown-escaped: shown as written
+    brief = next(h.value for h in at.html if h.value.startswith('<ul class="day-brief">'))
+    assert "{{ 7*7 }} title" in brief  # HTML text, shown as written (no template engine runs)
     files = downloads(at, media[-1])
     for label in ("CSV", "GeoJSON"):
         assert (

@@ -45,7 +45,7 @@ def worker(store: str, moves: int, seed: int, cpu: bool) -> dict:
 
     share_bytecode_cache()
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600).run()
-    first = json.loads(at.get("bidi_component")[0].proto.bytes)["points"]["features"]
+    first = json.loads(at.get("bidi_component")[0].proto.bytes)["points"]["rows"]
     out: dict = {
         "cold_s": time.perf_counter() - STARTED,
         "cold_cpu_s": time.process_time(),

@@ -96,3 +96,25 @@ def test_clicking_a_timeline_bar_moves_the_date(page, bundled_app, artifacts):
                            f".includes('{after.day} {after:%b %Y}')", timeout=WAIT_MS)
     page.wait_for_timeout(1500)  # a rerun that re-applied the selection would land by now
     assert f"{after.day} {after:%b %Y}" in slider_text(page)
+
+
+# Width of the timeline's shaded band, and how many bars the chart drew.
+BAND_WIDTH = f"document.querySelector('{CHART} .layer_0_marks path').getBoundingClientRect().width"
+BARS = f"document.querySelectorAll('{CHART} .layer_1_marks path').length"
+
+
+def test_timeline_draws_its_bars_and_the_band_follows_the_slider(page, bundled_app, artifacts):
+    """The bars and the band are separate datasets on a fixed day axis: both must be drawn, and
+    a slider move must move the band (up to the day: one day less is a narrower band)."""
+    df = store.read_events(bundled_app.data / "events.csv")
+    open_map(page, bundled_app.url)
+    settle(page)
+    page.wait_for_function(f"{BARS} === {len(slices.per_day(df, 'event'))}", timeout=WAIT_MS)
+    wide = page.evaluate(BAND_WIDTH)
+    assert wide > box(page, CHART)["width"] / 2  # the last day: nearly the whole axis is shaded
+    page.locator(SLIDER).first.focus()
+    for _ in range(10):
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_function(f"{BAND_WIDTH} < {wide} - 5", timeout=WAIT_MS)
+    page.screenshot(path=artifacts / "timeline-band.png")
+    assert page.evaluate(BARS) == len(slices.per_day(df, "event"))

@@ -53,8 +53,16 @@ def component_js() -> str:
 
 
 @functools.cache
-def component_css() -> str:
-    return _text(LEAFLET / "leaflet.css") + "\n" + _text(ASSETS / "mapview.css")
+def component_css(key: str | None = None) -> str:
+    """Leaflet's and our styles; with the element `key` the dashboard gives the component, also
+    a rule that keeps the map opaque while a rerun is pending. Streamlit fades such "stale"
+    elements with a delayed opacity transition, and that animation alone made Chromium
+    re-rasterise the ~2,000 SVG points twice per slider move; the map updates in place, so
+    the fade tells the reader nothing. `st-key-KEY` is the class Streamlit gives keyed elements."""
+    css = _text(LEAFLET / "leaflet.css") + "\n" + _text(ASSETS / "mapview.css")
+    if key:
+        css += f"\n.st-key-{key} {{ transition: none !important; opacity: 1 !important; }}\n"
+    return css
 
 
 def read_towns(gazetteer: Path) -> list[list]:
@@ -73,6 +81,30 @@ def read_towns(gazetteer: Path) -> list[list]:
     return towns
 
 
+# One point on the wire: [lon, lat, place, style index, tooltip, popup, id] (mapview.js reads
+# it). A point of a Parquet store has no popup (None) but its id, to ask for the popup with.
+ROW_FIELDS = ("lon", "lat", "place", "style", "tooltip", "popup", "id")
+
+
+def layer(collection: dict) -> dict:
+    """The points as the component receives them: one row per point and each distinct style
+    once. Only what the map draws travels (the GeoJSON's other properties are for exports):
+    40 % fewer bytes than the GeoJSON at 2k points, and a third of its json.dumps time. A
+    popup the server fetched for an opened point (`collection["popup"]`) travels beside."""
+    styles: dict[tuple[tuple[str, object], ...], int] = {}
+    rows: list[list[object]] = []
+    for feature in collection["features"]:
+        props, (lon, lat) = feature["properties"], feature["geometry"]["coordinates"]
+        style = props["style"]
+        index = styles.setdefault(tuple(style.items()), len(styles))
+        rows.append([lon, lat, props["place"], index, props["tooltip"], props.get("popup"),
+                     props.get("id")])
+    wire: dict = {"styles": [dict(items) for items in styles], "rows": rows}
+    if collection.get("popup") is not None:
+        wire["popup"] = collection["popup"]
+    return wire
+
+
 @dataclass(frozen=True)
 class Frame:
     """What stays the same between slider moves: the payload up to the points."""
@@ -80,8 +112,8 @@ class Frame:
 
     def payload(self, collection: dict) -> bytes:
         """The component's data: this frame and the points, as the bytes of one JSON object."""
-        return (self.head + json.dumps(collection, ensure_ascii=False, separators=(",", ":"))
-                + "}").encode()
+        points = json.dumps(layer(collection), ensure_ascii=False, separators=(",", ":"))
+        return (self.head + points + "}").encode()
 
 
 def frame(fit: list[list[float]] | None, tiles: Tiles | None, towns: list[list],

@@ -23,6 +23,18 @@ function decode(data) {
   return data;
 }
 
+/* The points as Leaflet features: the wire has one row per point, [lon, lat, place, style
+ * index, tooltip, popup, id], and each distinct style once (geo/view/mapview layer()). A
+ * point of a large data set has no popup (null) but an id to ask for it with. */
+function features(points) {
+  return points.rows.map(([lon, lat, place, style, tooltip, popup, id]) => {
+    const properties = {place, style: points.styles[style], tooltip};
+    if (popup !== null) properties.popup = popup;
+    if (id !== null) properties.id = id;
+    return {geometry: {coordinates: [lon, lat]}, properties};
+  });
+}
+
 function textNode(text, className) {
   const el = document.createElement("span");
   el.className = className;
@@ -99,9 +111,9 @@ const STYLE_KEYS = ["radius", "color", "fillColor", "weight", "opacity", "fillOp
 /* Swap the points in place: a slider move mostly changes a few places' counts and
  * popups, so only the markers whose place, look or text changed are touched (redrawing
  * thousands of SVG circles on every move cost most of the browser's time). */
-function swapPoints(state, collection) {
+function swapPoints(state, points) {
   const seen = new Set();
-  for (const feature of collection.features) {
+  for (const feature of points) {
     const [lon, lat] = feature.geometry.coordinates;
     const id = `${lon},${lat},${feature.properties.place}`;
     const style = feature.properties.style;
@@ -150,8 +162,9 @@ function mount(component) {
   }
   state.setStateValue = component.setStateValue;  // absent in the standalone export
   state.sentPopup = payload.points.popup || null;
-  swapPoints(state, payload.points);
-  state.container.dataset.points = String(payload.points.features.length);
+  const points = features(payload.points);
+  swapPoints(state, points);
+  state.container.dataset.points = String(points.length);
   state.container.dataset.swapMs = (performance.now() - started).toFixed(1);  // for benchmarks
   state.container.dataset.version = String((Number(state.container.dataset.version) || 0) + 1);
 }
