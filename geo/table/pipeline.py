@@ -7,6 +7,7 @@ a-second Nominatim budget belong to one process.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import multiprocessing
 from collections import Counter
@@ -107,7 +108,7 @@ class Analyser:
     def __call__(
         self,
         text: str,
-        published,
+        published: dt.date | None,
         ents: list[Entity] | None = None,
     ) -> tuple[list[Mention], list[EventDate] | None]:
         if self.toponyms is None:
@@ -149,7 +150,7 @@ _WARM_UP = (
 )
 
 
-def _pool_context():
+def _pool_context() -> multiprocessing.context.BaseContext | None:
     """fork where the platform has it: a worker starts with the parent's imports and loaded
     index in milliseconds; spawn would import pandas and load the index again in each."""
     methods = multiprocessing.get_all_start_methods()

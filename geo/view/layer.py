@@ -9,6 +9,7 @@ milliseconds for thousands of places.
 from __future__ import annotations
 
 import html
+from typing import Any
 from urllib.parse import urlparse
 
 import numpy as np
@@ -62,7 +63,7 @@ def highlight(sentence: str, surface: str) -> str:
     )
 
 
-def event_snippet(row) -> str:
+def event_snippet(row: Any) -> str:
     """One event as safe HTML: when (and why), what, the sentence, where it was reported."""
     when = row.event_date.strftime("%a %d %b %Y") if pd.notna(row.event_date) else "background"
     if pd.notna(row.event_end):
@@ -290,7 +291,7 @@ def _vague(best_score: float, unresolved: bool) -> bool:
     return bool(best_score < IMPRECISE_SCORE or unresolved)
 
 
-def fetched_popup(point, rows: pd.DataFrame) -> dict:
+def fetched_popup(point: Any, rows: pd.DataFrame) -> dict:
     """The popup a reader opened, for the map to show: `point` a row of Counts.points, `rows`
     its newest event rows (Store.rows); every text escaped by event_snippet."""
     snippets = [event_snippet(r) for r in rows.itertuples(index=False)]

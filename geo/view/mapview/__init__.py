@@ -35,7 +35,7 @@ def _text(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def script_json(value) -> str:
+def script_json(value: object) -> str:
     """JSON that is safe inside a <script> element: no '<' can close it or open a comment."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
 
