@@ -18,8 +18,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from geo.dating.expressions import Expr
 from geo.dating.layout import Layout, is_dated, layout as layout_of
-from geo.dating.patterns import DAY, Expr
+from geo.dating.resolvers import DAY
 
 CONFIDENCE = {"clause": 1.0, "sentence": 0.8, "paragraph": 0.6, "published": 0.3}
 
