@@ -6,7 +6,8 @@ A place mention takes the expression that governs it in its sentence's structure
 the closest expression in the clause, else in the sentence (look-aheads last). A sentence with
 none is background when it only locates places ("lies on the Euphrates", ", 100 km east of X"),
 the publication day when it describes the present ("IS still holds"), else it takes the latest
-earlier date of its paragraph, else the publication date. Patterns: geo.dating.patterns.
+earlier date of its paragraph, else the publication date. The expressions come from
+geo.dating.layout (the table: geo.dating.patterns).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from geo.dating.expressions import Expr
 from geo.dating.layout import Layout, is_dated, layout as layout_of
-from geo.dating.patterns import DAY, Expr
+from geo.dating.resolvers import DAY
 
 CONFIDENCE = {"clause": 1.0, "sentence": 0.8, "paragraph": 0.6, "published": 0.3}
 
@@ -128,25 +130,15 @@ def _exprs_in(lay: Layout, lo: int, hi: int) -> list[Expr]:
 def _govern(pub: dt.date, lay: Layout, start: int, end: int) -> EventDate:
     size = len(lay.text)
     s_lo, s_hi = _span_of(lay.sents, start, size)
-    in_sentence = _exprs_in(lay, s_lo, s_hi)
     asides = lay.asides.get(s_lo)
     if asides is None:
         asides = lay.asides[s_lo] = _asides(lay, s_lo, s_hi)
     home = next(((lo, hi) for lo, hi in asides if lo <= start < hi), None)
-    if home and _exprs_in(lay, *home):
-        pool = _exprs_in(lay, *home)  # an aside dates its own places
-    else:  # the main clause's own dates, else (a description) the asides' ones
-        pool = [e for e in in_sentence if not any(lo <= e.start < hi for lo, hi in asides)]
-        pool = pool or [e for e in in_sentence if e.kind == "background"]
+    pool = _candidates(lay, s_lo, s_hi, asides, home)
     p_lo, p_hi = _span_of(lay.phrases, start, size)
-    phrase = home or (p_lo, p_hi)
-    bit = lay.text[phrase[0] : phrase[1]]
-    if (
-        (home or phrase[0] > s_lo and _LOCATOR_OPEN.match(bit))
-        and _LOCATOR.search(bit)
-        and not _exprs_in(lay, *phrase)
-    ):
-        return _background(pub, f"'{bit.strip(' ,.')}' only says where a place is")
+    located = _only_locates(pub, lay, home or (p_lo, p_hi), s_lo, home is not None)
+    if located:
+        return located
     if any(e.kind not in ("future", "background") for e in pool):
         # A dated main clause beats a look-ahead and another phrase's background.
         pool = [
@@ -154,27 +146,61 @@ def _govern(pub: dt.date, lay: Layout, start: int, end: int) -> EventDate:
             for e in pool
             if e.kind != "future" and (e.kind != "background" or p_lo <= e.start < p_hi)
         ]
-    chosen, where = None, "published"
-    if pool:
-        clause = _span_of(lay.clauses, start, size)
-        same = [e for e in pool if clause[0] <= e.start < clause[1]]
-        where = "clause" if same else "sentence"
-        chosen = min(same or pool, key=lambda e: _distance(e, start, end))
-    else:
-        main = "".join(
-            lay.text[lo:hi]
-            for lo, hi in zip(  # the sentence without its asides
-                [s_lo] + [b for _, b in asides], [a for a, _ in asides] + [s_hi], strict=True
-            )
+    if not pool:
+        return _from_paragraph(pub, lay, start, (s_lo, s_hi), asides)
+    clause = _span_of(lay.clauses, start, size)
+    same = [e for e in pool if clause[0] <= e.start < clause[1]]
+    chosen = min(same or pool, key=lambda e: _distance(e, start, end))
+    return _resolve(pub, lay, chosen, "clause" if same else "sentence")
+
+
+def _candidates(
+    lay: Layout, s_lo: int, s_hi: int, asides: list[tuple[int, int]], home: tuple[int, int] | None
+) -> list[Expr]:
+    """The expressions that may date a mention of the sentence [s_lo, s_hi); home is the aside
+    the mention is in, if any."""
+    if home and _exprs_in(lay, *home):
+        return _exprs_in(lay, *home)  # an aside dates its own places
+    # The main clause's own dates, else (a description) the asides' ones.
+    in_sentence = _exprs_in(lay, s_lo, s_hi)
+    pool = [e for e in in_sentence if not any(lo <= e.start < hi for lo, hi in asides)]
+    return pool or [e for e in in_sentence if e.kind == "background"]
+
+
+def _only_locates(
+    pub: dt.date, lay: Layout, phrase: tuple[int, int], s_lo: int, aside: bool
+) -> EventDate | None:
+    """Background for a mention whose phrase (or aside) only says where a place is, without a
+    date of its own: ", in Hasakah province", ", about 100 km east of"."""
+    bit = lay.text[phrase[0] : phrase[1]]
+    if (
+        (aside or phrase[0] > s_lo and _LOCATOR_OPEN.match(bit))
+        and _LOCATOR.search(bit)
+        and not _exprs_in(lay, *phrase)
+    ):
+        return _background(pub, f"'{bit.strip(' ,.')}' only says where a place is")
+    return None
+
+
+def _from_paragraph(
+    pub: dt.date, lay: Layout, start: int, sentence: tuple[int, int], asides: list[tuple[int, int]]
+) -> EventDate:
+    """A sentence without a date expression: background or the present when its main clause
+    says so, else the latest earlier date of the paragraph, else the publication date."""
+    s_lo, s_hi = sentence
+    main = "".join(
+        lay.text[lo:hi]
+        for lo, hi in zip(  # the sentence without its asides
+            [s_lo] + [b for _, b in asides], [a for a, _ in asides] + [s_hi], strict=True
         )
-        quiet = _undated(main, pub)
-        if quiet:
-            return quiet
-        chosen = _last_before(lay, _span_of(lay.paras, start, size)[0], s_lo, lay.last_event)
-        where = "paragraph"
+    )
+    quiet = _undated(main, pub)
+    if quiet:
+        return quiet
+    chosen = _last_before(lay, _span_of(lay.paras, start, len(lay.text))[0], s_lo, lay.last_event)
     if chosen is None:
         return _published(pub, "no date expression governs this mention")
-    return _resolve(pub, lay, chosen, where)
+    return _resolve(pub, lay, chosen, "paragraph")
 
 
 def _undated(sentence: str, pub: dt.date) -> EventDate | None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import ahocorasick
 
 from geo.dating import patterns as date_patterns
-from geo.dating.patterns import Expr
+from geo.dating.expressions import Expr, expressions_near
 
 # Longer "sentences" are cut at a comma or space (see _capped): real ones are far shorter.
 MAX_SENTENCE_CHARS = 3_000
@@ -91,7 +91,7 @@ def scan(text: str, pub: dt.date) -> tuple[list[Expr], list[tuple[str, int, int]
         elif not ((begin and low[begin - 1].isalnum()) or (stop < size and low[stop].isalnum())):
             for cls in what:  # months and weekdays only capitalised: not "may", "march"
                 if cls not in ("wd", "mon") or text[begin].isupper():
-                    found += date_patterns.expressions_near(text, begin, stop, cls, pub, low, seen)
+                    found += expressions_near(text, begin, stop, cls, pub, low, seen)
     found.sort(key=lambda e: (e.start - e.end, e.start))
     # Characters already taken by a longer expression. Looking at the few characters of each
     # expression keeps this linear; comparing with every kept expression was quadratic (33 s

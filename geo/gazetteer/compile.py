@@ -99,7 +99,8 @@ class _Builder:
 
 
 def _latin(name: str) -> bool:
-    """Names in Latin script (with accents) or Arabic script; others cannot occur in English news."""
+    """Names in Latin script (with accents) or Arabic script; others cannot occur in English
+    news."""
     return all(ord(c) < 0x250 or 0x600 <= ord(c) <= 0x6FF or c in "ʿʾ'’" for c in name)
 
 
@@ -128,7 +129,8 @@ def _add_campaign(b: _Builder, path: Path) -> None:
                 lat = float(row["lat"]) if row["lat"].strip() else None
                 lon = float(row["lon"]) if row["lon"].strip() else None
                 names = [row["name"].split(" (")[0]] + [v for v in row["variants"].split("|") if v]
-                # Lower-case generic variants ("tent city") would fire on any text; keep proper names.
+                # Lower-case generic variants ("tent city") would fire on any text;
+                # keep proper names.
                 names = [
                     v for v in names if v[:1].isupper() or strip_article(v) or not v[:1].isalpha()
                 ]

@@ -1,4 +1,5 @@
-"""One file's content -> Articles: seed .txt, front-matter .md/.txt, .csv and .jsonl tables.
+"""One file's content -> Articles: seed .txt, front-matter .md/.txt, .csv and .jsonl tables
+(whose rows geo.ingest.rows reads).
 
 Nothing here raises on bad input: every bad file or row becomes a Problem that names the
 file (and line) and says how to fix it.
@@ -6,14 +7,12 @@ file (and line) and says how to fix it.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 from geo.ingest.clean import FORMATS, ISO_DATE, BadInput, clean_text, decode, make_title, parse_date
+from geo.ingest.rows import ROW_KEYS, Row, csv_rows, jsonl_rows
 from geo.models import Article, Problem
 
 SUPPORTED = (".txt", ".md", ".csv", ".jsonl")
@@ -22,8 +21,6 @@ MAX_TEXT_CHARS = 200_000
 # link_note: when the linked page is not the report as it stood on the article's date
 # ("page published 2019-03-19, after this brief's date"); shown wherever the link is.
 FRONT_KEYS = ("id", "title", "date", "source", "url", "link_note", "note", "added_by")
-ROW_KEYS = ("id", "title", "date", "text", "source", "url", "link_note")
-Row = tuple[int, dict | BadInput]  # (line number, the row's fields or why it is unusable)
 _SEED = re.compile(r"\s*date[ \t]+(\S+)[ \t]*")
 _SOURCE_LINE = re.compile(r"[-\u2013\u2014][ \t]+(\S.{0,99})")
 
@@ -75,18 +72,47 @@ def _unquote(value: str) -> str:
 
 def _front_matter(text: str, label: str, art_id: str) -> tuple[Article, list[Problem]]:
     lines = text.split("\n")
+    close = _front_close(lines)
+    fields, lines_of, warnings = _front_fields(lines[1:close], label)
+    if "date" not in fields:
+        raise BadInput("the front matter has no 'date:' line: add e.g. 'date: 2019-03-03'", 1)
+    body = "\n".join(lines[close + 1 :])
+    article = _article(
+        label,
+        fields.get("id", "").strip() or art_id,
+        fields["date"],
+        body,
+        fields.get("title", ""),
+        fields.get("source", ""),
+        fields.get("url", ""),
+        date_line=lines_of["date"],
+        link_note=fields.get("link_note", ""),
+    )
+    return article, warnings
+
+
+def _front_close(lines: list[str]) -> int:
+    """The index of the '---' line that closes the front matter opened on the first line."""
     try:
-        close = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+        return next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
     except StopIteration:
         raise BadInput(
             "the front matter opened with '---' is never closed: add a '---' line "
             "after the last 'key: value' line",
             1,
         ) from None
+
+
+def _front_fields(
+    block: list[str], label: str
+) -> tuple[dict[str, str], dict[str, int], list[Problem]]:
+    """The front matter's 'key: value' lines (block starts on the file's line 2): the values of
+    known keys, the line each is on, and a warning for every other line that is not blank or
+    a comment."""
     fields: dict[str, str] = {}
     lines_of: dict[str, int] = {}
     warnings: list[Problem] = []
-    for number, raw in enumerate(lines[1:close], start=2):
+    for number, raw in enumerate(block, start=2):
         if not raw.strip() or raw.lstrip().startswith("#"):
             continue
         key, colon, value = raw.partition(":")
@@ -110,21 +136,7 @@ def _front_matter(text: str, label: str, art_id: str) -> tuple[Article, list[Pro
             )
         else:
             fields[key], lines_of[key] = _unquote(value), number
-    if "date" not in fields:
-        raise BadInput("the front matter has no 'date:' line: add e.g. 'date: 2019-03-03'", 1)
-    body = "\n".join(lines[close + 1 :])
-    article = _article(
-        label,
-        fields.get("id", "").strip() or art_id,
-        fields["date"],
-        body,
-        fields.get("title", ""),
-        fields.get("source", ""),
-        fields.get("url", ""),
-        date_line=lines_of["date"],
-        link_note=fields.get("link_note", ""),
-    )
-    return article, warnings
+    return fields, lines_of, warnings
 
 
 def _seed(text: str, label: str, art_id: str) -> Article:
@@ -159,96 +171,10 @@ def _single(text: str, label: str, art_id: str) -> tuple[list[Article], list[Pro
     )
 
 
-def _csv_rows(text: str) -> Iterator[Row]:
-    if csv.field_size_limit() < MAX_FILE_BYTES:
-        csv.field_size_limit(MAX_FILE_BYTES)  # long texts get a clear message below instead
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        return
-    missing = [c for c in ("date", "text") if c not in header]
-    if missing:
-        raise BadInput(
-            f"the CSV header has no {' or '.join(missing)} column (found: "
-            f"{','.join(header)}): the header must name date and text "
-            f"(and optionally {', '.join(k for k in ROW_KEYS if k not in ('date', 'text'))})",
-            1,
-        )
-    start = reader.line_num + 1
-    try:
-        for cells in reader:
-            if any(c.strip() for c in cells):
-                if len(cells) != len(header):
-                    yield (
-                        start,
-                        BadInput(
-                            f"the row has {len(cells)} fields but the header has "
-                            f"{len(header)}: put quotes around fields with commas",
-                            start,
-                        ),
-                    )
-                else:
-                    yield start, dict(zip(header, cells, strict=True))
-            start = reader.line_num + 1
-    except csv.Error as e:
-        yield (
-            start,
-            BadInput(
-                f"CSV syntax error ({e}): check the quotes; rows from here on were skipped", start
-            ),
-        )
-
-
-def _jsonl_rows(text: str) -> Iterator[Row]:
-    for number, raw in enumerate(text.split("\n"), start=1):
-        if not raw.strip():
-            continue
-        try:
-            obj = json.loads(raw)
-        except json.JSONDecodeError as e:
-            yield (
-                number,
-                BadInput(
-                    f"not valid JSON ({e.msg} at column {e.colno}): each line must "
-                    'be one JSON object like {"date": "2019-03-03", "text": "..."}',
-                    number,
-                ),
-            )
-            continue
-        yield (
-            number,
-            _typed(obj, number)
-            if isinstance(obj, dict)
-            else BadInput(
-                'the line is JSON but not an object: write {"date": ..., "text": ...}', number
-            ),
-        )
-
-
-def _typed(row: dict, number: int) -> dict | BadInput:
-    """A JSON row whose fields are text (an id may be a number); a list or an object is refused
-    rather than turned into text like "['a', 'b']"."""
-    for key in ROW_KEYS:
-        value = row.get(key)
-        if (
-            value is not None
-            and not isinstance(value, str)
-            and not (key == "id" and isinstance(value, int) and not isinstance(value, bool))
-        ):
-            kind = {list: "a list", dict: "an object", bool: "true or false"}.get(
-                type(value), "a number"
-            )
-            return BadInput(
-                f'"{key}" is {kind}, not a string: write it as one JSON string, '
-                f'e.g. "{key}": "..."',
-                number,
-            )
-    return row
-
-
 def _table(text: str, label: str, stem: str, suffix: str) -> tuple[list[Article], list[Problem]]:
-    return parse_rows(_csv_rows(text) if suffix == ".csv" else _jsonl_rows(text), label, stem)
+    return parse_rows(
+        csv_rows(text, MAX_FILE_BYTES) if suffix == ".csv" else jsonl_rows(text), label, stem
+    )
 
 
 def parse_rows(rows: Iterable[Row], label: str, stem: str) -> tuple[list[Article], list[Problem]]:

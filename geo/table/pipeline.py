@@ -7,6 +7,7 @@ a-second Nominatim budget belong to one process.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import multiprocessing
 from collections import Counter
@@ -90,7 +91,8 @@ class Analyser:
     """Recognise, rank and date one article's places; needs no network and no cache.
 
     By default recognition is the gazetteer and the named-entity model together
-    (geo/geoparse/toponyms.py); `fast` is the gazetteer alone, ten times quicker, for very large batches.
+    (geo/geoparse/toponyms.py); `fast` is the gazetteer alone, ten times quicker, for very
+    large batches.
     """
 
     def __init__(self, settings: Settings, fast: bool = False):
@@ -106,7 +108,7 @@ class Analyser:
     def __call__(
         self,
         text: str,
-        published,
+        published: dt.date | None,
         ents: list[Entity] | None = None,
     ) -> tuple[list[Mention], list[EventDate] | None]:
         if self.toponyms is None:
@@ -148,7 +150,7 @@ _WARM_UP = (
 )
 
 
-def _pool_context():
+def _pool_context() -> multiprocessing.context.BaseContext | None:
     """fork where the platform has it: a worker starts with the parent's imports and loaded
     index in milliseconds; spawn would import pandas and load the index again in each."""
     methods = multiprocessing.get_all_start_methods()
