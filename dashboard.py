@@ -29,7 +29,7 @@ from geo.dating.event_types import EVENT_TYPES
 from geo.editing import Editor, RebuildBusy, addition_refused, editor_for, rebuild_lock
 from geo.geoparse.corrections import Correction, Corrections
 from geo.table import event_rows, store
-from geo.view import export, layer, mapview, slices
+from geo.view import export, layer, mapview, popups, slices
 
 st.set_page_config(
     page_title="Baghouz: the last IS territory, day by day", page_icon="🗺️", layout="wide"
@@ -109,7 +109,7 @@ def version(path: Path) -> tuple[int, int]:
 # unpickled copy on every rerun (tens of ms at 10k rows). Nothing below mutates it.
 @st.cache_resource(max_entries=2, show_spinner="Loading events…")
 def load_events(path: str, stamp: tuple[int, int]) -> pd.DataFrame:
-    return layer.with_snippets(store.read_events(Path(path)))
+    return popups.with_snippets(store.read_events(Path(path)))
 
 
 @dataclass(frozen=True)
@@ -394,7 +394,7 @@ def text_html(value) -> str:
 def brief_item(r) -> str:
     """One report of the day brief, as an HTML list item; links are http(s) only."""
     when = r.event_date.strftime("%d %b %Y") if pd.notna(r.event_date) else "undated"
-    link = layer.safe_url(r.url)
+    link = popups.safe_url(r.url)
     note = r.link_note if link and pd.notna(r.link_note) and r.link_note else ""
     return (
         f"<li><b>{text_html(r.place)}</b> ({when}, {text_html(r.event_type)}): "
