@@ -6,6 +6,7 @@ network happen on a rerun. The map is our own component (geo/view/mapview, Strea
 public components v2 API): its base map is the same on every run and only the points
 layer's data travels, so moving the slider (or playback) swaps the points in place.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,10 +31,16 @@ from geo.geoparse.corrections import Correction, Corrections
 from geo.table import event_rows, store
 from geo.view import export, layer, mapview, slices
 
-st.set_page_config(page_title="Baghouz: the last IS territory, day by day", page_icon="🗺️", layout="wide")
+st.set_page_config(
+    page_title="Baghouz: the last IS territory, day by day", page_icon="🗺️", layout="wide"
+)
 
 CLOCKS = {"happened": "event", "were reported": "published"}
-MODE_LABELS = {"cumulative": "up to the day", "day": "that day", "window": "moving window"}  # also the URL values
+MODE_LABELS = {
+    "cumulative": "up to the day",
+    "day": "that day",
+    "window": "moving window",
+}  # also the URL values
 SPEEDS = {"slow (2 s a day)": 2.0, "normal (1 s a day)": 1.0, "fast (0.5 s a day)": 0.5}
 BRIEF_LIMIT = 150
 EXPORT_LIMIT = 100_000  # rows of an export from a Parquet store (GEO_EVENTS)
@@ -70,9 +77,15 @@ def auth_configured() -> bool:
 def editor_ui(settings: Settings) -> Editor | None:
     """Who may edit in this session (geo/editing.py decides); sign-in and sign-out buttons."""
     user = st.user.to_dict()
-    editor = editor_for(settings, user, st.get_option("server.address"), st.context.headers.get("Host"))
-    if not settings.editing or not settings.editors or not auth_configured() or \
-            (editor and editor.how != "sign-in"):
+    editor = editor_for(
+        settings, user, st.get_option("server.address"), st.context.headers.get("Host")
+    )
+    if (
+        not settings.editing
+        or not settings.editors
+        or not auth_configured()
+        or (editor and editor.how != "sign-in")
+    ):
         return editor
     with st.sidebar:
         if user.get("is_logged_in") is True:
@@ -102,6 +115,7 @@ def load_events(path: str, stamp: tuple[int, int]) -> pd.DataFrame:
 @dataclass(frozen=True)
 class Prepared:
     """Everything a slider move needs, worked out once per data version and filter set."""
+
     table: pd.DataFrame  # the filtered events (read-only, shared)
     days: slices.DayIndex
     points: layer.PointIndex
@@ -115,17 +129,31 @@ class Prepared:
 
 
 @st.cache_resource(max_entries=8, show_spinner="Preparing the view…")
-def prepare(path: str, stamp: tuple[int, int], gazetteer: str, gaz_stamp: tuple[int, int],
-            types: tuple[str, ...], sources: tuple[str, ...], place: str) -> Prepared:
+def prepare(
+    path: str,
+    stamp: tuple[int, int],
+    gazetteer: str,
+    gaz_stamp: tuple[int, int],
+    types: tuple[str, ...],
+    sources: tuple[str, ...],
+    place: str,
+) -> Prepared:
     df = load_events(path, stamp)
     groups = load_variants(gazetteer, gaz_stamp)
     table = slices.filter_events(df, types, sources, place, groups)
     first, last = slices.day_range(df)
-    return Prepared(table=table, days=slices.DayIndex(table), points=layer.PointIndex(table),
-                    counts={c: slices.per_day(table, c) for c in CLOCKS.values()},
-                    area_rows=np.flatnonzero(~table["kind"].isin(models.PINNED_KINDS).to_numpy()),
-                    fit=layer.bounds(df), first=first, last=last,
-                    n_articles=int(df["article_id"].nunique()), n_rows=len(df))
+    return Prepared(
+        table=table,
+        days=slices.DayIndex(table),
+        points=layer.PointIndex(table),
+        counts={c: slices.per_day(table, c) for c in CLOCKS.values()},
+        area_rows=np.flatnonzero(~table["kind"].isin(models.PINNED_KINDS).to_numpy()),
+        fit=layer.bounds(df),
+        first=first,
+        last=last,
+        n_articles=int(df["article_id"].nunique()),
+        n_rows=len(df),
+    )
 
 
 @st.cache_data
@@ -155,35 +183,69 @@ def show_flash() -> None:
 
 def controls_ui(outlets: list[str]) -> slices.View:
     with st.sidebar:
-        st.header("Time")
-        clock = st.radio("Place events on the day they", list(CLOCKS), key="clock",
-                         bind="query-params", horizontal=True,
-                         help="'happened' uses the date the article's words give for each place; "
-                              "'were reported' uses the publication date.")
-        mode = st.radio("Show", slices.MODES, key="mode", bind="query-params", horizontal=True,
-                        format_func=MODE_LABELS.get)
-        window = st.number_input("Window (days)", 1, 60, 7, key="window", bind="query-params",
-                                 disabled=mode != "window")
-        speed = st.selectbox("Playback speed", list(SPEEDS), index=1, key="speed")
-        st.header("Filters")
-        types = st.multiselect("Event type", EVENT_TYPES, key="types", bind="query-params",
-                               placeholder="all types")
-        place = st.text_input("Place", key="place", bind="query-params",
-                              placeholder="e.g. Baghouz (finds Baghuz too)")
-        sources = st.multiselect("Outlet", outlets, key="sources",
-                                 bind="query-params", placeholder="all outlets")
-        if len(place) > MAX_PLACE_CHARS:
-            st.caption(f"The place filter was cut to its first {MAX_PLACE_CHARS} characters.")
+        clock, mode, window, speed = time_controls()
+        types, place, sources = filter_controls(outlets)
         st.header("Legend")
         st.html(layer.legend_html())
-    return slices.View(clock=CLOCKS[clock], mode=mode, window=int(window), types=tuple(types),
-                   place=place[:MAX_PLACE_CHARS].strip(), sources=tuple(sources), speed=SPEEDS[speed])
+    return slices.View(
+        clock=CLOCKS[clock],
+        mode=mode,
+        window=int(window),
+        types=tuple(types),
+        place=place[:MAX_PLACE_CHARS].strip(),
+        sources=tuple(sources),
+        speed=SPEEDS[speed],
+    )
+
+
+def time_controls() -> tuple[str, str, int, str]:
+    st.header("Time")
+    clock = st.radio(
+        "Place events on the day they",
+        list(CLOCKS),
+        key="clock",
+        bind="query-params",
+        horizontal=True,
+        help="'happened' uses the date the article's words give for each place; "
+        "'were reported' uses the publication date.",
+    )
+    mode = st.radio(
+        "Show",
+        slices.MODES,
+        key="mode",
+        bind="query-params",
+        horizontal=True,
+        format_func=MODE_LABELS.get,
+    )
+    window = st.number_input(
+        "Window (days)", 1, 60, 7, key="window", bind="query-params", disabled=mode != "window"
+    )
+    speed = st.selectbox("Playback speed", list(SPEEDS), index=1, key="speed")
+    return clock, mode, int(window), speed
+
+
+def filter_controls(outlets: list[str]) -> tuple[list[str], str, list[str]]:
+    st.header("Filters")
+    types = st.multiselect(
+        "Event type", EVENT_TYPES, key="types", bind="query-params", placeholder="all types"
+    )
+    place = st.text_input(
+        "Place", key="place", bind="query-params", placeholder="e.g. Baghouz (finds Baghuz too)"
+    )
+    sources = st.multiselect(
+        "Outlet", outlets, key="sources", bind="query-params", placeholder="all outlets"
+    )
+    if len(place) > MAX_PLACE_CHARS:
+        st.caption(f"The place filter was cut to its first {MAX_PLACE_CHARS} characters.")
+    return types, place, sources
 
 
 def toggle_play() -> None:
     st.session_state["playing"] = not st.session_state.get("playing", False)
     st.session_state["last_step"] = 0.0
-    if st.session_state["playing"] and st.session_state.get("day") == st.session_state.get("last_day"):
+    if st.session_state["playing"] and st.session_state.get("day") == st.session_state.get(
+        "last_day"
+    ):
         st.session_state["day"] = st.session_state.get("first_day")  # replay from the start
 
 
@@ -209,12 +271,18 @@ def step_playback(first: dt.date, last: dt.date, speed: float) -> None:
 @st.cache_resource
 def map_component():
     """Registered once per process: Leaflet, the basemap and the map script travel with it."""
-    return components.component("baghouz_map", js=mapview.component_js(),
-                                css=mapview.component_css(MAP_KEY), isolate_styles=False)
+    return components.component(
+        "baghouz_map",
+        js=mapview.component_js(),
+        css=mapview.component_css(MAP_KEY),
+        isolate_styles=False,
+    )
 
 
 @st.cache_resource(max_entries=4)
-def map_frame(fit_json: str, tiles: Tiles | None, gazetteer: str, gaz_stamp: tuple[int, int]) -> mapview.Frame:
+def map_frame(
+    fit_json: str, tiles: Tiles | None, gazetteer: str, gaz_stamp: tuple[int, int]
+) -> mapview.Frame:
     """The base map, made once per data version: a slider move only appends the points' JSON."""
     return mapview.frame(json.loads(fit_json), tiles, load_towns(gazetteer, gaz_stamp))
 
@@ -240,39 +308,72 @@ def timeline_spec(first: dt.date, last: dt.date) -> dict:
     fixed to the data's days so that a new band does not rescale, and so redraw, ~1,400 bars
     (that had cost ~180 ms of script a step, before the map could paint)."""
     # Days in UTC throughout: a reader's time zone must not move a bar, or a click, to another day.
-    days = [{"year": d.year, "month": d.month, "date": d.day, "utc": True}
-            for d in (first, last + dt.timedelta(days=1))]
-    return {"layer": [
-        {"data": {"name": "band"},
-         "mark": {"type": "rect", "opacity": 0.18, "color": "#1f77b4"},
-         "encoding": {"x": {"field": "start", "type": "temporal", "scale": {"type": "utc"}},
-                      "x2": {"field": "end"}}},
-        {"data": {"name": "counts"},
-         "mark": {"type": "bar", "cursor": "pointer"},
-         "params": [{"name": "pick", "select": {"type": "point", "encodings": ["x"], "nearest": True}}],
-         "encoding": {
-            "x": {"field": "day", "type": "temporal", "timeUnit": "utcyearmonthdate", "title": None,
-                  "scale": {"type": "utc", "domain": days}},
+    days = [
+        {"year": d.year, "month": d.month, "date": d.day, "utc": True}
+        for d in (first, last + dt.timedelta(days=1))
+    ]
+    return {"layer": [TIMELINE_BAND, timeline_bars(days)]}
+
+
+# The shown dates, shaded: its own dataset, so a slider move sends only this one row.
+TIMELINE_BAND = {
+    "data": {"name": "band"},
+    "mark": {"type": "rect", "opacity": 0.18, "color": "#1f77b4"},
+    "encoding": {
+        "x": {"field": "start", "type": "temporal", "scale": {"type": "utc"}},
+        "x2": {"field": "end"},
+    },
+}
+
+
+def timeline_bars(days: list[dict]) -> dict:
+    """The bars: mentions per day, coloured by event type; a click picks the nearest day."""
+    day = {"field": "day", "type": "temporal", "timeUnit": "utcyearmonthdate"}
+    colours = {"domain": list(layer.COLORS), "range": list(layer.COLORS.values())}
+    return {
+        "data": {"name": "counts"},
+        "mark": {"type": "bar", "cursor": "pointer"},
+        "params": [
+            {"name": "pick", "select": {"type": "point", "encodings": ["x"], "nearest": True}}
+        ],
+        "encoding": {
+            "x": {**day, "title": None, "scale": {"type": "utc", "domain": days}},
             "y": {"field": "mentions", "type": "quantitative", "aggregate": "sum", "title": None},
-            "color": {"field": "event_type", "type": "nominal", "legend": None,
-                      "scale": {"domain": list(layer.COLORS), "range": list(layer.COLORS.values())}},
-            "tooltip": [{"field": "day", "type": "temporal", "timeUnit": "utcyearmonthdate", "title": "day"},
-                        {"field": "event_type", "type": "nominal"},
-                        {"field": "mentions", "type": "quantitative"}]}}]}
+            "color": {"field": "event_type", "type": "nominal", "legend": None, "scale": colours},
+            "tooltip": [
+                {**day, "title": "day"},
+                {"field": "event_type", "type": "nominal"},
+                {"field": "mentions", "type": "quantitative"},
+            ],
+        },
+    }
 
 
-def timeline_ui(counts: pd.DataFrame, day: dt.date, view: slices.View, first: dt.date,
-                last: dt.date) -> None:
+def timeline_ui(
+    counts: pd.DataFrame, day: dt.date, view: slices.View, first: dt.date, last: dt.date
+) -> None:
     if counts.empty:
         return
-    start = {"cumulative": first, "day": day,
-             "window": day - dt.timedelta(days=view.window - 1)}[view.mode]
-    band = pd.DataFrame({"start": [pd.Timestamp(start).isoformat() + "Z"],
-                         "end": [(pd.Timestamp(day) + pd.Timedelta(hours=23)).isoformat() + "Z"]})
+    start = {"cumulative": first, "day": day, "window": day - dt.timedelta(days=view.window - 1)}[
+        view.mode
+    ]
+    band = pd.DataFrame(
+        {
+            "start": [pd.Timestamp(start).isoformat() + "Z"],
+            "end": [(pd.Timestamp(day) + pd.Timedelta(hours=23)).isoformat() + "Z"],
+        }
+    )
     spec = {**timeline_spec(first, last), "datasets": {"counts": counts, "band": band}}
-    st.vega_lite_chart(None, spec, height=100,
-                       width="stretch", key="timeline", on_select=jump_to_bar, selection_mode="pick",
-                       alt="Mentions per day by event type; click a bar to go to that day")
+    st.vega_lite_chart(
+        None,
+        spec,
+        height=100,
+        width="stretch",
+        key="timeline",
+        on_select=jump_to_bar,
+        selection_mode="pick",
+        alt="Mentions per day by event type; click a bar to go to that day",
+    )
 
 
 def jump_to_bar() -> None:
@@ -295,12 +396,18 @@ def brief_item(r) -> str:
     when = r.event_date.strftime("%d %b %Y") if pd.notna(r.event_date) else "undated"
     link = layer.safe_url(r.url)
     note = r.link_note if link and pd.notna(r.link_note) and r.link_note else ""
-    return (f"<li><b>{text_html(r.place)}</b> ({when}, {text_html(r.event_type)}): "
-            f"{text_html(r.sentence)} — <i>{text_html(r.title)}</i>, "
-            f"{text_html(r.source) or 'unknown outlet'}"
-            + (f' <a href="{html.escape(link)}" target="_blank" rel="noopener noreferrer">link</a>'
-               if link else "")
-            + (f" <i>({text_html(note)})</i>" if note else "") + "</li>")
+    return (
+        f"<li><b>{text_html(r.place)}</b> ({when}, {text_html(r.event_type)}): "
+        f"{text_html(r.sentence)} — <i>{text_html(r.title)}</i>, "
+        f"{text_html(r.source) or 'unknown outlet'}"
+        + (
+            f' <a href="{html.escape(link)}" target="_blank" rel="noopener noreferrer">link</a>'
+            if link
+            else ""
+        )
+        + (f" <i>({text_html(note)})</i>" if note else "")
+        + "</li>"
+    )
 
 
 def brief_ui(brief: pd.DataFrame, total: int | None = None) -> None:
@@ -317,7 +424,9 @@ def brief_ui(brief: pd.DataFrame, total: int | None = None) -> None:
     with st.container(height=360):
         st.html(f'<ul class="day-brief">{items}</ul>')
         if total > BRIEF_LIMIT:
-            st.caption(f"… {total - BRIEF_LIMIT} more: narrow the date or the filters, or export CSV.")
+            st.caption(
+                f"… {total - BRIEF_LIMIT} more: narrow the date or the filters, or export CSV."
+            )
 
 
 def exports_ui(prep: Prepared, mask: np.ndarray, settings: Settings, view: slices.View) -> None:
@@ -325,7 +434,9 @@ def exports_ui(prep: Prepared, mask: np.ndarray, settings: Settings, view: slice
     then): building CSV, GeoJSON and a standalone map on every slider move cost seconds at 10k."""
     stamp = version(settings.events_path)[0]
     built = dt.datetime.fromtimestamp(stamp / 1e9, dt.UTC) if stamp else None
-    corrections = load_corrections(str(settings.corrections_path), version(settings.corrections_path))
+    corrections = load_corrections(
+        str(settings.corrections_path), version(settings.corrections_path)
+    )
     table, points, fit = prep.table, prep.points, prep.fit
 
     def csv_file() -> str:
@@ -342,7 +453,9 @@ def exports_ui(prep: Prepared, mask: np.ndarray, settings: Settings, view: slice
     stem = f"baghouz-{view.day}-{view.mode}"
     c1, c2, c3 = st.columns(3)
     c1.download_button("CSV", csv_file, f"{stem}.csv", "text/csv", key="dl_csv")
-    c2.download_button("GeoJSON", geojson_file, f"{stem}.geojson", "application/geo+json", key="dl_geojson")
+    c2.download_button(
+        "GeoJSON", geojson_file, f"{stem}.geojson", "application/geo+json", key="dl_geojson"
+    )
     c3.download_button("HTML map", html_file, f"{stem}.html", "text/html", key="dl_html")
 
 
@@ -353,15 +466,27 @@ def day_ui(first: dt.date, last: dt.date, view: slices.View) -> dt.date:
         asked = st.query_params.get("day")
         day = url_day(asked, first, last)
         if asked is not None and day is None:
-            st.caption(md(f"The link's date {asked[:40]!r} is not a day of this data "
-                          f"({first:%d %b %Y} to {last:%d %b %Y}): showing the latest day."))
+            st.caption(
+                md(
+                    f"The link's date {asked[:40]!r} is not a day of this data "
+                    f"({first:%d %b %Y} to {last:%d %b %Y}): showing the latest day."
+                )
+            )
         st.session_state["day"] = day or last
     elif "day" in st.session_state and not first <= st.session_state["day"] <= last:
         st.session_state["day"] = min(max(st.session_state["day"], first), last)
     step_playback(first, last, view.speed)
-    return st.slider("Date", min_value=first, max_value=last, step=dt.timedelta(days=1),
-                     format="ddd D MMM YYYY", key="day", bind="query-params", on_change=pause,
-                     help="Arrow keys step one day.")
+    return st.slider(
+        "Date",
+        min_value=first,
+        max_value=last,
+        step=dt.timedelta(days=1),
+        format="ddd D MMM YYYY",
+        key="day",
+        bind="query-params",
+        on_change=pause,
+        help="Arrow keys step one day.",
+    )
 
 
 def areas_ui(area_table: pd.DataFrame) -> None:
@@ -391,8 +516,10 @@ def view_ui(prep: Prepared, settings: Settings, view: slices.View) -> None:
         timeline_ui(prep.counts[view.clock], day, view, first, prep.last)
     with side_col:
         areas_ui(layer.areas(prep.table.iloc[prep.area_rows[mask[prep.area_rows]]]))
-    st.caption(f"{prep.n_articles} articles · {prep.n_rows} place mentions · "
-               f"{int(mask.sum())} shown for this date · {len(collection['features'])} places on the map")
+    st.caption(
+        f"{prep.n_articles} articles · {prep.n_rows} place mentions · "
+        f"{int(mask.sum())} shown for this date · {len(collection['features'])} places on the map"
+    )
     brief_ui(slices.day_brief(prep.table, mask))
     st.markdown("**Export this view**")
     exports_ui(prep, mask, settings, view)
@@ -401,9 +528,11 @@ def view_ui(prep: Prepared, settings: Settings, view: slices.View) -> None:
 # --- A Parquet store (GEO_EVENTS): the same widgets, counts and text queried with DuckDB ----
 # geo/view/duckview.py (and DuckDB) are imported only here, so the CSV path starts as before.
 
+
 @st.cache_resource(max_entries=2, show_spinner="Opening the events store…")
 def open_store(root: str, stamp: str):
     from geo.view.duckview import Store
+
     return Store(root)
 
 
@@ -421,16 +550,19 @@ def store_articles(root: str, stamp: str) -> int:
 
 
 @st.cache_data(max_entries=16)
-def store_timeline(root: str, stamp: str, types: tuple, sources: tuple, places: tuple | None,
-                   clock: str) -> pd.DataFrame:
+def store_timeline(
+    root: str, stamp: str, types: tuple, sources: tuple, places: tuple | None, clock: str
+) -> pd.DataFrame:
     from geo.view.duckquery import Selection
+
     sel = Selection(dt.date.today(), clock=clock, types=types, sources=sources, places=places)
     return open_store(root, stamp).per_day(sel)
 
 
 @st.cache_data(max_entries=16)
-def store_places(root: str, stamp: str, query: str, gazetteer: str,
-                 gaz_stamp: tuple[int, int]) -> tuple[str, ...]:
+def store_places(
+    root: str, stamp: str, query: str, gazetteer: str, gaz_stamp: tuple[int, int]
+) -> tuple[str, ...]:
     """The places the place filter finds (spelling variants included), as geo.view.slices does."""
     pairs = open_store(root, stamp).place_names()
     mask = slices.place_mask(pairs, query, load_variants(gazetteer, gaz_stamp))
@@ -440,14 +572,17 @@ def store_places(root: str, stamp: str, query: str, gazetteer: str,
 def store_or_stop(root: str):
     """The store and its version, or one plain sentence naming it and the fix."""
     from geo.view.duckview import store_version
+
     name = "`" + root.replace("`", "") + "`"
     try:
         stamp = store_version(root)
         return open_store(root, stamp), stamp
     except Exception:  # missing or damaged: the same advice either way
         log.exception("cannot open the events store %s", root)
-        st.error(f"The events store {name} (GEO_EVENTS) cannot be read: build it with "
-                 "`python -m geo build --engine dask --parquet ...`, or unset GEO_EVENTS.")
+        st.error(
+            f"The events store {name} (GEO_EVENTS) cannot be read: build it with "
+            "`python -m geo build --engine dask --parquet ...`, or unset GEO_EVENTS."
+        )
         st.stop()
 
 
@@ -457,20 +592,28 @@ def scale_main(settings: Settings, editor: Editor | None) -> None:
     outlets, fit = store_facts(root, stamp)
     view = controls_ui(outlets)
     gazetteer = settings.gazetteer_path
-    places = (store_places(root, stamp, view.place, str(gazetteer), version(gazetteer))
-              if view.place else None)
+    places = (
+        store_places(root, stamp, view.place, str(gazetteer), version(gazetteer))
+        if view.place
+        else None
+    )
     playing = st.session_state.get("playing", False)
     st.fragment(scale_view_ui, run_every=view.speed if playing else None)(
-        db, (root, stamp, fit), settings, view, places)
+        db, (root, stamp, fit), settings, view, places
+    )
     if editor:
-        st.caption("Editing changes data/events.csv; these events come from a Parquet store "
-                   "(GEO_EVENTS): rebuild it with the Dask build instead.")
+        st.caption(
+            "Editing changes data/events.csv; these events come from a Parquet store "
+            "(GEO_EVENTS): rebuild it with the Dask build instead."
+        )
 
 
-def scale_view_ui(db, facts: tuple, settings: Settings, view: slices.View,
-                  places: tuple[str, ...] | None) -> None:
+def scale_view_ui(
+    db, facts: tuple, settings: Settings, view: slices.View, places: tuple[str, ...] | None
+) -> None:
     """view_ui for a Parquet store: counts per slider move, text for what is shown only."""
     from geo.view.duckquery import Selection
+
     root, stamp, fit = facts
     day = day_ui(db.first, db.last, view)
     view = replace(view, day=day.isoformat())
@@ -487,13 +630,20 @@ def scale_view_ui(db, facts: tuple, settings: Settings, view: slices.View,
         map_ui(fit, collection, settings, on_open_change=lambda: None)
         st.caption("Click a point for the sentences behind it.")
     with timeline_slot:
-        timeline_ui(store_timeline(root, stamp, sel.types, sel.sources, places, sel.clock),
-                    day, view, db.first, db.last)
+        timeline_ui(
+            store_timeline(root, stamp, sel.types, sel.sources, places, sel.clock),
+            day,
+            view,
+            db.first,
+            db.last,
+        )
     with side_col:
         areas_ui(counts.areas)
     shown = counts.shown
-    st.caption(f"{store_articles(root, stamp)} articles · {db.n_mentions} place mentions · "
-               f"{shown} shown for this date · {len(collection['features'])} places on the map")
+    st.caption(
+        f"{store_articles(root, stamp)} articles · {db.n_mentions} place mentions · "
+        f"{shown} shown for this date · {len(collection['features'])} places on the map"
+    )
     brief_ui(db.rows(sel, limit=BRIEF_LIMIT, distinct=True), total=shown)
     st.markdown("**Export this view**")
     scale_exports_ui(db, sel, points, fit, settings, view)
@@ -503,41 +653,50 @@ def popup_of(db, sel, points: pd.DataFrame) -> dict | None:
     """The popup the reader opened (the map's state value "open": a point's id), with its
     newest sentences queried now; None when none is open or the point is not shown."""
     from geo.view.duckquery import Place
+
     opened = (st.session_state.get("map") or {}).get("open")
     point = points[points["pid"] == opened] if isinstance(opened, int) else points.iloc[:0]
     if point.empty:
         return None
     r = next(point.itertuples(index=False))
-    rows = db.rows(sel, place=Place(int(r.pid), str(r.place), float(r.lat), float(r.lon)),
-                      limit=layer.POPUP_EVENTS)
+    rows = db.rows(
+        sel,
+        place=Place(int(r.pid), str(r.place), float(r.lat), float(r.lon)),
+        limit=layer.POPUP_EVENTS,
+    )
     return layer.fetched_popup(r, rows)
 
 
-def scale_exports_ui(db, sel, points: pd.DataFrame, fit, settings: Settings,
-                     view: slices.View) -> None:
+def scale_exports_ui(
+    db, sel, points: pd.DataFrame, fit, settings: Settings, view: slices.View
+) -> None:
     """exports_ui for a Parquet store: the files hold the view's newest EXPORT_LIMIT rows,
     queried when a button is clicked."""
-    corrections = load_corrections(str(settings.corrections_path),
-                                   version(settings.corrections_path))
+    corrections = load_corrections(
+        str(settings.corrections_path), version(settings.corrections_path)
+    )
 
     def csv_file() -> str:
         return export.to_csv_text(db.rows(sel, limit=EXPORT_LIMIT))
 
     def geojson_file() -> str:
-        return json.dumps(export.export_geojson(db.rows(sel, limit=EXPORT_LIMIT)),
-                          ensure_ascii=False)
+        return json.dumps(
+            export.export_geojson(db.rows(sel, limit=EXPORT_LIMIT)), ensure_ascii=False
+        )
 
     def html_file() -> str:
         manifest = export.provenance(db.rows(sel, limit=EXPORT_LIMIT), settings, view, corrections)
         towns = load_towns(str(settings.gazetteer_path), version(settings.gazetteer_path))
-        return export.standalone_map(layer.aggregate_features(points, popups=True), manifest, fit,
-                                   settings.tiles, towns)
+        return export.standalone_map(
+            layer.aggregate_features(points, popups=True), manifest, fit, settings.tiles, towns
+        )
 
     stem = f"baghouz-{view.day}-{view.mode}"
     c1, c2, c3 = st.columns(3)
     c1.download_button("CSV", csv_file, f"{stem}.csv", "text/csv", key="dl_csv")
-    c2.download_button("GeoJSON", geojson_file, f"{stem}.geojson", "application/geo+json",
-                       key="dl_geojson")
+    c2.download_button(
+        "GeoJSON", geojson_file, f"{stem}.geojson", "application/geo+json", key="dl_geojson"
+    )
     c3.download_button("HTML map", html_file, f"{stem}.html", "text/html", key="dl_html")
     st.caption(f"From a large store, exports hold the newest {EXPORT_LIMIT:,} rows of the view.")
 
@@ -547,8 +706,11 @@ def url_day(raw: str | None, first: dt.date, last: dt.date) -> dt.date | None:
     that a callback or playback set as microseconds since 1970 (1536537600000000): read that too."""
     raw = (raw or "").strip()
     try:
-        day = (dt.datetime.fromtimestamp(int(raw) / 1e6, dt.UTC).date() if raw.isdigit()
-               else dt.date.fromisoformat(raw[:10]))
+        day = (
+            dt.datetime.fromtimestamp(int(raw) / 1e6, dt.UTC).date()
+            if raw.isdigit()
+            else dt.date.fromisoformat(raw[:10])
+        )
     except (ValueError, OverflowError, OSError):
         return None
     return day if first <= day <= last else None
@@ -558,6 +720,7 @@ def rebuild(settings: Settings) -> None:
     """Re-run the offline pipeline and rewrite events.csv; the loader sees the new mtime.
     Call it holding the rebuild lock."""
     from geo.table.pipeline import build_events  # heavy (gazetteer): only editors pay for it
+
     with st.spinner("Rebuilding events from the articles…"):
         table, summary = build_events(settings, online=False)
         store.write_events(table, settings.events_path)
@@ -565,9 +728,26 @@ def rebuild(settings: Settings) -> None:
 
 
 def add_article_ui(settings: Settings, editor: Editor) -> None:
+    submitted = submitted_articles(settings)
+    if submitted is None:
+        return
+    articles, problems = submitted
+    for problem in problems:
+        (st.warning if articles else st.error)(md(str(problem)))
+    if not articles:
+        return
+    refused = addition_refused(settings, len(articles), sum(len(a.text.encode()) for a in articles))
+    if refused:
+        st.error(refused)
+        return
+    save_articles(articles, settings, editor)
+
+
+def submitted_articles(settings: Settings) -> tuple[list, list] | None:
+    """The paste and upload forms; (articles, problems) of what was submitted, else None."""
     from geo.ingest.articles import parse_upload
-    from geo.ingest.save import save_article
-    limit = settings.max_upload_bytes
+
+    limit, most = settings.max_upload_bytes, settings.max_articles_per_upload
     paste, upload = st.tabs(["Paste text", "Upload a file"])
     with paste, st.form("paste_form"):
         published = st.date_input("Published", value=dt.date(2019, 3, 1), key="new_date")
@@ -577,41 +757,53 @@ def add_article_ui(settings: Settings, editor: Editor) -> None:
         text = st.text_area("Article text", height=160, key="new_text")
         pasted = st.form_submit_button("Add the article")
     with upload, st.form("upload_form"):
-        file = st.file_uploader(f"A .txt, .md, .csv or .jsonl file (up to {limit / 1e6:g} MB)", key="new_file")
+        file = st.file_uploader(
+            f"A .txt, .md, .csv or .jsonl file (up to {limit / 1e6:g} MB)", key="new_file"
+        )
         uploaded = st.form_submit_button("Add the file")
     if pasted:
-        fields = "\n".join(f'{k}: "{" ".join(v.split())}"' for k, v in
-                           (("title", title), ("source", source), ("url", url)) if v.strip())
-        body = f"---\ndate: {published.isoformat()}\n{fields}\n---\n{text}".encode()
-        name = re.sub(r"[^\w-]+", "-", (title or text[:40]).lower()).strip("-") or "pasted"
-        articles, problems = parse_upload(f"{published.isoformat()}-{name[:50]}.md", body, limit,
-                                          max_articles=settings.max_articles_per_upload)
-    elif uploaded and file is not None:
-        articles, problems = parse_upload(file.name, file.getvalue(), limit,
-                                          max_articles=settings.max_articles_per_upload)
-    elif uploaded:
-        articles, problems = [], []
+        name, body = pasted_file(published, title, source, url, text)
+        return parse_upload(name, body, limit, max_articles=most)
+    if uploaded and file is not None:
+        return parse_upload(file.name, file.getvalue(), limit, max_articles=most)
+    if uploaded:
         st.error("Choose a file first.")
-    else:
-        return
-    for problem in problems:
-        (st.warning if articles else st.error)(md(str(problem)))
-    if not articles:
-        return
-    refused = addition_refused(settings, len(articles), sum(len(a.text.encode()) for a in articles))
-    if refused:
-        st.error(refused)
-        return
+        return [], []
+    return None
+
+
+def pasted_file(
+    published: dt.date, title: str, source: str, url: str, text: str
+) -> tuple[str, bytes]:
+    """A pasted article as the front-matter file an upload would be: (name, content)."""
+    fields = "\n".join(
+        f'{k}: "{" ".join(v.split())}"'
+        for k, v in (("title", title), ("source", source), ("url", url))
+        if v.strip()
+    )
+    body = f"---\ndate: {published.isoformat()}\n{fields}\n---\n{text}".encode()
+    name = re.sub(r"[^\w-]+", "-", (title or text[:40]).lower()).strip("-") or "pasted"
+    return f"{published.isoformat()}-{name[:50]}.md", body
+
+
+def save_articles(articles: list, settings: Settings, editor: Editor) -> None:
+    """Write the articles under articles/added and rebuild, holding the rebuild lock."""
+    from geo.ingest.save import save_article
+
+    folder, root = settings.articles_dir / "added", settings.articles_dir
     try:
         with rebuild_lock(settings.data_dir):
-            saved = [save_article(a, settings.articles_dir / "added", editor=editor.name,
-                                  root=settings.articles_dir) for a in articles]
-            flash(md(f"Added {len(saved)} article(s) as {editor.name}: " + ", ".join(p.name for p in saved)))
+            saved = [save_article(a, folder, editor=editor.name, root=root) for a in articles]
+            names = ", ".join(p.name for p in saved)
+            flash(md(f"Added {len(saved)} article(s) as {editor.name}: " + names))
             rebuild(settings)
     except RebuildBusy as exc:
         st.warning(str(exc))
         return
     st.rerun()
+
+
+ACTIONS = {"pick": "another candidate", "coords": "my coordinates", "reject": "not a place"}
 
 
 def corrections_ui(df: pd.DataFrame, settings: Settings, editor: Editor) -> None:
@@ -620,64 +812,106 @@ def corrections_ui(df: pd.DataFrame, settings: Settings, editor: Editor) -> None
     if not options:
         st.write("No places to correct yet.")
         return
-    surface, place = st.selectbox("Place as written → where it was put", options, key="fix_place",
-                                  format_func=lambda o: f"{o[0]} → {o[1]}")
+    surface, place = st.selectbox(
+        "Place as written → where it was put",
+        options,
+        key="fix_place",
+        format_func=lambda o: f"{o[0]} → {o[1]}",
+    )
     rows = df[(df["surface"] == surface) & (df["place"] == place)]
-    scope = st.selectbox("Apply to", ["*"] + sorted(rows["article_id"].unique()), key="fix_scope",
-                         format_func=lambda a: "every article" if a == "*" else a)
-    action = st.radio("Correction", ["pick", "coords", "reject"], key="fix_action", horizontal=True,
-                      format_func={"pick": "another candidate", "coords": "my coordinates",
-                                   "reject": "not a place"}.get)
-    fix = {}
-    if action == "pick":
-        alts = [a for a in event_rows.read_alternatives(rows["alternatives"].iloc[0]) if a["name"] != place]
-        if not alts:
-            st.info("No other candidates were found for this name: enter coordinates instead.")
-        else:
-            alt_ = st.selectbox("Candidate", alts, key="fix_alt",
-                                format_func=lambda a: f"{a['name']} ({a['kind']}, {a['country']}, "
-                                                      f"{a['source']}) {a['lat']}, {a['lon']}")
-            fix = {"name": alt_["name"], "ref": str(alt_["ref"] or "")}
-    elif action == "coords":
-        lat = st.number_input("Latitude", -90.0, 90.0, float(rows["lat"].iloc[0] or 34.45), format="%.5f", key="fix_lat")
-        lon = st.number_input("Longitude", -180.0, 180.0, float(rows["lon"].iloc[0] or 40.95), format="%.5f", key="fix_lon")
-        fix = {"name": place, "lat": lat, "lon": lon, "kind": rows["kind"].iloc[0] if rows["kind"].iloc[0] in models.PINNED_KINDS else "village"}
+    scope = st.selectbox(
+        "Apply to",
+        ["*"] + sorted(rows["article_id"].unique()),
+        key="fix_scope",
+        format_func=lambda a: "every article" if a == "*" else a,
+    )
+    action = st.radio(
+        "Correction", list(ACTIONS), key="fix_action", horizontal=True, format_func=ACTIONS.get
+    )
+    fix = picked_candidate(rows, place) if action == "pick" else {}
+    if action == "coords":
+        fix = typed_point(rows, place)
     reason = st.text_input("Reason (kept in data/corrections.csv for review)", key="fix_reason")
-    if st.button("Save correction", key="fix_save"):
-        if not reason.strip():
-            st.error("Give a reason: reviewers read it in corrections.csv.")
-            return
-        if action == "pick" and not fix:
-            st.error("There is no other candidate to pick.")
-            return
-        try:
-            with rebuild_lock(settings.data_dir):
-                current, _ = Corrections.load(settings.corrections_path)
-                current.added(Correction(article_id=scope, surface=surface, action=action,
-                                         reason=reason.strip(), editor=editor.name, **fix),
-                              settings.corrections_path)
-                flash(md(f"Saved: {surface} → {action} ({'every article' if scope == '*' else scope})."))
-                rebuild(settings)
-        except RebuildBusy as exc:
-            st.warning(str(exc))
-            return
-        except (ValueError, OSError) as exc:
-            st.error(md(f"The correction was not saved: {exc}"))
-            return
-        st.rerun()
+    if not st.button("Save correction", key="fix_save"):
+        return
+    if not reason.strip():
+        st.error("Give a reason: reviewers read it in corrections.csv.")
+    elif action == "pick" and not fix:
+        st.error("There is no other candidate to pick.")
+    else:
+        fields = {"article_id": scope, "surface": surface, "action": action}
+        save_correction(settings, reason=reason.strip(), editor=editor.name, **fields, **fix)
+
+
+def picked_candidate(rows: pd.DataFrame, place: str) -> dict:
+    """Another of the name's candidates, chosen by the editor; {} when there is none."""
+    alts = [
+        a for a in event_rows.read_alternatives(rows["alternatives"].iloc[0]) if a["name"] != place
+    ]
+    if not alts:
+        st.info("No other candidates were found for this name: enter coordinates instead.")
+        return {}
+    alt = st.selectbox(
+        "Candidate",
+        alts,
+        key="fix_alt",
+        format_func=lambda a: (
+            f"{a['name']} ({a['kind']}, {a['country']}, {a['source']}) {a['lat']}, {a['lon']}"
+        ),
+    )
+    return {"name": alt["name"], "ref": str(alt["ref"] or "")}
+
+
+def typed_point(rows: pd.DataFrame, place: str) -> dict:
+    """The editor's own coordinates for the place (starting from where it was put)."""
+    first = rows.iloc[0]
+    lat = st.number_input(
+        "Latitude", -90.0, 90.0, float(first["lat"] or 34.45), format="%.5f", key="fix_lat"
+    )
+    lon = st.number_input(
+        "Longitude", -180.0, 180.0, float(first["lon"] or 40.95), format="%.5f", key="fix_lon"
+    )
+    kind = first["kind"] if first["kind"] in models.PINNED_KINDS else "village"
+    return {"name": place, "lat": lat, "lon": lon, "kind": kind}
+
+
+def save_correction(settings: Settings, **fields: object) -> None:
+    """A Correction of `fields` appended to corrections.csv, and a rebuild, holding the rebuild
+    lock; a correction that does not validate is reported, never raised."""
+    try:
+        correction = Correction(**fields)
+        where = "every article" if correction.article_id == "*" else correction.article_id
+        with rebuild_lock(settings.data_dir):
+            current, _ = Corrections.load(settings.corrections_path)
+            current.added(correction, settings.corrections_path)
+            flash(md(f"Saved: {correction.surface} → {correction.action} ({where})."))
+            rebuild(settings)
+    except RebuildBusy as exc:
+        st.warning(str(exc))
+        return
+    except (ValueError, OSError) as exc:
+        st.error(md(f"The correction was not saved: {exc}"))
+        return
+    st.rerun()
 
 
 def editing_ui(df: pd.DataFrame, settings: Settings, editor: Editor) -> None:
     st.divider()
     st.header("Editing")
-    st.caption(md(f"Editing as {editor.name} ({editor.how}); your name is saved with every change."))
+    st.caption(
+        md(f"Editing as {editor.name} ({editor.how}); your name is saved with every change.")
+    )
     with st.expander("Add an article"):
         add_article_ui(settings, editor)
     with st.expander("Correct a place"):
         corrections_ui(df, settings, editor)
-        existing = load_corrections(str(settings.corrections_path), version(settings.corrections_path))
+        existing = load_corrections(
+            str(settings.corrections_path), version(settings.corrections_path)
+        )
         if existing:
-            st.dataframe(pd.DataFrame([c.__dict__ for c in existing]), hide_index=True, width="stretch")
+            st.dataframe(
+                pd.DataFrame([c.__dict__ for c in existing]), hide_index=True, width="stretch"
+            )
 
 
 def header_ui() -> None:
@@ -687,16 +921,23 @@ def header_ui() -> None:
     title, play = st.columns([5, 1], vertical_alignment="center")
     title.markdown("**The last IS territory in eastern Syria, day by day**")
     playing = st.session_state.get("playing", False)
-    play.button("⏸ Pause" if playing else "▶ Play", key="play", on_click=toggle_play, width="stretch",
-                help="Steps the date one day at a time; the map updates in place.")
+    play.button(
+        "⏸ Pause" if playing else "▶ Play",
+        key="play",
+        on_click=toggle_play,
+        width="stretch",
+        help="Steps the date one day at a time; the map updates in place.",
+    )
     with st.expander("About this map"):
         st.markdown(
-            "From the Hajin offensive of September 2018 to the fall of Baghouz in March 2019: every "
-            "point is a place named in a dated report, placed by an offline gazetteer and dated from the "
-            "article's own words. Click a point for the sentences behind it, click a bar of the timeline "
-            "to go to that day, or read the day brief below the map. Time, filters and the legend are in "
-            "the sidebar. The bundled briefs are summaries written for this project from the cited "
-            "reporting; the seed article is a Press Association report.")
+            "From the Hajin offensive of September 2018 to the fall of Baghouz in March 2019: "
+            "every point is a place named in a dated report, placed by an offline gazetteer and "
+            "dated from the article's own words. Click a point for the sentences behind it, click "
+            "a bar of the timeline to go to that day, or read the day brief below the map. Time, "
+            "filters and the legend are in the sidebar. The bundled briefs are summaries written "
+            "for this project from the cited reporting; the seed article is a Press Association "
+            "report."
+        )
 
 
 def main() -> None:
@@ -710,8 +951,15 @@ def main() -> None:
     df = events_or_stop(settings.events_path)
     stamp = version(settings.events_path)
     view = controls_ui(load_sources(str(settings.events_path), stamp))
-    prep = prepare(str(settings.events_path), stamp, str(settings.gazetteer_path),
-                   version(settings.gazetteer_path), view.types, view.sources, view.place)
+    prep = prepare(
+        str(settings.events_path),
+        stamp,
+        str(settings.gazetteer_path),
+        version(settings.gazetteer_path),
+        view.types,
+        view.sources,
+        view.place,
+    )
     playing = st.session_state.get("playing", False)
     st.fragment(view_ui, run_every=view.speed if playing else None)(prep, settings, view)
     if editor:

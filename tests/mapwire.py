@@ -1,5 +1,6 @@
 """The map component's points as mapview.js reads them: one row per point on the wire,
 [lon, lat, place, style index, tooltip, popup, id], each distinct style once."""
+
 from __future__ import annotations
 
 

@@ -79,7 +79,8 @@ def test_area_panel_lists_each_region_once(bundled):
         panel = layer.areas(bundled[slices.DayIndex(bundled).mask(last, "cumulative", clock=clock)])
         shown[clock] = places = list(panel["place"])
         assert len({area_of(p) for p in places}) == len(places), places
-    # Background mentions ("in Abu Kamal district") carry no event day, so the publication clock shows all.
+    # Background mentions ("in Abu Kamal district") carry no event day,
+    # so the publication clock shows all.
     assert {"Deir ez-Zor province", "Abu Kamal district"} <= set(shown["published"])
 
 

@@ -15,7 +15,10 @@ from geo.models import Article
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "articles" / "2019-03-03-pa-baghouz-last-stand.txt"
-FM = "---\ntitle: Syria: SDF push into Baghouz\ndate: 2019-03-03\nsource: AP\n---\nSDF fighters advanced.\n"
+FM = (
+    "---\ntitle: Syria: SDF push into Baghouz\ndate: 2019-03-03\nsource: AP\n---\n"
+    "SDF fighters advanced.\n"
+)
 
 
 def write(folder: Path, name: str, content: str | bytes) -> Path:

@@ -60,8 +60,8 @@ def test_jsonl_field_that_is_not_a_string_is_rejected_with_file_and_line(
     found, problems = load_articles(tmp_path)
     assert [a.id for a in found] == ["ok"]
     assert [str(p) for p in problems] == [
-        f'{tmp_path / "f.jsonl"}:2: "{field}" is {kind}, not a string: write it as one JSON string, '
-        f'e.g. "{field}": "..."'
+        f'{tmp_path / "f.jsonl"}:2: "{field}" is {kind}, not a string: '
+        f'write it as one JSON string, e.g. "{field}": "..."'
     ]
 
 

@@ -1,11 +1,11 @@
 """Event dating against the bundled briefs and the corpus author's independent expectations.
 
 Each row of tests/data/corpus_expectations.csv names a mention by its surface and occurrence
-(the n-th whole-name match in the body, data/articles/README.md); geo.dating.event_dates dates it from the
-article's text, and the result is compared on (event_date, event_end, precision). The expectations'
-`week` and `month` rows carry only the first day, while geo.dating.event_dates also gives the last, so they
-are compared on the start date. The floor sits just under the measured score, so a regression
-fails the test.
+(the n-th whole-name match in the body, data/articles/README.md); geo.dating.event_dates
+dates it from the article's text, and the result is compared on (event_date, event_end,
+precision). The expectations' `week` and `month` rows carry only the first day, while
+geo.dating.event_dates also gives the last, so they are compared on the start date. The
+floor sits just under the measured score, so a regression fails the test.
 """
 
 from __future__ import annotations

@@ -22,7 +22,8 @@ CHRONOLOGY = ROOT.parent / "shared" / "reference" / "chronology.csv"
 FIRST_DAY, LAST_DAY = dt.date(2018, 9, 1), dt.date(2019, 5, 31)
 FIELDS = ("title", "date", "source", "url", "note")
 AFTER = "after this brief's date"
-# Dates written in the addresses of the linked pages (year/month/day paths, ISO dates, Rudaw's DDMMYYYY).
+# Dates written in the addresses of the linked pages (year/month/day paths, ISO dates,
+# Rudaw's DDMMYYYY).
 URL_DATES = (
     re.compile(r"/(?P<y>20\d\d)/(?P<m>\d\d)/(?P<d>\d\d)/"),
     re.compile(r"(?<!\d)(?P<y>20\d\d)-(?P<m>\d\d)-(?P<d>\d\d)(?!\d)"),
@@ -69,7 +70,8 @@ def read_brief(path: Path) -> tuple[dict[str, str], str]:
 
 
 def occurrences(surface: str, body: str) -> int:
-    """How often surface appears in body as a whole name (not inside a longer word or hyphenation)."""
+    """How often surface appears in body as a whole name (not inside a longer word or
+    hyphenation)."""
     return len(re.findall(r"(?<![\w-])" + re.escape(surface) + r"(?![\w-])", body))
 
 
@@ -198,7 +200,8 @@ def squeeze(text: str) -> str:
 
 @pytest.mark.parametrize("path", BRIEF_FILES, ids=lambda p: p.name)
 def test_links_say_when_the_page_is_later_than_the_brief(path):
-    """A page that did not exist yet on the brief's date is linked only with a link_note saying so."""
+    """A page that did not exist yet on the brief's date is linked only with a link_note
+    saying so."""
     meta, _ = read_brief(path)
     published = dt.date.fromisoformat(meta["date"])
     note = meta.get("link_note", "")
@@ -224,5 +227,6 @@ def test_source_names_the_linked_site(path):
     site = site_of(meta["url"])
     name = SITE_NAMES.get(site, site)
     assert squeeze(name) in squeeze(meta["source"]), (
-        f"{path.name}: source {meta['source']!r} does not name the linked site {name!r} ({meta['url']})"
+        f"{path.name}: source {meta['source']!r} does not name the linked site "
+        f"{name!r} ({meta['url']})"
     )

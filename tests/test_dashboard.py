@@ -5,6 +5,7 @@ tiles and town labels, and the points layer) is in the component's proto: the te
 count the GeoJSON features there and compare them with what geo.view.slices/geo.view.layer say
 the same view should hold.
 """
+
 from __future__ import annotations
 
 import csv
@@ -27,6 +28,8 @@ from tests.datadir import HOSTILE_ARTICLE as HOSTILE, copy_data
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")
+
+
 @pytest.fixture(scope="session")
 def bundled(tmp_path_factory) -> Path:
     return copy_data(tmp_path_factory.mktemp("bundled"), build=True)
@@ -85,13 +88,18 @@ def downloads(at: AppTest, manager: MediaFileManager) -> dict[str, str]:
     for button in at.get("download_button"):
         assert not button.proto.url, "exports are built on click, not on every rerun"
         url = manager.execute_deferred(button.proto.deferred_file_id)
-        files[button.proto.label] = manager._storage.get_file(url.rsplit("/", 1)[1]).content.decode()
+        files[button.proto.label] = manager._storage.get_file(
+            url.rsplit("/", 1)[1]
+        ).content.decode()
     return files
 
 
 def provenance_of(page: str) -> dict:
-    return json.loads(re.search(r'<script type="application/json" id="provenance">(.*?)</script>',
-                                page, re.S).group(1))
+    return json.loads(
+        re.search(
+            r'<script type="application/json" id="provenance">(.*?)</script>', page, re.S
+        ).group(1)
+    )
 
 
 def test_renders_with_map_slider_and_points(app, bundled):
@@ -138,8 +146,10 @@ def test_clocks_differ_somewhere(bundled):
     """The two clocks are not the same data: on some day they disagree (guards the test above)."""
     df = store.read_events(bundled / "events.csv")
     days = sorted(set(df["published"].dt.date))
-    assert any(expected_points(bundled, d, "day") != expected_points(bundled, d, "day", clock="published")
-               for d in days)
+    assert any(
+        expected_points(bundled, d, "day") != expected_points(bundled, d, "day", clock="published")
+        for d in days
+    )
 
 
 def test_type_filter_keeps_only_that_type(app):
@@ -175,7 +185,9 @@ def test_source_filter(app, bundled):
     kept = slices.select(slices.filter_events(df, sources=[source]), slices.day_range(df)[1])
     assert len(kept) < len(df)
     assert n_points(at) == len(map_layer.features(kept)["features"])
-    assert any(h.value.startswith(f"Day brief: {len(slices.day_brief(kept))} report") for h in at.subheader)
+    assert any(
+        h.value.startswith(f"Day brief: {len(slices.day_brief(kept))} report") for h in at.subheader
+    )
 
 
 def test_day_brief_lists_the_days_events(app, bundled):
@@ -219,7 +231,9 @@ def test_added_article_appears_without_restart(tmp_path, monkeypatch):
     assert at.slider(key="day").value == dt.date(2019, 5, 2)
     at.date_input(key="new_date").set_value(dt.date(2019, 6, 10))
     at.text_input(key="new_source").set_value("Test Wire")
-    at.text_area(key="new_text").set_value("SDF fighters stormed Hajin on Monday, a spokesman said.")
+    at.text_area(key="new_text").set_value(
+        "SDF fighters stormed Hajin on Monday, a spokesman said."
+    )
     at.button[[b.label for b in at.button].index("Add the article")].click()
     at = ok(at.run())
     assert not at.error, [e.value for e in at.error]
@@ -292,12 +306,12 @@ def test_hostile_article_is_escaped_in_the_payload(tmp_path, monkeypatch):
     html_fields = " ".join(f["properties"]["popup"] + f["properties"]["tooltip"] for f in layer(at))
     assert "__pwned" in html_fields  # the hostile article is on the map...
     assert "&lt;script&gt;window.__pwned" in html_fields  # ...as escaped text
-    for bad in ("<script", "<img", "javascript:", "onerror=\"", "href=\"javascript"):
+    for bad in ("<script", "<img", "javascript:", 'onerror="', 'href="javascript'):
         assert bad not in html_fields, bad
     assert b"<script>window" not in at.get("bidi_component")[0].proto.bytes
     brief = next(h.value for h in at.html if h.value.startswith('<ul class="day-brief">'))
     assert "__pwned" in brief and "&lt;script&gt;window.__pwned" in brief
-    for bad in ("<script", "<img", "javascript:", "onerror=\""):
+    for bad in ("<script", "<img", "javascript:", 'onerror="'):
         assert bad not in brief, bad
     st.cache_data.clear()
 
@@ -318,8 +332,8 @@ def test_play_steps_one_day_and_pause_stops(app):
 
 
 def test_timeline_is_a_control_and_the_header_is_one_line(app):
-    """The timeline asks for click selections ("pick", read by geo.view.slices.picked_day, tested there
-    and in the browser); play is in the main column (phones hide the sidebar), the
+    """The timeline asks for click selections ("pick", read by geo.view.slices.picked_day, tested
+    there and in the browser); play is in the main column (phones hide the sidebar), the
     introduction in an expander."""
     at = ok(app.run())
     chart = at.get("vega_lite_chart")[0].proto
@@ -350,9 +364,14 @@ def test_map_component_gets_the_layer_as_data_and_its_code_from_the_app(app, bun
 def test_pick_another_candidate_saves_it_by_name(tmp_path, monkeypatch):
     data = copy_data(tmp_path, build=True)
     df = store.read_events(data / "events.csv")
-    row = next(r for r in df.itertuples()
-               if any(a["name"] != r.place for a in event_rows.read_alternatives(r.alternatives)))
-    other = next(a for a in event_rows.read_alternatives(row.alternatives) if a["name"] != row.place)
+    row = next(
+        r
+        for r in df.itertuples()
+        if any(a["name"] != r.place for a in event_rows.read_alternatives(r.alternatives))
+    )
+    other = next(
+        a for a in event_rows.read_alternatives(row.alternatives) if a["name"] != row.place
+    )
     at = ok(editor_app(monkeypatch, data).run())
     at.selectbox(key="fix_place").set_value((row.surface, row.place))
     at = ok(at.run())
@@ -363,5 +382,9 @@ def test_pick_another_candidate_saves_it_by_name(tmp_path, monkeypatch):
     at.button(key="fix_save").click()
     at = ok(at.run())
     saved = list(csv.DictReader((data / "corrections.csv").open(encoding="utf-8")))[-1]
-    assert (saved["action"], saved["name"], saved["surface"]) == ("pick", other["name"], row.surface)
+    assert (saved["action"], saved["name"], saved["surface"]) == (
+        "pick",
+        other["name"],
+        row.surface,
+    )
     st.cache_data.clear()

@@ -56,7 +56,10 @@ def ok(at: AppTest) -> AppTest:
 def layer(at: AppTest) -> dict:
     """The map's points: `features` as mapview.js reads the rows, and a fetched `popup`."""
     points = json.loads(at.get("bidi_component")[0].proto.bytes)["points"]
-    return {"features": mapwire.features(points), **{k: v for k, v in points.items() if k == "popup"}}
+    return {
+        "features": mapwire.features(points),
+        **{k: v for k, v in points.items() if k == "popup"},
+    }
 
 
 def test_renders_from_the_store(app, store):
@@ -97,7 +100,9 @@ def test_a_popup_is_queried_from_the_store_when_the_map_reports_it(app, store, m
 
     monkeypatch.setattr(duckview.Store, "rows", spy)
     at = ok(app.run())
-    busiest = int(store.counts(Selection(store.last)).points.sort_values("mentions")["pid"].iloc[-1])
+    busiest = int(
+        store.counts(Selection(store.last)).points.sort_values("mentions")["pid"].iloc[-1]
+    )
     point = next(f for f in layer(at)["features"] if f["properties"]["id"] == busiest)["properties"]
     at.session_state["map"] = {"open": point["id"]}  # what the map sends when a popup opens
     popup = layer(ok(at.run()))["popup"]

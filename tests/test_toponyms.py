@@ -52,7 +52,8 @@ def test_the_model_finds_what_no_list_holds(analyse):
     got = {
         m.surface: m
         for m in analyse(
-            "Crowds gathered in Tahrir Square and on Baker Street after the match at Wembley Stadium."
+            "Crowds gathered in Tahrir Square and on Baker Street "
+            "after the match at Wembley Stadium."
         )
     }
     assert set(got) == {"Tahrir Square", "Baker Street", "Wembley Stadium"}
@@ -148,7 +149,8 @@ def test_associative_rows_are_never_pinned():
 def test_a_missing_model_is_a_clear_message_not_a_traceback(tmp_path):
     # A name that resolves to no installed package stands in for an uninstalled model.
     code = (
-        "import sys; from geo.geoparse import ner; ner.MODEL = 'no_such_model_pkg'; from geo.__main__ import main; "
+        "import sys; from geo.geoparse import ner; ner.MODEL = 'no_such_model_pkg'; "
+        "from geo.__main__ import main; "
         "sys.exit(main(['extract', '--offline', '-']))"
     )
     out = subprocess.run(

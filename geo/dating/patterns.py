@@ -1,9 +1,9 @@
 """The temporal-expression table and how each match becomes dates, for geo.dating.event_dates.
 
-geo.dating.event_dates finds the trigger words (TRIGGERS) in one pass; a pattern then runs only in a small
-window around a trigger it needs (expressions_near). dateparser reads explicit date strings
-only (cached); weekdays, "the 10th", year-less dates and spans follow our own rules, where
-dateparser is wrong or silent (DESIGN.md section 5).
+geo.dating.event_dates finds the trigger words (TRIGGERS) in one pass; a pattern then runs
+only in a small window around a trigger it needs (expressions_near). dateparser reads explicit
+date strings only (cached); weekdays, "the 10th", year-less dates and spans follow our own
+rules, where dateparser is wrong or silent (DESIGN.md section 5).
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ DAY = dt.timedelta(days=1)
 @dataclass(frozen=True)
 class Expr:
     """One temporal expression. kind is a precision ("day", "span", "week", "month",
-    "background") or one that geo.dating.event_dates settles from context: "future" (clamped), "duration"
-    (a stretch of `days` ending at the sentence's date) and "since" (from `first` to it)."""
+    "background") or one that geo.dating.event_dates settles from context: "future"
+    (clamped), "duration" (a stretch of `days` ending at the sentence's date) and "since"
+    (from `first` to it)."""
 
     start: int
     end: int
@@ -104,7 +105,8 @@ def _weekday_pair(m: re.Match, pub: dt.date) -> Span:
 
 
 def _since(m: re.Match, d: dt.date) -> Span:
-    """'since Sunday' runs from that day up to its sentence's date, settled in geo.dating.event_dates."""
+    """'since Sunday' runs from that day up to its sentence's date, settled in
+    geo.dating.event_dates."""
     return (d, None, "since") if m["since"] else (d, None, "day")
 
 

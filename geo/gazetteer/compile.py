@@ -29,7 +29,8 @@ def _add_campaign(b: Builder, path: Path) -> None:
                 lat = float(row["lat"]) if row["lat"].strip() else None
                 lon = float(row["lon"]) if row["lon"].strip() else None
                 names = [row["name"].split(" (")[0]] + [v for v in row["variants"].split("|") if v]
-                # Lower-case generic variants ("tent city") would fire on any text; keep proper names.
+                # Lower-case generic variants ("tent city") would fire on any text;
+                # keep proper names.
                 names = [
                     v for v in names if v[:1].isupper() or strip_article(v) or not v[:1].isalpha()
                 ]

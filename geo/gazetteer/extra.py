@@ -184,7 +184,7 @@ def natural_features(path: Path) -> list[dict]:
                 )
             except (KeyError, ValueError) as exc:
                 raise ValueError(
-                    f"{path}:{n}: {exc}; expected columns name,variants,lat,lon,kind,country,source "
-                    "with decimal degrees"
+                    f"{path}:{n}: {exc}; expected columns "
+                    "name,variants,lat,lon,kind,country,source with decimal degrees"
                 ) from None
     return out

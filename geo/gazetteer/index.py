@@ -35,8 +35,9 @@ SOURCES = ("campaign", "geonames", "countryinfo", "features")
 # Admin-1 names made only of these ("Central", "North East", "Capital") name nothing in news text.
 GENERIC_WORDS = frozenset(
     """central centre center capital north south east west northern southern eastern
-    western northeast northwest southeast southwest upper lower coast coastal islands island lakes river
-    national federal district city border highlands lowlands plains the of and""".split()
+    western northeast northwest southeast southwest upper lower coast coastal islands island
+    lakes river national federal district city border highlands lowlands plains the of
+    and""".split()
 )
 
 

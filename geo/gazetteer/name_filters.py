@@ -9,7 +9,8 @@ from geo.gazetteer.names import EVERYDAY_ZIPF, zipf
 
 
 def latin(name: str) -> bool:
-    """Names in Latin script (with accents) or Arabic script; others cannot occur in English news."""
+    """Names in Latin script (with accents) or Arabic script; others cannot occur in English
+    news."""
     return all(ord(c) < 0x250 or 0x600 <= ord(c) <= 0x6FF or c in "ʿʾ'’" for c in name)
 
 

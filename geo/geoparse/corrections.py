@@ -107,7 +107,8 @@ class Corrections:
                 Problem(
                     str(path),
                     (
-                        f"not UTF-8 (byte 0x{data[e.start]:02x}), so none of its corrections were used: "
+                        f"not UTF-8 (byte 0x{data[e.start]:02x}), "
+                        "so none of its corrections were used: "
                         "save it as UTF-8 (e.g. iconv -f latin1 -t utf-8)"
                     ),
                     line,

@@ -3,7 +3,8 @@
 A name is associative (Gritta et al. 2019, "A pragmatic guide to geoparsing evaluation")
 when it names who acted rather than where: a modifier ("US-led", "US troops", "Chicago
 police"), metonymy by a country or capital ("Washington said"), a disease named after a
-place ("West Nile virus"). Both recognisers (geo/geoparse/recognise.py, geo/geoparse/toponyms.py) ask here.
+place ("West Nile virus"). Both recognisers (geo/geoparse/recognise.py,
+geo/geoparse/toponyms.py) ask here.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ _PREPOSITION_BEFORE = re.compile(
 
 
 def bare_word(word: str) -> str:
-    """Lower case, without a possessive or one plural "s": "troops" -> "troop", "virus" -> "viru"."""
+    """Lower case, without a possessive or one plural "s": "troops" -> "troop",
+    "virus" -> "viru"."""
     low = word.lower().removesuffix("'s").removesuffix("’s").rstrip("'’")
     return low[:-1] if low.endswith("s") else low
 

@@ -86,7 +86,8 @@ def parse_date(raw: str, today: dt.date | None = None) -> dt.date:
         raise BadInput(f"date {day.isoformat()} is before 1900: check the year")
     if day > today:
         raise BadInput(
-            f"date {day.isoformat()} is in the future (today is {today.isoformat()}): check the year"
+            f"date {day.isoformat()} is in the future "
+            f"(today is {today.isoformat()}): check the year"
         )
     return day
 

@@ -90,7 +90,8 @@ class Analyser:
     """Recognise, rank and date one article's places; needs no network and no cache.
 
     By default recognition is the gazetteer and the named-entity model together
-    (geo/geoparse/toponyms.py); `fast` is the gazetteer alone, ten times quicker, for very large batches.
+    (geo/geoparse/toponyms.py); `fast` is the gazetteer alone, ten times quicker, for very
+    large batches.
     """
 
     def __init__(self, settings: Settings, fast: bool = False):

@@ -42,7 +42,8 @@ def provenance(
     corrections: Iterable[Correction] = (),
     built: dt.datetime | None = None,
 ) -> dict:
-    """What an export was made from: its articles, the geocoder settings, corrections, build date."""
+    """What an export was made from: its articles, the geocoder settings, corrections,
+    build date."""
     arts = df.drop_duplicates("article_id")
     return {
         "view": asdict(view),

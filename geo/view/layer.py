@@ -5,6 +5,7 @@ Leaflet inserts tooltip and popup fields as HTML, and the map runs in the app's
 page. One GeoJSON layer instead of a marker per point keeps a rerun at tens of
 milliseconds for thousands of places.
 """
+
 from __future__ import annotations
 
 import html
@@ -18,10 +19,16 @@ from geo.models import PINNED_KINDS
 
 # One colour per type (ColorBrewer-like, distinguishable on the OSM base map).
 COLORS = {
-    "car bomb / suicide attack": "#67001f", "air strike": "#d6604d", "shelling / mortar": "#f4a582",
-    "mines / IED": "#8c510a", "casualties / graves": "#4d4d4d",
-    "evacuation / civilians / aid": "#2166ac", "surrender / detention": "#5aae61",
-    "ground assault / advance": "#b2182b", "statement": "#762a83", DEFAULT_TYPE: "#999999",
+    "car bomb / suicide attack": "#67001f",
+    "air strike": "#d6604d",
+    "shelling / mortar": "#f4a582",
+    "mines / IED": "#8c510a",
+    "casualties / graves": "#4d4d4d",
+    "evacuation / civilians / aid": "#2166ac",
+    "surrender / detention": "#5aae61",
+    "ground assault / advance": "#b2182b",
+    "statement": "#762a83",
+    DEFAULT_TYPE: "#999999",
 }
 assert set(COLORS) == set(EVENT_TYPES), "every event type needs a colour"
 PRECISION_OPACITY = {"day": 0.85, "span": 0.55, "week": 0.45, "month": 0.35, "published": 0.3}
@@ -46,8 +53,13 @@ def highlight(sentence: str, surface: str) -> str:
     i = sentence.find(surface) if surface else -1
     if i < 0:
         return html.escape(sentence)
-    return (html.escape(sentence[:i]) + "<mark>" + html.escape(surface) + "</mark>"
-            + html.escape(sentence[i + len(surface):]))
+    return (
+        html.escape(sentence[:i])
+        + "<mark>"
+        + html.escape(surface)
+        + "</mark>"
+        + html.escape(sentence[i + len(surface) :])
+    )
 
 
 def event_snippet(row) -> str:
@@ -57,16 +69,24 @@ def event_snippet(row) -> str:
         when += " – " + row.event_end.strftime("%a %d %b %Y")
     link = safe_url(row.url)
     title = html.escape(row.title)
-    title_html = (f'<a href="{html.escape(link, quote=True)}" target="_blank" rel="noopener noreferrer">'
-                  f"{title}</a>") if link else title
+    title_html = (
+        (
+            f'<a href="{html.escape(link, quote=True)}" target="_blank" rel="noopener noreferrer">'
+            f"{title}</a>"
+        )
+        if link
+        else title
+    )
     if link and pd.notna(row.link_note) and row.link_note:
         title_html += f" <i>({html.escape(row.link_note)})</i>"
-    return (f'<div class="ev"><b>{html.escape(when)}</b> · {html.escape(row.event_type)}'
-            f'<br><span class="rule">date rule: {html.escape(row.date_rule)} '
-            f"({html.escape(row.date_precision)})</span>"
-            f"<br>“{highlight(row.sentence, row.surface)}”"
-            f"<br>{title_html} — {html.escape(row.source)}, published "
-            f"{row.published.strftime('%d %b %Y')}</div>")
+    return (
+        f'<div class="ev"><b>{html.escape(when)}</b> · {html.escape(row.event_type)}'
+        f'<br><span class="rule">date rule: {html.escape(row.date_rule)} '
+        f"({html.escape(row.date_precision)})</span>"
+        f"<br>“{highlight(row.sentence, row.surface)}”"
+        f"<br>{title_html} — {html.escape(row.source)}, published "
+        f"{row.published.strftime('%d %b %Y')}</div>"
+    )
 
 
 def with_snippets(df: pd.DataFrame) -> pd.DataFrame:
@@ -79,7 +99,9 @@ def with_snippets(df: pd.DataFrame) -> pd.DataFrame:
 def _pinnable(df: pd.DataFrame) -> pd.Series:
     """Literal mentions of point places with a point; associative ones ("US-led", "Syrian",
     "Washington said") are listed but never pinned as event locations."""
-    literal = (df["role"] != "associative").fillna(True).astype(bool) if "role" in df.columns else True
+    literal = (
+        (df["role"] != "associative").fillna(True).astype(bool) if "role" in df.columns else True
+    )
     return df["kind"].isin(PINNED_KINDS) & df["lat"].notna() & df["lon"].notna() & literal
 
 
@@ -92,9 +114,11 @@ def areas(df: pd.DataFrame) -> pd.DataFrame:
     a = df[~df["kind"].isin(PINNED_KINDS)]
     if a.empty:  # a groupby of nothing still costs ~15 ms
         return pd.DataFrame({"place": [], "kind": [], "mentions": [], "articles": []})
-    return (a.groupby(["place", "kind"], as_index=False)
-            .agg(mentions=("article_id", "size"), articles=("article_id", "nunique"))
-            .sort_values("mentions", ascending=False))
+    return (
+        a.groupby(["place", "kind"], as_index=False)
+        .agg(mentions=("article_id", "size"), articles=("article_id", "nunique"))
+        .sort_values("mentions", ascending=False)
+    )
 
 
 def bounds(df: pd.DataFrame, pad: float = 0.05) -> list[list[float]] | None:
@@ -102,8 +126,10 @@ def bounds(df: pd.DataFrame, pad: float = 0.05) -> list[list[float]] | None:
     pts = pinned(df)
     if pts.empty:
         return None
-    return [[round(pts["lat"].min() - pad, 2), round(pts["lon"].min() - pad, 2)],
-            [round(pts["lat"].max() + pad, 2), round(pts["lon"].max() + pad, 2)]]
+    return [
+        [round(pts["lat"].min() - pad, 2), round(pts["lon"].min() - pad, 2)],
+        [round(pts["lat"].max() + pad, 2), round(pts["lon"].max() + pad, 2)],
+    ]
 
 
 class PointIndex:
@@ -120,12 +146,18 @@ class PointIndex:
         sub = df.iloc[rows]
         gid, keys = pd.MultiIndex.from_arrays([sub["place"], sub["lat"], sub["lon"]]).factorize()
         newest = np.asarray(sub["event_date"], dtype="datetime64[s]").astype(np.int64)
-        newest[newest == np.iinfo(np.int64).min] = np.iinfo(np.int64).min + 1  # NaT last, after negation
-        order = np.lexsort((-newest, gid))  # by point, newest first; stable, so ties keep table order
+        newest[newest == np.iinfo(np.int64).min] = (
+            np.iinfo(np.int64).min + 1
+        )  # NaT last, after negation
+        order = np.lexsort(
+            (-newest, gid)
+        )  # by point, newest first; stable, so ties keep table order
         types = {t: i for i, t in enumerate(EVENT_TYPES)}
         pick = lambda col: sub[col].to_numpy()[order]  # noqa: E731
         self.rows, self.gid = rows[order], gid[order]
-        self.type = np.array([types.get(t, types[DEFAULT_TYPE]) for t in sub["event_type"]], dtype=np.int64)[order]
+        self.type = np.array(
+            [types.get(t, types[DEFAULT_TYPE]) for t in sub["event_type"]], dtype=np.int64
+        )[order]
         self.precision = pick("date_precision")
         self.is_day = self.precision == "day"
         self.sure = pick("score") >= IMPRECISE_SCORE
@@ -134,8 +166,10 @@ class PointIndex:
         self.pair_gid = pairs.get_level_values(0).to_numpy()
         self.snippets = list(pick("snippet"))
         self.places = [str(p) for p in keys.get_level_values(0)]
-        self.coords = [[round(float(lon), 5), round(float(lat), 5)]
-                       for lat, lon in zip(keys.get_level_values(1), keys.get_level_values(2), strict=True)]
+        self.coords = [
+            [round(float(lon), 5), round(float(lat), 5)]
+            for lat, lon in zip(keys.get_level_values(1), keys.get_level_values(2), strict=True)
+        ]
 
     def features(self, mask: np.ndarray | None = None) -> dict:
         """A GeoJSON FeatureCollection for the rows where `mask` (over the table) is true."""
@@ -148,7 +182,9 @@ class PointIndex:
         groups, counts = g[starts], np.diff(np.r_[starts, len(idx)])
         local = np.repeat(np.arange(len(groups)), counts)
         pairs = np.unique(self.pair[idx])
-        n_articles = np.bincount(np.searchsorted(groups, self.pair_gid[pairs]), minlength=len(groups))
+        n_articles = np.bincount(
+            np.searchsorted(groups, self.pair_gid[pairs]), minlength=len(groups)
+        )
         # Most frequent type; a tie goes to the type of the newer event.
         nt = len(EVENT_TYPES)
         key = local * nt + self.type[idx]
@@ -159,28 +195,55 @@ class PointIndex:
         any_day = np.logical_or.reduceat(self.is_day[idx], starts)
         imprecise = ~np.logical_or.reduceat(self.sure[idx], starts) | self.unresolved[idx[starts]]
         order, per_popup = idx.tolist(), max(1, min(POPUP_EVENTS, POPUP_BUDGET // len(groups)))
-        for k, (gk, s, n) in enumerate(zip(groups.tolist(), starts.tolist(), counts.tolist(), strict=True)):
-            place, etype, arts, vague = self.places[gk], EVENT_TYPES[etypes[k]], int(n_articles[k]), bool(imprecise[k])
+        for k, (gk, s, n) in enumerate(
+            zip(groups.tolist(), starts.tolist(), counts.tolist(), strict=True)
+        ):
+            place, etype, arts, vague = (
+                self.places[gk],
+                EVENT_TYPES[etypes[k]],
+                int(n_articles[k]),
+                bool(imprecise[k]),
+            )
             precision = "day" if any_day[k] else str(self.precision[order[s]])
-            snippets = [self.snippets[j] for j in order[s:s + min(n, per_popup)]]
+            snippets = [self.snippets[j] for j in order[s : s + min(n, per_popup)]]
             popup = popup_html(place, vague, snippets, n)
-            feats.append(point_feature(place, self.coords[gk], n, arts, etype, precision, vague,
-                                       {"popup": popup}))
+            feats.append(
+                point_feature(
+                    place, self.coords[gk], n, arts, etype, precision, vague, {"popup": popup}
+                )
+            )
         return {"type": "FeatureCollection", "features": feats}
 
 
-def point_feature(place: str, coords: list[float], n: int, arts: int, etype: str, precision: str,
-                  vague: bool, extra: dict) -> dict:
+def point_feature(
+    place: str,
+    coords: list[float],
+    n: int,
+    arts: int,
+    etype: str,
+    precision: str,
+    vague: bool,
+    extra: dict,
+) -> dict:
     """One point of the layer; `extra` adds properties (its popup, or the id to ask for it)."""
     props = {
-        "place": html.escape(place), "tooltip": tooltip_html(place, n, arts, etype), **extra,
-        "count": n, "articles": arts, "type": etype,
-        "precision": precision, "imprecise": vague,
+        "place": html.escape(place),
+        "tooltip": tooltip_html(place, n, arts, etype),
+        **extra,
+        "count": n,
+        "articles": arts,
+        "type": etype,
+        "precision": precision,
+        "imprecise": vague,
         "color": COLORS.get(etype, COLORS[DEFAULT_TYPE]),
-        "radius": min(6 + 3 * (arts - 1), 22), "opacity": PRECISION_OPACITY.get(precision, 0.3),
+        "radius": min(6 + 3 * (arts - 1), 22),
+        "opacity": PRECISION_OPACITY.get(precision, 0.3),
     }
-    feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": coords},
-               "properties": props}
+    feature = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": coords},
+        "properties": props,
+    }
     props["style"] = _style(feature)
     return feature
 
@@ -190,16 +253,36 @@ def aggregate_features(points: pd.DataFrame, popups: bool = False) -> dict:
     carries its `id`, and the map asks the server for the popup of the one a reader opens;
     with `popups` (a standalone export), each popup holds only the point's name and count."""
     feats = []
-    columns = ("pid", "place", "lat", "lon", "mentions", "articles", "event_type", "precision",
-               "best_score", "unresolved")
+    columns = (
+        "pid",
+        "place",
+        "lat",
+        "lon",
+        "mentions",
+        "articles",
+        "event_type",
+        "precision",
+        "best_score",
+        "unresolved",
+    )
     # Plain lists: iterating over the frame's rows cost as much as building the features.
     for pid, place, lat, lon, n, arts, etype, precision, best, unresolved in zip(
-            *(points[c].tolist() for c in columns), strict=True):
+        *(points[c].tolist() for c in columns), strict=True
+    ):
         vague = _vague(best, unresolved)
         extra = {"popup": popup_html(str(place), vague, [], int(n))} if popups else {}
-        feats.append(point_feature(str(place), [round(float(lon), 5), round(float(lat), 5)],
-                                   int(n), int(arts), str(etype), str(precision), vague,
-                                   {**extra, "id": int(pid)}))
+        feats.append(
+            point_feature(
+                str(place),
+                [round(float(lon), 5), round(float(lat), 5)],
+                int(n),
+                int(arts),
+                str(etype),
+                str(precision),
+                vague,
+                {**extra, "id": int(pid)},
+            )
+        )
     return {"type": "FeatureCollection", "features": feats}
 
 
@@ -212,22 +295,31 @@ def fetched_popup(point, rows: pd.DataFrame) -> dict:
     its newest event rows (Store.rows); every text escaped by event_snippet."""
     snippets = [event_snippet(r) for r in rows.itertuples(index=False)]
     vague = _vague(point.best_score, point.unresolved)
-    return {"id": int(point.pid),
-            "html": popup_html(str(point.place), vague, snippets, int(point.mentions))}
+    return {
+        "id": int(point.pid),
+        "html": popup_html(str(point.place), vague, snippets, int(point.mentions)),
+    }
 
 
 def popup_html(place: str, vague: bool, snippets: list[str], n: int) -> str:
     """A point's popup: its name, the newest events' (already escaped) snippets, how many more."""
-    return (f"<h4>{html.escape(place)}</h4>"
-            + ("<p><i>approximate location</i></p>" if vague else "")
-            + "".join(snippets)
-            + (f"<p>… and {n - len(snippets)} more in the day brief and the CSV export.</p>"
-               if n > len(snippets) else ""))
+    return (
+        f"<h4>{html.escape(place)}</h4>"
+        + ("<p><i>approximate location</i></p>" if vague else "")
+        + "".join(snippets)
+        + (
+            f"<p>… and {n - len(snippets)} more in the day brief and the CSV export.</p>"
+            if n > len(snippets)
+            else ""
+        )
+    )
 
 
 def tooltip_html(place: str, n: int, articles: int, etype: str) -> str:
-    return html.escape(f"{place} — {n} mention{'s' * (n != 1)}, "
-                       f"{articles} article{'s' * (articles != 1)} · {etype}")
+    return html.escape(
+        f"{place} — {n} mention{'s' * (n != 1)}, "
+        f"{articles} article{'s' * (articles != 1)} · {etype}"
+    )
 
 
 def features(df: pd.DataFrame) -> dict:
@@ -238,21 +330,38 @@ def features(df: pd.DataFrame) -> dict:
 def _style(feature: dict) -> dict:
     p = feature["properties"]
     if p["imprecise"]:  # a hollow dashed ring: "somewhere around here"
-        return {"fillColor": p["color"], "color": p["color"], "weight": 3, "fillOpacity": 0.08,
-                "opacity": 0.9, "radius": p["radius"] + 4, "dashArray": "5 4"}
-    return {"fillColor": p["color"], "color": "#222", "weight": 1, "opacity": 0.9,
-            "fillOpacity": p["opacity"], "radius": p["radius"], "dashArray": None}
+        return {
+            "fillColor": p["color"],
+            "color": p["color"],
+            "weight": 3,
+            "fillOpacity": 0.08,
+            "opacity": 0.9,
+            "radius": p["radius"] + 4,
+            "dashArray": "5 4",
+        }
+    return {
+        "fillColor": p["color"],
+        "color": "#222",
+        "weight": 1,
+        "opacity": 0.9,
+        "fillOpacity": p["opacity"],
+        "radius": p["radius"],
+        "dashArray": None,
+    }
 
 
 def legend_html() -> str:
     """The key to colours, sizes and symbols (static text: no article content)."""
-    swatch = ('<span style="display:inline-block;width:11px;height:11px;border-radius:50%;'
-              'background:{c};opacity:{o};border:1px solid #222;margin-right:5px"></span>')
+    swatch = (
+        '<span style="display:inline-block;width:11px;height:11px;border-radius:50%;'
+        'background:{c};opacity:{o};border:1px solid #222;margin-right:5px"></span>'
+    )
     rows = [f"<div>{swatch.format(c=c, o=0.85)}{html.escape(t)}</div>" for t, c in COLORS.items()]
     rows += [
         "<hr style='margin:4px 0'>",
         f"<div>{swatch.format(c='#555', o=0.85)}dated to the day</div>",
-        f"<div>{swatch.format(c='#555', o=0.35)}faint: dated only by a span, or by publication</div>",
+        f"<div>{swatch.format(c='#555', o=0.35)}faint: dated only by a span, "
+        "or by publication</div>",
         '<div><span style="display:inline-block;width:11px;height:11px;border-radius:50%;'
         'border:2px dashed #555;margin-right:5px"></span>dashed ring: approximate location</div>',
         "<div>larger point: more articles report that place</div>",

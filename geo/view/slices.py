@@ -122,7 +122,8 @@ def place_mask(df: pd.DataFrame, query: str, groups: Sequence[frozenset[str]] = 
             wanted |= group
     hits = {n for n, k in folded.items() if k in wanted}
     matched = df["place"].isin(hits) | df["surface"].isin(hits)
-    # Every spelling of a matched place: "Deir el-Zour" finds the area written "Deir al-Zor province".
+    # Every spelling of a matched place: "Deir el-Zour" finds the area written
+    # "Deir al-Zor province".
     return matched | df["place"].isin(set(df.loc[matched, "place"].dropna()))
 
 

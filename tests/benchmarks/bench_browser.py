@@ -144,11 +144,13 @@ def main() -> None:
             server_cpu = (cpu_seconds(app.proc.pid) - server_before) * 1000 / args.presses
             browser.close()
         print(
-            f"events/places: {args.events:,}/{args.places:,}; first page with points: {first_ms:.0f} ms"
+            f"events/places: {args.events:,}/{args.places:,}; "
+            f"first page with points: {first_ms:.0f} ms"
         )
         print(
             f"slider key -> points settled: median {statistics.median(times):.0f} ms, "
-            f"max {max(times):.0f} ms over {len(times)} presses (points per step {min(counts)}–{max(counts)})"
+            f"max {max(times):.0f} ms over {len(times)} presses "
+            f"(points per step {min(counts)}–{max(counts)})"
         )
         print(
             "CPU per press: Chromium "

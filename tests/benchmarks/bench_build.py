@@ -45,7 +45,8 @@ t3 = time.perf_counter()
 print(json.dumps({{"imports": t1 - t0, "build": t2 - t1, "write": t3 - t2, "rows": len(df),
                   "articles": summary.articles,
                   "rss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "rss_workers_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}}))
+                  "rss_workers_mb":
+                      resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}}))
 """
 
 _LOAD = """
@@ -115,7 +116,8 @@ def main() -> None:
         )
         print(f"corpus: {args.articles} synthetic articles of ~{args.words} words")
         print(
-            f"gazetteer index load (fresh process, best of 3): {min(r['load'] for r in loads):.3f} s "
+            "gazetteer index load (fresh process, best of 3): "
+            f"{min(r['load'] for r in loads):.3f} s "
             f"for {loads[0]['entries']:,} entries"
         )
         print(
@@ -131,7 +133,8 @@ def main() -> None:
             worker_rss = f"{best['rss_workers_mb']:.0f}" if workers > 1 else "-"
             print(
                 f"{workers:>7} {best['build']:>8.2f} {rate:>7.0f} {best['wall']:>7.2f} "
-                f"{best['articles'] / best['wall']:>9.0f} {best['rows']:>7} {best['rss_self_mb']:>12.0f} "
+                f"{best['articles'] / best['wall']:>9.0f} {best['rows']:>7} "
+                f"{best['rss_self_mb']:>12.0f} "
                 f"{worker_rss:>13}   x{rate / base:.2f}"
             )
 

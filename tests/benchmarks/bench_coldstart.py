@@ -137,7 +137,8 @@ def main() -> None:
     )
     if None not in cpu:
         print(
-            f"server process CPU time until the first points: median {statistics.median(cpu):.2f} s "
+            "server process CPU time until the first points: "
+            f"median {statistics.median(cpu):.2f} s "
             f"(all: {', '.join(f'{x:.2f}' for x in cpu)})"
         )
 

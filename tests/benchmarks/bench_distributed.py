@@ -1,7 +1,7 @@
 """The distributed build: articles/s on a local Dask cluster of 1 and 2 workers, the cost
 split per article on one core, and a projection to many machines.
 
-    python tests/benchmarks/bench_distributed.py                       # 20,000 articles of ~700 words
+    python tests/benchmarks/bench_distributed.py    # 20,000 articles of ~700 words
     python tests/benchmarks/bench_distributed.py --articles 5000 --words 700 --workers 1 2
 
 1. Cost split, in this process on one core (CPU time per article): analysis (recognise, rank,

@@ -1,7 +1,8 @@
 """Is `python -m geo extract` linear in the size of one text? CPU seconds for one huge text.
 
 Usage (repo root, venv active):
-    python tests/benchmarks/bench_extract_size.py [--sizes 0.25 0.5 1 2] [--shapes briefs run-on dates]
+    python tests/benchmarks/bench_extract_size.py [--sizes 0.25 0.5 1 2]
+        [--shapes briefs run-on dates]
 
 Each text is one article of the given size (MB of characters), built by repeating:
   briefs   the bundled briefs (data/articles/briefs), place- and date-dense campaign news;

@@ -151,11 +151,13 @@ def show_errors(scores, texts: dict[str, str]) -> None:
         print(f"  [{err.id}]")
         for p in err.false_negatives:
             print(
-                f"    FN  {p['name']!r} @{p['start']}  ...{text[max(0, p['start'] - 30) : p['end'] + 30]!r}"
+                f"    FN  {p['name']!r} @{p['start']}  "
+                f"...{text[max(0, p['start'] - 30) : p['end'] + 30]!r}"
             )
         for p in err.false_positives:
             print(
-                f"    FP  {p['name']!r} @{p['start']}  ...{text[max(0, p['start'] - 30) : p['end'] + 30]!r}"
+                f"    FP  {p['name']!r} @{p['start']}  "
+                f"...{text[max(0, p['start'] - 30) : p['end'] + 30]!r}"
             )
         for p in err.mislocated:
             where = "unresolved" if p["km"] is None else f"{p['km']} km off"
@@ -190,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
         print(scores.summary())
         print(
             f"  counting associative predictions too: P {every.overlap_precision:.3f}  R "
-            f"{every.overlap_recall:.3f}  F1 {every.overlap_f1:.3f}; <= {args.max_km:g} km {every.within_max_km:.3f}"
+            f"{every.overlap_recall:.3f}  F1 {every.overlap_f1:.3f}; "
+            f"<= {args.max_km:g} km {every.within_max_km:.3f}"
         )
         print(
             f"  without countries, continents and US states: <= {args.max_km:g} km "

@@ -1,5 +1,5 @@
-"""Geoparser speed on one core: articles/s for ~700-word news articles, index load time, peak memory,
-for the gazetteer alone (`--fast`) and with the named-entity model (the default).
+"""Geoparser speed on one core: articles/s for ~700-word news articles, index load time,
+peak memory, for the gazetteer alone (`--fast`) and with the named-entity model (the default).
 
 Usage (repo root, venv active; taskset pins it to one core):
     taskset -c 0 python tests/benchmarks/bench_geoparse_speed.py [--synthetic] [--articles N]
@@ -43,7 +43,8 @@ from geo.geoparse.recognise import Recogniser  # noqa: E402
 
 LOAD_SNIPPET = (
     "import time,sys; sys.path.insert(0, {root!r}); t=time.perf_counter(); "
-    "from geo.gazetteer import saved as gazetteer_index; from geo.config import Settings; s=Settings(); "
+    "from geo.gazetteer import saved as gazetteer_index; "
+    "from geo.config import Settings; s=Settings(); "
     "g=gazetteer_index.load_or_build(s.gazetteer_path, s.index_dir); g.lookup('Hajin'); "
     "print(time.perf_counter()-t)"
 )
@@ -167,7 +168,8 @@ def main(argv=None) -> int:
     model = _with_model(recognise, docs, s.viewbox, published)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
-        f"articles: {len(docs)} of {words:.0f} words on average, {found / len(docs):.1f} places each"
+        f"articles: {len(docs)} of {words:.0f} words on average, "
+        f"{found / len(docs):.1f} places each"
     )
     print(f"index load (fresh process): {load:.2f} s")
     n = len(docs)

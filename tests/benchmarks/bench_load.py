@@ -206,7 +206,8 @@ def main() -> None:
         print("  " + line)
     if times:
         print(
-            f"key press -> points settled over {len(times)} presses: p50 {percentile(times, 50):.0f} ms, "
+            f"key press -> points settled over {len(times)} presses: "
+            f"p50 {percentile(times, 50):.0f} ms, "
             f"p95 {percentile(times, 95):.0f} ms, max {max(times):.0f} ms"
         )
     print(f"streamlit server peak RSS (VmHWM): {rss:.0f} MB")

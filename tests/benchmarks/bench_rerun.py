@@ -11,8 +11,10 @@ shares one bytecode cache between runs, as the server does, for both apps.
 
     python tests/benchmarks/bench_rerun.py                 # 1k/200, 10k/2k, 50k/10k
     python tests/benchmarks/bench_rerun.py --sizes 10000:2000 --moves 20 --baseline-moves 5
-    python tests/benchmarks/bench_rerun.py --sizes 10000:2000 --profile cumulative  # where the time goes
-    python tests/benchmarks/bench_rerun.py --sizes 10000:2000 --baseline-moves 0 --cpu  # on a busy machine
+    # where the time goes:
+    python tests/benchmarks/bench_rerun.py --sizes 10000:2000 --profile cumulative
+    # on a busy machine:
+    python tests/benchmarks/bench_rerun.py --sizes 10000:2000 --baseline-moves 0 --cpu
 """
 
 from __future__ import annotations
@@ -161,11 +163,13 @@ def main() -> None:
         return
     clock = time.process_time if args.cpu else time.perf_counter
     print(
-        f"machine: {os.cpu_count()} cores; {args.moves} moves per cell (baseline {args.baseline_moves}); "
+        f"machine: {os.cpu_count()} cores; "
+        f"{args.moves} moves per cell (baseline {args.baseline_moves}); "
         f"{'CPU' if args.cpu else 'wall'} time"
     )
     print(
-        "| events / places | mode | dashboard median ms | baseline (Marker each) median ms | ratio |"
+        "| events / places | mode | dashboard median ms "
+        "| baseline (Marker each) median ms | ratio |"
     )
     print("|---|---|---|---|---|")
     try:
@@ -188,7 +192,8 @@ def main() -> None:
                     )
                     base, ratio = f"{b * 1000:.0f}", f"{b / ours:.0f}×"
                 print(
-                    f"| {n_events:,} / {n_places:,} | {mode} | {ours * 1000:.0f} | {base} | {ratio} |",
+                    f"| {n_events:,} / {n_places:,} | {mode} "
+                    f"| {ours * 1000:.0f} | {base} | {ratio} |",
                     flush=True,
                 )
     finally:

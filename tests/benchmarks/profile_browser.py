@@ -9,6 +9,7 @@ the other threads' CPU per press. The profiler slows the page: compare runs, not
     python tests/benchmarks/profile_browser.py                 # 10k events / 2k places, 6 presses
     python tests/benchmarks/profile_browser.py --presses 10 --save /tmp/press  # also .json files
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,9 +29,16 @@ from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, App, _route  # noqa:
 from tests.browser.mapprobe import POINTS, SLIDER, WATCH, press_and_settle  # noqa: E402
 
 # Script file name prefixes of Streamlit's front-end chunks -> what the reader sees.
-ELEMENTS = {"ArrowVegaLiteChart": "timeline (Vega)", "embed": "timeline (Vega)",
-            "vega-": "timeline (Vega)", "Quiver": "Arrow data", "StreamlitMarkdown": "Markdown",
-            "BidiComponent": "map component", "Slider": "slider", "protobuf": "messages"}
+ELEMENTS = {
+    "ArrowVegaLiteChart": "timeline (Vega)",
+    "embed": "timeline (Vega)",
+    "vega-": "timeline (Vega)",
+    "Quiver": "Arrow data",
+    "StreamlitMarkdown": "Markdown",
+    "BidiComponent": "map component",
+    "Slider": "slider",
+    "protobuf": "messages",
+}
 CATEGORIES = ["devtools.timeline", "v8", "disabled-by-default-devtools.timeline"]
 
 
@@ -43,8 +51,10 @@ def record(page, presses: int) -> tuple[dict, list[dict], list[float]]:
     cdp.on("Tracing.tracingComplete", lambda p: done.append(True))
     cdp.send("Profiler.enable")
     cdp.send("Profiler.setSamplingInterval", {"interval": 200})
-    cdp.send("Tracing.start", {"traceConfig": {"includedCategories": CATEGORIES},
-                               "transferMode": "ReportEvents"})
+    cdp.send(
+        "Tracing.start",
+        {"traceConfig": {"includedCategories": CATEGORIES}, "transferMode": "ReportEvents"},
+    )
     cdp.send("Profiler.start")
     slider = page.locator(SLIDER).first
     times = [press_and_settle(page, slider, "ArrowLeft")[0] for _ in range(presses)]
@@ -100,8 +110,9 @@ def main_thread_split(profile: dict, events: list[dict]) -> collections.Counter[
 
 
 def thread_names(events: list[dict]) -> dict[tuple[int, int], str]:
-    return {(e["pid"], e["tid"]): e["args"]["name"] for e in events
-            if e.get("name") == "thread_name"}
+    return {
+        (e["pid"], e["tid"]): e["args"]["name"] for e in events if e.get("name") == "thread_name"
+    }
 
 
 def other_threads(events: list[dict]) -> collections.Counter[str]:
@@ -116,8 +127,9 @@ def other_threads(events: list[dict]) -> collections.Counter[str]:
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--events", type=int, default=10000)
     p.add_argument("--places", type=int, default=2000)
     p.add_argument("--presses", type=int, default=6)
@@ -129,12 +141,12 @@ def main() -> None:
     app = App(make_data(tmp, args.events, args.places), tmp / "streamlit.log")
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                         headless=True)
+            browser = pw.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+            )
             page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
             page.route("**/*", lambda route: _route(route, []))
-            page.goto(app.url + "?day=2019-03-10", wait_until="domcontentloaded",
-                      timeout=120_000)
+            page.goto(app.url + "?day=2019-03-10", wait_until="domcontentloaded", timeout=120_000)
             page.wait_for_selector(POINTS, timeout=120_000)
             page.evaluate(WATCH)
             page.locator(SLIDER).first.focus()

@@ -165,11 +165,10 @@ def _store_part(
     )
     start = np.where(rnd.random(n) < 0.03, -1, start)  # background: no event date
     epoch = np.datetime64("1970-01-01", "s")
-    as_time = lambda d: np.where(
-        d >= 0,
-        epoch + d.astype("timedelta64[D]"),  # noqa: E731
-        np.datetime64("NaT", "s"),
-    )
+
+    def as_time(d: np.ndarray) -> np.ndarray:
+        return np.where(d >= 0, epoch + d.astype("timedelta64[D]"), np.datetime64("NaT", "s"))
+
     ids = pc.cast(pa.array(art), pa.string())
     name = pa.array(places["place"].tolist()).take(pa.array(p))
     pick = lambda values, k: pa.array(values).take(pa.array(k))  # noqa: E731

@@ -5,6 +5,7 @@ recorded in `page.blocked`, as a reader without internet would see it (the app s
 Leaflet and the offline basemap itself; only map tiles come from outside). With
 CI=true a missing browser fails the run instead of skipping it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -24,8 +25,15 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
 SETUP = "bash .ci/browser-setup.sh"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 log = logging.getLogger("browser")
 
 
@@ -53,14 +61,33 @@ class App:
         env = {**os.environ, "GEO_DATA_DIR": str(data), "GEO_EDITING": "off", **(env or {})}
         self._log = log_path.open("w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.address", "127.0.0.1",
-             "--server.port", str(self.port), "--server.headless", "true",
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "dashboard.py",
+                "--server.address",
+                "127.0.0.1",
+                "--server.port",
+                str(self.port),
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
         self._wait_healthy(log_path)
 
     def _wait_healthy(self, log_path: Path) -> None:
         import time
+
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -95,6 +122,7 @@ def artifacts() -> Path:
 def browser():
     _need(Path(CHROMIUM).exists(), f"{CHROMIUM} is missing")
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield b
@@ -103,7 +131,10 @@ def browser():
 
 @pytest.fixture(scope="session")
 def bundled_app(browser, tmp_path_factory, artifacts):
-    app = App(copy_data(tmp_path_factory.mktemp("bundled"), build=True), artifacts / "streamlit-bundled.log")
+    app = App(
+        copy_data(tmp_path_factory.mktemp("bundled"), build=True),
+        artifacts / "streamlit-bundled.log",
+    )
     yield app
     app.stop()
 

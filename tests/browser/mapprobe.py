@@ -5,6 +5,7 @@ the browser tests and the benchmarks (bench_browser.py, bench_coldstart.py and l
 tests import it). The map is the geo/view/mapview component, drawn in the app's own page
 (no iframe); its points are the interactive SVG paths of the Leaflet overlay pane.
 """
+
 from __future__ import annotations
 
 MAP = ".geo-map"
@@ -40,15 +41,18 @@ def map_version(page) -> int:
     return int(page.locator(MAP).first.get_attribute("data-version") or 0)
 
 
-def press_and_settle(page, slider, key: str, quiet_ms: int = 600, timeout: int = 60_000) -> tuple[float, int]:
+def press_and_settle(
+    page, slider, key: str, quiet_ms: int = 600, timeout: int = 60_000
+) -> tuple[float, int]:
     """One key press on `slider`; returns (ms from keydown to the last painted change of the
     points, points drawn then). Settled: the layer was swapped and nothing changed for quiet_ms.
     Call `page.evaluate(WATCH)` once before the first press."""
     before = map_version(page)
     page.evaluate("window.__changed = 0")
     slider.press(key)
-    page.wait_for_function(f"Number(document.querySelector('{MAP}').dataset.version) > {before}",
-                           timeout=timeout)
+    page.wait_for_function(
+        f"Number(document.querySelector('{MAP}').dataset.version) > {before}", timeout=timeout
+    )
     page.wait_for_function("window.__changed > 0", timeout=timeout)
     while True:
         page.wait_for_timeout(quiet_ms / 4)

@@ -5,6 +5,7 @@ Every request off this machine is aborted (conftest), so these tests see what a 
 without internet sees. Every check leaves a screenshot in tests/artifacts/. Expected
 counts come from the same geo functions the app uses, applied to the served data.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,7 +30,9 @@ def expected(app: App, day: dt.date, mode: str = "cumulative", clock: str = "eve
 def click_point(page) -> None:
     """Click, with the real mouse, a point that no other point covers, once the map is still."""
     page.locator(MAP).evaluate("e => e.scrollIntoView({block: 'center'})")
-    shapes = f"Array.from(document.querySelectorAll('{POINTS}')).map(p => p.getAttribute('d')).join()"
+    shapes = (
+        f"Array.from(document.querySelectorAll('{POINTS}')).map(p => p.getAttribute('d')).join()"
+    )
     previous = None
     for _ in range(40):  # the map settles after fitBounds and the page's layout
         now = page.evaluate(shapes)
@@ -37,7 +40,8 @@ def click_point(page) -> None:
             break
         previous = now
         page.wait_for_timeout(250)
-    index = page.evaluate(f"""(() => Array.from(document.querySelectorAll('{POINTS}')).findIndex(p => {{
+    index = page.evaluate(f"""(() => Array.from(document.querySelectorAll('{POINTS}'))
+        .findIndex(p => {{
         const r = p.getBoundingClientRect();
         return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) === p; }}))()""")
     assert index >= 0, "every point is covered by another one"
@@ -73,14 +77,18 @@ def test_slider_keys_swap_points_without_reloading_the_map(page, bundled_app, ar
     for _ in range(40):  # forty days on, one arrow press a day
         slider.press("ArrowRight")
     target = first + dt.timedelta(days=40)
-    page.wait_for_function(f"document.location.search.includes('day={target.isoformat()}')", timeout=WAIT_MS)
+    page.wait_for_function(
+        f"document.location.search.includes('day={target.isoformat()}')", timeout=WAIT_MS
+    )
     wait_points(page, expected(bundled_app, target))
     assert expected(bundled_app, first) != expected(bundled_app, target)
     # The same Leaflet map is still there: the layer was swapped, the map not rebuilt.
     assert page.evaluate("window.__keep === document.querySelector('.geo-map .leaflet-map-pane')")
     assert page.locator(MAP).count() == 1
     assert int(page.locator(MAP).get_attribute("data-version")) > int(version)
-    assert target.strftime("%d %b %Y").lstrip("0") in slider_text(page) or str(target.day) in slider_text(page)
+    assert target.strftime("%d %b %Y").lstrip("0") in slider_text(page) or str(
+        target.day
+    ) in slider_text(page)
     page.screenshot(path=artifacts / "slider.png")
 
 
@@ -94,7 +102,9 @@ def test_clicking_a_point_shows_its_sentence(page, bundled_app, artifacts):
     place = page.locator(".leaflet-popup-content h4").inner_text()
     df = slices.select(store.read_events(bundled_app.data / "events.csv"), day, "day")
     sentences = df.loc[df["place"] == place, "sentence"]
-    assert len(sentences) and any(" ".join(s.split())[:60] in " ".join(text.split()) for s in sentences)
+    assert len(sentences) and any(
+        " ".join(s.split())[:60] in " ".join(text.split()) for s in sentences
+    )
     assert "date rule" in text
     page.screenshot(path=artifacts / "popup.png")
 
@@ -113,7 +123,8 @@ def test_permalink_reopens_the_same_date(page, bundled_app, artifacts):
 
 
 def test_readme_screenshot(page, bundled_app, artifacts):
-    """Writes tests/artifacts/readme.png; with UPDATE_SCREENSHOT=1 also .streamlit/screenshot.png."""
+    """Writes tests/artifacts/readme.png; with UPDATE_SCREENSHOT=1 also
+    .streamlit/screenshot.png."""
     day = dt.date(2019, 3, 12)
     open_map(page, f"{bundled_app.url}?day={day.isoformat()}&mode=moving+window&window=14")
     df = store.read_events(bundled_app.data / "events.csv")
@@ -129,8 +140,12 @@ def test_readme_screenshot(page, bundled_app, artifacts):
 
 @pytest.fixture(scope="module")
 def hostile_app(browser, tmp_path_factory, artifacts):
-    app = App(copy_data(tmp_path_factory.mktemp("hostile"), extra={"2019-03-04-hostile.md": HOSTILE}, build=True),
-              artifacts / "streamlit-hostile.log")
+    app = App(
+        copy_data(
+            tmp_path_factory.mktemp("hostile"), extra={"2019-03-04-hostile.md": HOSTILE}, build=True
+        ),
+        artifacts / "streamlit-hostile.log",
+    )
     yield app
     app.stop()
 
@@ -144,8 +159,10 @@ def test_hostile_article_shows_as_text_and_runs_nothing(page, hostile_app, artif
     text = popup.inner_text()
     assert "<script>window.__pwned=1</script>" in text  # shown, as text
     assert popup.query_selector("script, img") is None
-    assert all(not (a.get_attribute("href") or "").lower().startswith("javascript")
-               for a in popup.query_selector_all("a"))
+    assert all(
+        not (a.get_attribute("href") or "").lower().startswith("javascript")
+        for a in popup.query_selector_all("a")
+    )
     brief = page.get_by_text("window.__pwned=1", exact=False).first
     brief.wait_for(timeout=WAIT_MS)
     page.wait_for_timeout(1000)  # give any injected handler the chance to fire
@@ -179,14 +196,17 @@ def test_offline_page_shows_basemap_points_popups_and_playback(page, bundled_app
     labels = set(page.locator(".geo-map .geo-town-label").all_inner_texts())
     assert labels == town_labels(bundled_app) and len(labels) > 5
     assert outside_hosts(page.blocked) == {"tile.openstreetmap.org"}
-    page.wait_for_selector(".geo-map.geo-tiles-failed", timeout=WAIT_MS)  # tiles failed, basemap shown
+    page.wait_for_selector(
+        ".geo-map.geo-tiles-failed", timeout=WAIT_MS
+    )  # tiles failed, basemap shown
     click_point(page)
     page.wait_for_selector(".geo-map .leaflet-popup-content h4", timeout=WAIT_MS)
     page.screenshot(path=artifacts / "offline.png")
     version = int(page.locator(MAP).get_attribute("data-version"))
     page.get_by_role("button", name="Play").click()
-    page.wait_for_function(f"Number(document.querySelector('{MAP}').dataset.version) >= {version + 3}",
-                           timeout=WAIT_MS)
+    page.wait_for_function(
+        f"Number(document.querySelector('{MAP}').dataset.version) >= {version + 3}", timeout=WAIT_MS
+    )
     page.get_by_role("button", name="Pause").click()
     day = dt.datetime.strptime(slider_text(page), "%a %d %b %Y").date()
     assert day > first + dt.timedelta(days=1)
@@ -199,8 +219,11 @@ def test_offline_page_shows_basemap_points_popups_and_playback(page, bundled_app
 
 @pytest.fixture(scope="module")
 def tileless_app(browser, tmp_path_factory, artifacts):
-    app = App(copy_data(tmp_path_factory.mktemp("tileless"), build=True), artifacts / "streamlit-tileless.log",
-              env={"GEO_TILES": "none"})
+    app = App(
+        copy_data(tmp_path_factory.mktemp("tileless"), build=True),
+        artifacts / "streamlit-tileless.log",
+        env={"GEO_TILES": "none"},
+    )
     yield app
     app.stop()
 
@@ -229,8 +252,10 @@ def test_html_export_opens_offline(page, bundled_app, artifacts):
     collection = layer.features(df)
     towns = mapview.read_towns(bundled_app.data / "gazetteer.csv")
     html_file = artifacts / "export.html"
-    html_file.write_text(export.standalone_map(collection, {"note": "{{ 7*7 }}"}, layer.bounds(df),
-                                               towns=towns), encoding="utf-8")
+    html_file.write_text(
+        export.standalone_map(collection, {"note": "{{ 7*7 }}"}, layer.bounds(df), towns=towns),
+        encoding="utf-8",
+    )
     page.set_content(html_file.read_text(encoding="utf-8"))
     wait_points(page, len(collection["features"]))
     page.wait_for_function(f"{BASEMAP_PIXELS} > 10000", timeout=WAIT_MS)

@@ -4,6 +4,7 @@ The anonymous visitor reaches the same loopback-bound server under a public-look
 name, as readers do through the proxy of a shared deployment: Chromium resolves
 news.example to 127.0.0.1, so no traffic leaves this machine.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,11 @@ PUBLIC_HOST = "news.example"
 
 @pytest.fixture(scope="module")
 def editable_app(browser, tmp_path_factory, artifacts):
-    app = App(copy_data(tmp_path_factory.mktemp("editable"), build=True),
-              artifacts / "streamlit-editable.log", env={"GEO_EDITING": "on"})
+    app = App(
+        copy_data(tmp_path_factory.mktemp("editable"), build=True),
+        artifacts / "streamlit-editable.log",
+        env={"GEO_EDITING": "on"},
+    )
     yield app
     app.stop()
 
@@ -38,8 +42,12 @@ def proxied_browser(browser):
 def open_page(browser, url: str, allowed: set[str]):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     # Only the app itself: whatever the editing section needs must not depend on the network.
-    page.route("**/*", lambda route: route.continue_() if urlparse(route.request.url).hostname in allowed
-               else route.abort())
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_() if urlparse(route.request.url).hostname in allowed else route.abort()
+        ),
+    )
     page.goto(url)
     page.get_by_role("heading", name=re.compile(r"^Day brief")).wait_for(timeout=60_000)
     return page

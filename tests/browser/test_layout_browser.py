@@ -2,6 +2,7 @@
 the slider, the play button and the map are on the page without opening the sidebar; a click on
 a timeline bar moves the date there. Screenshots go to tests/artifacts/layout-*.png; with
 UPDATE_SCREENSHOT=1 the phone's also to .streamlit/screenshot-phone.png (for the README)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,7 +18,7 @@ from .test_dashboard_browser import slider_text
 
 CHART = '[data-testid="stVegaLiteChart"]'
 SLIDER_BOX = '[data-testid="stSlider"]'
-PLAY = '.st-key-play button >> visible=true'
+PLAY = ".st-key-play button >> visible=true"
 
 
 def box(page, selector: str) -> dict:
@@ -43,7 +44,9 @@ def test_slider_and_map_above_the_fold_on_a_laptop(page, bundled_app, artifacts)
     settle(page)
     page.screenshot(path=artifacts / "layout-1400x1000.png")
     height = page.viewport_size["height"]
-    assert box(page, SLIDER_BOX)["y"] + box(page, SLIDER_BOX)["height"] <= height, box(page, SLIDER_BOX)
+    assert box(page, SLIDER_BOX)["y"] + box(page, SLIDER_BOX)["height"] <= height, box(
+        page, SLIDER_BOX
+    )
     the_map = box(page, MAP)
     assert the_map["height"] >= 400 and the_map["y"] + the_map["height"] <= height, the_map
     assert box(page, PLAY)["y"] < box(page, SLIDER_BOX)["y"]
@@ -59,17 +62,28 @@ def test_phone_has_slider_play_and_map_without_the_sidebar(browser, bundled_app,
         settle(page)
         page.screenshot(path=artifacts / "layout-390x844.png")
         if os.environ.get("UPDATE_SCREENSHOT") == "1":
-            shutil.copy(artifacts / "layout-390x844.png", ROOT / ".streamlit" / "screenshot-phone.png")
+            shutil.copy(
+                artifacts / "layout-390x844.png", ROOT / ".streamlit" / "screenshot-phone.png"
+            )
         for selector in (SLIDER_BOX, PLAY):
             found = box(page, selector)
-            assert found["x"] >= 0 and found["x"] + found["width"] <= 390 and found["y"] + found["height"] <= 844, \
-                (selector, found)
+            assert (
+                found["x"] >= 0
+                and found["x"] + found["width"] <= 390
+                and found["y"] + found["height"] <= 844
+            ), (selector, found)
         the_map = box(page, MAP)
-        assert the_map["x"] >= 0 and the_map["x"] + the_map["width"] <= 390 and the_map["y"] < 844 - 200
+        assert (
+            the_map["x"] >= 0
+            and the_map["x"] + the_map["width"] <= 390
+            and the_map["y"] < 844 - 200
+        )
         before = slider_text(page)
         page.locator(PLAY).first.click()
-        page.wait_for_function(f"document.querySelector('{SLIDER}').getAttribute('aria-valuetext') !== "
-                               f"{before!r}", timeout=WAIT_MS)
+        page.wait_for_function(
+            f"document.querySelector('{SLIDER}').getAttribute('aria-valuetext') !== {before!r}",
+            timeout=WAIT_MS,
+        )
     finally:
         context.close()
 
@@ -81,10 +95,13 @@ def test_clicking_a_timeline_bar_moves_the_date(page, bundled_app, artifacts):
     settle(page)
     before = slider_text(page)
     chart = box(page, CHART)
-    # The plot is the upper part of the chart (the axis is below it); the selection takes the nearest bar.
+    # The plot is the upper part of the chart (the axis is below it); the selection takes the
+    # nearest bar.
     page.mouse.click(chart["x"] + chart["width"] * 0.5, chart["y"] + chart["height"] * 0.25)
-    page.wait_for_function(f"document.querySelector('{SLIDER}').getAttribute('aria-valuetext') !== "
-                           f"{before!r}", timeout=WAIT_MS)
+    page.wait_for_function(
+        f"document.querySelector('{SLIDER}').getAttribute('aria-valuetext') !== {before!r}",
+        timeout=WAIT_MS,
+    )
     picked = dt.datetime.strptime(slider_text(page), "%a %d %b %Y").date()
     page.screenshot(path=artifacts / "timeline-click.png")
     assert picked in days_with_bars, picked
@@ -92,8 +109,11 @@ def test_clicking_a_timeline_bar_moves_the_date(page, bundled_app, artifacts):
     page.locator(SLIDER).first.focus()
     page.keyboard.press("ArrowRight")
     after = picked + dt.timedelta(days=1)
-    page.wait_for_function(f"document.querySelector('{SLIDER}').getAttribute('aria-valuetext')"
-                           f".includes('{after.day} {after:%b %Y}')", timeout=WAIT_MS)
+    page.wait_for_function(
+        f"document.querySelector('{SLIDER}').getAttribute('aria-valuetext')"
+        f".includes('{after.day} {after:%b %Y}')",
+        timeout=WAIT_MS,
+    )
     page.wait_for_timeout(1500)  # a rerun that re-applied the selection would land by now
     assert f"{after.day} {after:%b %Y}" in slider_text(page)
 

@@ -1,6 +1,7 @@
 """The dashboard on a Parquet store (GEO_EVENTS) in a real browser: the points come without
 popups, and opening one asks the server, which answers with the place's sentences queried
 from the store by DuckDB."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,8 +25,11 @@ def parquet_app(browser, tmp_path_factory, artifacts):
     df = store.read_events(ROOT / "data" / "events.csv")
     columnar.write_partition(df, str(tmp / "store"), 0)
     columnar.write_daily([columnar.daily_counts(df)], str(tmp / "store"))
-    app = App(copy_data(tmp, articles=False), artifacts / "streamlit-parquet.log",
-              env={"GEO_EVENTS": str(tmp / "store")})
+    app = App(
+        copy_data(tmp, articles=False),
+        artifacts / "streamlit-parquet.log",
+        env={"GEO_EVENTS": str(tmp / "store")},
+    )
     app.events = df
     yield app
     app.stop()
@@ -40,9 +44,11 @@ def test_opening_a_point_fetches_its_sentences_from_the_store(page, parquet_app,
     page.locator(POINTS).first.dispatch_event("click")
     page.wait_for_selector(".leaflet-popup-content", timeout=WAIT_MS)
     # "Loading…" first, then the server's answer replaces it.
-    page.wait_for_function("""() => { const c = document.querySelector('.leaflet-popup-content');
+    page.wait_for_function(
+        """() => { const c = document.querySelector('.leaflet-popup-content');
         return c && c.querySelector('h4') && c.innerText.includes('date rule'); }""",
-                           timeout=WAIT_MS)
+        timeout=WAIT_MS,
+    )
     text = " ".join(page.locator(".leaflet-popup-content").inner_text().split())
     place = page.locator(".leaflet-popup-content h4").inner_text()
     sentences = shown.loc[shown["place"] == place, "sentence"]

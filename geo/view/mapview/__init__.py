@@ -12,6 +12,7 @@ the map and swaps the points layer in place. `standalone_html` puts the same scr
 and data into one HTML file that opens offline. Article text arrives here already
 HTML-escaped (geo.view.layer) and travels only as JSON data, never through a template.
 """
+
 from __future__ import annotations
 
 import csv
@@ -97,8 +98,9 @@ def layer(collection: dict) -> dict:
         props, (lon, lat) = feature["properties"], feature["geometry"]["coordinates"]
         style = props["style"]
         index = styles.setdefault(tuple(style.items()), len(styles))
-        rows.append([lon, lat, props["place"], index, props["tooltip"], props.get("popup"),
-                     props.get("id")])
+        rows.append(
+            [lon, lat, props["place"], index, props["tooltip"], props.get("popup"), props.get("id")]
+        )
     wire: dict = {"styles": [dict(items) for items in styles], "rows": rows}
     if collection.get("popup") is not None:
         wire["popup"] = collection["popup"]
@@ -108,6 +110,7 @@ def layer(collection: dict) -> dict:
 @dataclass(frozen=True)
 class Frame:
     """What stays the same between slider moves: the payload up to the points."""
+
     head: str
 
     def payload(self, collection: dict) -> bytes:
@@ -116,26 +119,35 @@ class Frame:
         return (self.head + points + "}").encode()
 
 
-def frame(fit: list[list[float]] | None, tiles: Tiles | None, towns: list[list],
-          height: int = MAP_HEIGHT) -> Frame:
+def frame(
+    fit: list[list[float]] | None, tiles: Tiles | None, towns: list[list], height: int = MAP_HEIGHT
+) -> Frame:
     """The base map: `fit` is the bounds of the whole data set, so it changes only with the data."""
     base = {
         "view": {"fit": fit, "center": list(CAMPAIGN_CENTER), "zoom": CAMPAIGN_ZOOM},
         "tiles": {"url": tiles.url, "attribution": tiles.attribution} if tiles else None,
-        "towns": towns, "height": height,
+        "towns": towns,
+        "height": height,
     }
     return Frame(json.dumps(base, ensure_ascii=False, separators=(",", ":"))[:-1] + ',"points":')
 
 
-def standalone_html(collection: dict, fit: list[list[float]] | None, tiles: Tiles | None,
-                    towns: list[list], overlays: str = "",
-                    data_blocks: dict[str, object] | None = None) -> str:
+def standalone_html(
+    collection: dict,
+    fit: list[list[float]] | None,
+    tiles: Tiles | None,
+    towns: list[list],
+    overlays: str = "",
+    data_blocks: dict[str, object] | None = None,
+) -> str:
     """One HTML file with Leaflet, the basemap, the points and `overlays` (trusted static
     HTML made by geo/, never article text); each of `data_blocks` becomes a JSON
     <script type="application/json" id=NAME> for the reader's tools."""
     data = json.loads(frame(fit, tiles, towns, height=0).payload(collection))
-    blocks = "".join(f'<script type="application/json" id="{name}">{script_json(value)}</script>\n'
-                     for name, value in (data_blocks or {}).items())
+    blocks = "".join(
+        f'<script type="application/json" id="{name}">{script_json(value)}</script>\n'
+        for name, value in (data_blocks or {}).items()
+    )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -145,6 +157,6 @@ def standalone_html(collection: dict, fit: list[list[float]] | None, tiles: Tile
         f"</head><body>\n{overlays}\n"
         f'<script type="application/json" id="map-data">{script_json(data)}</script>\n{blocks}'
         f"<script>{_map_script()}\n"
-        'mount({parentElement: document.body, data: JSON.parse('
+        "mount({parentElement: document.body, data: JSON.parse("
         'document.getElementById("map-data").textContent)});\n</script>\n</body></html>\n'
     )
