@@ -26,10 +26,11 @@ import streamlit.components.v2 as components
 from geo import models
 from geo.config import ConfigError, Settings, Tiles
 from geo.dating.event_types import EVENT_TYPES
-from geo.editing import Editor, RebuildBusy, addition_refused, editor_for, rebuild_lock
+from geo.editing import changes
+from geo.editing.access import Editor, RebuildBusy, addition_refused, editor_for
 from geo.geoparse.corrections import Correction, Corrections
 from geo.table import event_rows, store
-from geo.view import export, layer, mapview, slices
+from geo.view import export, layer, mapview, popups, slices
 
 st.set_page_config(
     page_title="Baghouz: the last IS territory, day by day", page_icon="🗺️", layout="wide"
@@ -75,7 +76,8 @@ def auth_configured() -> bool:
 
 
 def editor_ui(settings: Settings) -> Editor | None:
-    """Who may edit in this session (geo/editing.py decides); sign-in and sign-out buttons."""
+    """Who may edit in this session (geo/editing/access.py decides); sign-in and sign-out
+    buttons."""
     user = st.user.to_dict()
     editor = editor_for(
         settings, user, st.get_option("server.address"), st.context.headers.get("Host")
@@ -109,7 +111,7 @@ def version(path: Path) -> tuple[int, int]:
 # unpickled copy on every rerun (tens of ms at 10k rows). Nothing below mutates it.
 @st.cache_resource(max_entries=2, show_spinner="Loading events…")
 def load_events(path: str, stamp: tuple[int, int]) -> pd.DataFrame:
-    return layer.with_snippets(store.read_events(Path(path)))
+    return popups.with_snippets(store.read_events(Path(path)))
 
 
 @dataclass(frozen=True)
@@ -394,7 +396,7 @@ def text_html(value) -> str:
 def brief_item(r) -> str:
     """One report of the day brief, as an HTML list item; links are http(s) only."""
     when = r.event_date.strftime("%d %b %Y") if pd.notna(r.event_date) else "undated"
-    link = layer.safe_url(r.url)
+    link = popups.safe_url(r.url)
     note = r.link_note if link and pd.notna(r.link_note) and r.link_note else ""
     return (
         f"<li><b>{text_html(r.place)}</b> ({when}, {text_html(r.event_type)}): "
@@ -716,15 +718,9 @@ def url_day(raw: str | None, first: dt.date, last: dt.date) -> dt.date | None:
     return day if first <= day <= last else None
 
 
-def rebuild(settings: Settings) -> None:
-    """Re-run the offline pipeline and rewrite events.csv; the loader sees the new mtime.
-    Call it holding the rebuild lock."""
-    from geo.table.pipeline import build_events  # heavy (gazetteer): only editors pay for it
-
-    with st.spinner("Rebuilding events from the articles…"):
-        table, summary = build_events(settings, online=False)
-        store.write_events(table, settings.events_path)
-    flash("Events rebuilt: " + md("; ".join(summary.lines()[:2])))
+def rebuilt(lines: list[str]) -> None:
+    """Tell the editor the events were rebuilt (the loader sees the new file's mtime)."""
+    flash("Events rebuilt: " + md("; ".join(lines[:2])))
 
 
 def add_article_ui(settings: Settings, editor: Editor) -> None:
@@ -745,9 +741,7 @@ def add_article_ui(settings: Settings, editor: Editor) -> None:
 
 def submitted_articles(settings: Settings) -> tuple[list, list] | None:
     """The paste and upload forms; (articles, problems) of what was submitted, else None."""
-    from geo.ingest.articles import parse_upload
-
-    limit, most = settings.max_upload_bytes, settings.max_articles_per_upload
+    limit = settings.max_upload_bytes
     paste, upload = st.tabs(["Paste text", "Upload a file"])
     with paste, st.form("paste_form"):
         published = st.date_input("Published", value=dt.date(2019, 3, 1), key="new_date")
@@ -763,9 +757,9 @@ def submitted_articles(settings: Settings) -> tuple[list, list] | None:
         uploaded = st.form_submit_button("Add the file")
     if pasted:
         name, body = pasted_file(published, title, source, url, text)
-        return parse_upload(name, body, limit, max_articles=most)
+        return changes.parse_submission(name, body, settings)
     if uploaded and file is not None:
-        return parse_upload(file.name, file.getvalue(), limit, max_articles=most)
+        return changes.parse_submission(file.name, file.getvalue(), settings)
     if uploaded:
         st.error("Choose a file first.")
         return [], []
@@ -787,19 +781,16 @@ def pasted_file(
 
 
 def save_articles(articles: list, settings: Settings, editor: Editor) -> None:
-    """Write the articles under articles/added and rebuild, holding the rebuild lock."""
-    from geo.ingest.save import save_article
-
-    folder, root = settings.articles_dir / "added", settings.articles_dir
+    """Write the articles under articles/added and rebuild (geo.editing.changes)."""
     try:
-        with rebuild_lock(settings.data_dir):
-            saved = [save_article(a, folder, editor=editor.name, root=root) for a in articles]
-            names = ", ".join(p.name for p in saved)
-            flash(md(f"Added {len(saved)} article(s) as {editor.name}: " + names))
-            rebuild(settings)
+        with st.spinner("Saving and rebuilding the events…"):
+            saved, summary = changes.add_articles(articles, settings, editor.name)
     except RebuildBusy as exc:
         st.warning(str(exc))
         return
+    names = ", ".join(p.name for p in saved)
+    flash(md(f"Added {len(saved)} article(s) as {editor.name}: " + names))
+    rebuilt(summary.lines())
     st.rerun()
 
 
@@ -876,22 +867,21 @@ def typed_point(rows: pd.DataFrame, place: str) -> dict:
 
 
 def save_correction(settings: Settings, **fields: object) -> None:
-    """A Correction of `fields` appended to corrections.csv, and a rebuild, holding the rebuild
-    lock; a correction that does not validate is reported, never raised."""
+    """A Correction of `fields` appended and the events rebuilt (geo.editing.changes); a
+    correction that does not validate is reported, never raised."""
     try:
         correction = Correction(**fields)
-        where = "every article" if correction.article_id == "*" else correction.article_id
-        with rebuild_lock(settings.data_dir):
-            current, _ = Corrections.load(settings.corrections_path)
-            current.added(correction, settings.corrections_path)
-            flash(md(f"Saved: {correction.surface} → {correction.action} ({where})."))
-            rebuild(settings)
+        with st.spinner("Saving and rebuilding the events…"):
+            summary = changes.add_correction(correction, settings)
     except RebuildBusy as exc:
         st.warning(str(exc))
         return
     except (ValueError, OSError) as exc:
         st.error(md(f"The correction was not saved: {exc}"))
         return
+    where = "every article" if correction.article_id == "*" else correction.article_id
+    flash(md(f"Saved: {correction.surface} → {correction.action} ({where})."))
+    rebuilt(summary.lines())
     st.rerun()
 
 

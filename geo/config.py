@@ -157,7 +157,7 @@ class Settings:
     country_codes: tuple[str, ...] = ("sy", "iq")
     viewbox: tuple[float, float, float, float] | None = CAMPAIGN_VIEWBOX
     language: str = "en"
-    editing: bool = True  # off: nobody edits; on: only the editors of geo/editing.py
+    editing: bool = True  # off: nobody edits; on: only the editors of geo/editing/access.py
     editors: tuple[str, ...] = ()  # addresses that may edit after signing in (st.login)
     max_upload_bytes: int = 2_000_000
     max_articles_per_upload: int = MAX_UPLOAD_ARTICLES

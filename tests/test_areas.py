@@ -10,7 +10,7 @@ import pytest
 from geo.gazetteer.names import AREA_SUFFIXES, area_name, name_key
 from geo.geoparse.rank import rank
 from geo.table import store
-from geo.view import export, layer, slices
+from geo.view import export, layer, popups, slices
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -58,7 +58,7 @@ def test_recogniser_names_each_area_once(recognise, spellings, want):
 
 @pytest.fixture(scope="module")
 def bundled():
-    return layer.with_snippets(store.read_events(ROOT / "data" / "events.csv"))
+    return popups.with_snippets(store.read_events(ROOT / "data" / "events.csv"))
 
 
 def area_of(place: str) -> tuple[str, str]:

@@ -1,5 +1,5 @@
 """States, provinces and counties in the gazetteer: where their points come from, and how
-the ranking reads them in context (geo/gazetteer/extra.py, geo/gazetteer/compile.py,
+the ranking reads them in context (geo/gazetteer/extra.py, geo/gazetteer/divisions.py,
 geo/geoparse/rank.py)."""
 
 from __future__ import annotations

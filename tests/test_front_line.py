@@ -14,7 +14,7 @@ import pytest
 from geo.geoparse.rank import rank
 from geo.ingest.articles import load_articles
 from geo.table import store
-from geo.view import layer, slices
+from geo.view import layer, popups, slices
 
 ROOT = Path(__file__).resolve().parents[1]
 GAZETTEER = ROOT / "data" / "gazetteer.csv"
@@ -53,7 +53,7 @@ def test_last_day_shows_every_sourced_campaign_place_named_in_a_brief():
     named = sourced & dated_place_names()
     assert {"Abu al-Hasan", "Al-Bubadran", "Al-Omar oil field", "Al-Shaddadah", "Kobani"} <= named
 
-    table = layer.with_snippets(store.read_events(ROOT / "data" / "events.csv"))
+    table = popups.with_snippets(store.read_events(ROOT / "data" / "events.csv"))
     first, last = slices.day_range(table)
     mask = slices.DayIndex(table).mask(last, "cumulative", clock="event")
     drawn = {f["properties"]["place"] for f in layer.PointIndex(table).features(mask)["features"]}

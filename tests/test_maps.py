@@ -13,7 +13,7 @@ from geo.config import Tiles
 from geo.dating.event_types import EVENT_TYPES
 from geo.models import EVENT_COLUMNS
 from geo.table import event_rows
-from geo.view import export, layer, mapview, slices
+from geo.view import export, layer, mapview, popups, slices
 
 
 def row(**over):
@@ -106,7 +106,7 @@ def test_popup_escapes_text_and_drops_unsafe_links():
     ],
 )
 def test_safe_url(url, safe):
-    assert layer.safe_url(url) == safe
+    assert popups.safe_url(url) == safe
 
 
 def test_every_type_has_a_colour_in_the_legend():
@@ -307,6 +307,6 @@ def test_csv_export_keeps_formulas_inert():
 def test_popup_says_when_the_linked_page_is_later_than_the_article():
     note = "page published 2019-03-19, after this brief's date <b>"
     df = frame({"link_note": note})
-    snippet = layer.event_snippet(next(df.itertuples(index=False)))
+    snippet = popups.event_snippet(next(df.itertuples(index=False)))
     assert "after this brief&#x27;s date &lt;b&gt;" in snippet
-    assert "after this brief" not in layer.event_snippet(next(frame({}).itertuples(index=False)))
+    assert "after this brief" not in popups.event_snippet(next(frame({}).itertuples(index=False)))

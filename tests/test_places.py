@@ -167,7 +167,7 @@ def test_cue_windows_find_what_a_full_scan_finds():
     matches a scan of the whole text finds (random texts rich in cues, names and dashes)."""
     import random
 
-    from geo.geoparse import recognise as P
+    from geo.geoparse import cues as P
 
     rnd = random.Random(1)
     tokens = [

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import streamlit as st
 
-from geo import editing
 from geo.config import MAX_UPLOAD_ARTICLES, ROOT, ConfigError, Settings
+from geo.editing import access as editing
 from geo.view import export
 from tests.datadir import copy_data
 from tests.test_dashboard import EDITOR, downloads, editor_app, layer, ok, provenance_of

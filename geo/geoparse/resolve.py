@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterable
 from geo.config import Settings
 from geo.geocode.cache import GeocodeCache
 from geo.geocode.nominatim import GeocodingBanned, GeocodingUnavailable, NominatimClient, lookup
-from geo.geoparse.corrections import Corrections
-from geo.geoparse.rank import in_box
+from geo.geoparse.corrections import Correction, Corrections
+from geo.geoparse.evidence import in_box
 from geo.models import AREA_KINDS, Candidate, Mention, Place
 
 log = logging.getLogger(__name__)
@@ -112,23 +112,9 @@ class Resolver:
             self.stats["corrected"] += 1
             if fix.action == "reject":
                 return None
-            if fix.action == "coords":
-                return Place(
-                    name=fix.name or mention.surface,
-                    lat=fix.lat,
-                    lon=fix.lon,
-                    kind=fix.kind or "town",
-                    source="correction",
-                    score=1.0,
-                    alternatives=mention.candidates,
-                )
-            picked = [
-                c
-                for c in mention.candidates
-                if (fix.ref and c.ref == fix.ref) or (not fix.ref and c.name == fix.name)
-            ]
-            if picked:
-                return _place(picked[0], "correction", mention.candidates)
+            corrected = _corrected(fix, mention)
+            if corrected is not None:
+                return corrected
         best = mention.candidates[0] if mention.candidates else None
         if best is not None and (
             best.has_point or best.kind in AREA_KINDS or mention.role != "literal"
@@ -140,15 +126,7 @@ class Resolver:
         if found:
             return _place(found[0], "nominatim", found[1:])
         self.stats["unresolved"] += 1
-        kind = best.kind if best else CUE_KINDS.get(mention.cue.removeprefix("context:"), "site")
-        return Place(
-            name=best.name if best else mention.surface,
-            lat=None,
-            lon=None,
-            kind=kind,
-            source="unresolved",
-            alternatives=mention.candidates,
-        )
+        return _unresolved(mention, best)
 
     def _remote(self, query: str, context: SearchContext | None = None) -> list[Candidate]:
         """Cache, then Nominatim (when on); candidates inside the campaign box first."""
@@ -187,3 +165,37 @@ class Resolver:
             return []
         box = self.settings.viewbox
         return sorted(answer, key=lambda c: not in_box(c, box)) if box else answer
+
+
+def _corrected(fix: Correction, mention: Mention) -> Place | None:
+    """The place an editor's correction gives the mention: their point, or the candidate
+    they picked; None when the picked candidate is no longer among the mention's."""
+    if fix.action == "coords":
+        return Place(
+            name=fix.name or mention.surface,
+            lat=fix.lat,
+            lon=fix.lon,
+            kind=fix.kind or "town",
+            source="correction",
+            score=1.0,
+            alternatives=mention.candidates,
+        )
+    picked = [
+        c
+        for c in mention.candidates
+        if (fix.ref and c.ref == fix.ref) or (not fix.ref and c.name == fix.name)
+    ]
+    return _place(picked[0], "correction", mention.candidates) if picked else None
+
+
+def _unresolved(mention: Mention, best: Candidate | None) -> Place:
+    """A place without a point, of the kind its best candidate or its context cue says."""
+    kind = best.kind if best else CUE_KINDS.get(mention.cue.removeprefix("context:"), "site")
+    return Place(
+        name=best.name if best else mention.surface,
+        lat=None,
+        lon=None,
+        kind=kind,
+        source="unresolved",
+        alternatives=mention.candidates,
+    )

@@ -13,7 +13,8 @@ import pandas as pd
 from geo.config import Settings, Tiles
 from geo.table.store import events_csv
 from geo.view import mapview
-from geo.view.layer import legend_html, pinned, safe_url
+from geo.view.layer import legend_html, pinned
+from geo.view.popups import safe_url
 from geo.view.slices import View
 
 if TYPE_CHECKING:  # the dashboard passes the editors' corrections

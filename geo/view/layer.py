@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import html
 from typing import Any
-from urllib.parse import urlparse
 
 import numpy as np
 import pandas as pd
 
 from geo.dating.event_types import DEFAULT_TYPE, EVENT_TYPES
 from geo.models import PINNED_KINDS
+from geo.view.popups import event_snippet, popup_html, tooltip_html, with_snippets
 
 # One colour per type (ColorBrewer-like, distinguishable on the OSM base map).
 COLORS = {
@@ -38,63 +38,6 @@ POPUP_EVENTS = 6  # most recent events listed in a popup; the table has them all
 # Events written into all popups of one layer together: with thousands of points each popup
 # lists fewer (at least one), so a slider move stays a ~2 MB update instead of ~7 MB.
 POPUP_BUDGET = 3000
-
-
-def safe_url(url: str) -> str:
-    """Only http(s) links are ever drawn; anything else (javascript:, data:) becomes ''."""
-    try:
-        parsed = urlparse((url or "").strip())
-    except ValueError:
-        return ""
-    return parsed.geturl() if parsed.scheme in ("http", "https") and parsed.netloc else ""
-
-
-def highlight(sentence: str, surface: str) -> str:
-    """The sentence, escaped, with the place name marked."""
-    i = sentence.find(surface) if surface else -1
-    if i < 0:
-        return html.escape(sentence)
-    return (
-        html.escape(sentence[:i])
-        + "<mark>"
-        + html.escape(surface)
-        + "</mark>"
-        + html.escape(sentence[i + len(surface) :])
-    )
-
-
-def event_snippet(row: Any) -> str:
-    """One event as safe HTML: when (and why), what, the sentence, where it was reported."""
-    when = row.event_date.strftime("%a %d %b %Y") if pd.notna(row.event_date) else "background"
-    if pd.notna(row.event_end):
-        when += " – " + row.event_end.strftime("%a %d %b %Y")
-    link = safe_url(row.url)
-    title = html.escape(row.title)
-    title_html = (
-        (
-            f'<a href="{html.escape(link, quote=True)}" target="_blank" rel="noopener noreferrer">'
-            f"{title}</a>"
-        )
-        if link
-        else title
-    )
-    if link and pd.notna(row.link_note) and row.link_note:
-        title_html += f" <i>({html.escape(row.link_note)})</i>"
-    return (
-        f'<div class="ev"><b>{html.escape(when)}</b> · {html.escape(row.event_type)}'
-        f'<br><span class="rule">date rule: {html.escape(row.date_rule)} '
-        f"({html.escape(row.date_precision)})</span>"
-        f"<br>“{highlight(row.sentence, row.surface)}”"
-        f"<br>{title_html} — {html.escape(row.source)}, published "
-        f"{row.published.strftime('%d %b %Y')}</div>"
-    )
-
-
-def with_snippets(df: pd.DataFrame) -> pd.DataFrame:
-    """Precompute each row's popup HTML once per data version, not on every rerun."""
-    out = df.copy()
-    out["snippet"] = [event_snippet(r) for r in df.itertuples(index=False)]
-    return out
 
 
 def _pinnable(df: pd.DataFrame) -> pd.Series:
@@ -147,12 +90,10 @@ class PointIndex:
         sub = df.iloc[rows]
         gid, keys = pd.MultiIndex.from_arrays([sub["place"], sub["lat"], sub["lon"]]).factorize()
         newest = np.asarray(sub["event_date"], dtype="datetime64[s]").astype(np.int64)
-        newest[newest == np.iinfo(np.int64).min] = (
-            np.iinfo(np.int64).min + 1
-        )  # NaT last, after negation
-        order = np.lexsort(
-            (-newest, gid)
-        )  # by point, newest first; stable, so ties keep table order
+        # NaT last, after negation
+        newest[newest == np.iinfo(np.int64).min] = np.iinfo(np.int64).min + 1
+        # By point, newest first; stable, so ties keep table order.
+        order = np.lexsort((-newest, gid))
         types = {t: i for i, t in enumerate(EVENT_TYPES)}
         pick = lambda col: sub[col].to_numpy()[order]  # noqa: E731
         self.rows, self.gid = rows[order], gid[order]
@@ -172,6 +113,16 @@ class PointIndex:
             for lat, lon in zip(keys.get_level_values(1), keys.get_level_values(2), strict=True)
         ]
 
+    def _main_types(self, idx: np.ndarray, local: np.ndarray, n_groups: int) -> np.ndarray:
+        """Each point's most frequent event type (an index into EVENT_TYPES); a tie goes to the
+        type of the newer event. `local`: each of `idx`'s rows' point, 0..n_groups-1."""
+        nt = len(EVENT_TYPES)
+        key = local * nt + self.type[idx]
+        seen, first = np.unique(key, return_index=True)
+        rank = np.full(n_groups * nt, -1, dtype=np.int64)
+        rank[seen] = np.bincount(key, minlength=n_groups * nt)[seen] * (len(idx) + 1) - first
+        return rank.reshape(n_groups, nt).argmax(axis=1)
+
     def features(self, mask: np.ndarray | None = None) -> dict:
         """A GeoJSON FeatureCollection for the rows where `mask` (over the table) is true."""
         idx = np.arange(len(self.rows)) if mask is None else np.flatnonzero(mask[self.rows])
@@ -186,13 +137,7 @@ class PointIndex:
         n_articles = np.bincount(
             np.searchsorted(groups, self.pair_gid[pairs]), minlength=len(groups)
         )
-        # Most frequent type; a tie goes to the type of the newer event.
-        nt = len(EVENT_TYPES)
-        key = local * nt + self.type[idx]
-        seen, first = np.unique(key, return_index=True)
-        rank = np.full(len(groups) * nt, -1, dtype=np.int64)
-        rank[seen] = np.bincount(key, minlength=len(groups) * nt)[seen] * (len(idx) + 1) - first
-        etypes = rank.reshape(len(groups), nt).argmax(axis=1)
+        etypes = self._main_types(idx, local, len(groups))
         any_day = np.logical_or.reduceat(self.is_day[idx], starts)
         imprecise = ~np.logical_or.reduceat(self.sure[idx], starts) | self.unresolved[idx[starts]]
         order, per_popup = idx.tolist(), max(1, min(POPUP_EVENTS, POPUP_BUDGET // len(groups)))
@@ -300,27 +245,6 @@ def fetched_popup(point: Any, rows: pd.DataFrame) -> dict:
         "id": int(point.pid),
         "html": popup_html(str(point.place), vague, snippets, int(point.mentions)),
     }
-
-
-def popup_html(place: str, vague: bool, snippets: list[str], n: int) -> str:
-    """A point's popup: its name, the newest events' (already escaped) snippets, how many more."""
-    return (
-        f"<h4>{html.escape(place)}</h4>"
-        + ("<p><i>approximate location</i></p>" if vague else "")
-        + "".join(snippets)
-        + (
-            f"<p>… and {n - len(snippets)} more in the day brief and the CSV export.</p>"
-            if n > len(snippets)
-            else ""
-        )
-    )
-
-
-def tooltip_html(place: str, n: int, articles: int, etype: str) -> str:
-    return html.escape(
-        f"{place} — {n} mention{'s' * (n != 1)}, "
-        f"{articles} article{'s' * (articles != 1)} · {etype}"
-    )
 
 
 def features(df: pd.DataFrame) -> dict:

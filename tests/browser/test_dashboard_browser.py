@@ -15,7 +15,7 @@ import shutil
 import pytest
 
 from geo.table import store
-from geo.view import export, layer, mapview, slices
+from geo.view import export, layer, mapview, popups, slices
 from tests.datadir import HOSTILE_ARTICLE as HOSTILE, copy_data
 
 from .conftest import ROOT, App, outside_hosts
@@ -248,7 +248,7 @@ def test_outside_hosts_are_the_tile_server_or_none(page, bundled_app, tileless_a
 def test_html_export_opens_offline(page, bundled_app, artifacts):
     """The standalone export carries Leaflet, the basemap and the points: with every outside
     request aborted it still draws them, and a popup opens."""
-    df = layer.with_snippets(store.read_events(bundled_app.data / "events.csv"))
+    df = popups.with_snippets(store.read_events(bundled_app.data / "events.csv"))
     collection = layer.features(df)
     towns = mapview.read_towns(bundled_app.data / "gazetteer.csv")
     html_file = artifacts / "export.html"
