@@ -60,7 +60,12 @@ def worker(store: str, moves: int, seed: int, cpu: bool) -> dict:
         out[mode] = statistics.median(
             timed_move(at, hi - dt.timedelta(days=rnd.randrange(1, 390)), cpu) for _ in range(moves)
         )
-    biggest = max(first, key=lambda f: f["properties"]["count"])["properties"]["id"]
+    from geo.view.duckquery import Selection
+    from geo.view.duckview import Store
+
+    db = Store(store)  # the point with most mentions on the last day: the biggest popup
+    busiest = db.counts(Selection(db.last)).points.sort_values("mentions")["pid"].iloc[-1]
+    biggest = int(busiest)
     at.radio(key="mode").set_value("cumulative").run()
     at.session_state["map"] = {"open": biggest}
     out["popup"] = statistics.median(
