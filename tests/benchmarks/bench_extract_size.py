@@ -11,7 +11,7 @@ Each text is one article of the given size (MB of characters), built by repeatin
 Timed: the extract work per text (recognise, rank, date: geo.table.pipeline.Analyser) in this
 process, CPU seconds (time.process_time), after the index is loaded. Linear means the
 seconds per MB stay flat as the size doubles. The texts are over the CLI's size limit
-(geo.__main__.MAX_EXTRACT_CHARS) on purpose: this measures the code, not the guard.
+(geo.ingest.formats.MAX_TEXT_CHARS) on purpose: this measures the code, not the guard.
 """
 
 from __future__ import annotations
