@@ -13,6 +13,7 @@ import pandas as pd
 from geo.dating.event_types import EVENT_TYPES
 from geo.models import PINNED_KINDS
 from geo.table import columnar
+from geo.view.layer import POINT_COLUMNS
 from geo.view.slices import MODES
 
 NO_DAY = dt.date(1, 1, 1)  # a missing event date: after every dated row, newest first
@@ -113,20 +114,7 @@ def points_of(df: pd.DataFrame, types: tuple[str, ...]) -> pd.DataFrame:
     counts = df[type_columns].fillna(0).to_numpy()
     df["event_type"] = np.asarray(types, dtype=object)[counts.argmax(axis=1)] if len(df) else []
     df["precision"] = np.where(df["any_day"], "day", df["coarse"].fillna("published"))
-    return df[
-        [
-            "pid",
-            "place",
-            "lat",
-            "lon",
-            "mentions",
-            "articles",
-            "event_type",
-            "precision",
-            "best_score",
-            "unresolved",
-        ]
-    ]
+    return df[list(POINT_COLUMNS)]
 
 
 def areas_of(df: pd.DataFrame) -> pd.DataFrame:

@@ -194,26 +194,30 @@ def point_feature(
     return feature
 
 
+# The columns of per-point aggregates (geo.view.duckquery's Counts.points), in the order
+# aggregate_features reads them.
+POINT_COLUMNS = (
+    "pid",
+    "place",
+    "lat",
+    "lon",
+    "mentions",
+    "articles",
+    "event_type",
+    "precision",
+    "best_score",
+    "unresolved",
+)
+
+
 def aggregate_features(points: pd.DataFrame, popups: bool = False) -> dict:
     """The layer from per-point aggregates (geo.view.duckview.Counts.points). Each point
     carries its `id`, and the map asks the server for the popup of the one a reader opens;
     with `popups` (a standalone export), each popup holds only the point's name and count."""
     feats = []
-    columns = (
-        "pid",
-        "place",
-        "lat",
-        "lon",
-        "mentions",
-        "articles",
-        "event_type",
-        "precision",
-        "best_score",
-        "unresolved",
-    )
     # Plain lists: iterating over the frame's rows cost as much as building the features.
     for pid, place, lat, lon, n, arts, etype, precision, best, unresolved in zip(
-        *(points[c].tolist() for c in columns), strict=True
+        *(points[c].tolist() for c in POINT_COLUMNS), strict=True
     ):
         vague = _vague(best, unresolved)
         extra = {"popup": popup_html(str(place), vague, [], int(n))} if popups else {}
