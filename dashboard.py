@@ -15,6 +15,7 @@ import json
 import logging
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -452,6 +453,16 @@ def exports_ui(prep: Prepared, mask: np.ndarray, settings: Settings, view: slice
         towns = load_towns(str(settings.gazetteer_path), version(settings.gazetteer_path))
         return export.standalone_map(points.features(mask), manifest, fit, settings.tiles, towns)
 
+    download_buttons(view, csv_file, geojson_file, html_file)
+
+
+def download_buttons(
+    view: slices.View,
+    csv_file: Callable[[], str],
+    geojson_file: Callable[[], str],
+    html_file: Callable[[], str],
+) -> None:
+    """CSV, GeoJSON and HTML map of the view, named after it; each made only when clicked."""
     stem = f"baghouz-{view.day}-{view.mode}"
     c1, c2, c3 = st.columns(3)
     c1.download_button("CSV", csv_file, f"{stem}.csv", "text/csv", key="dl_csv")
@@ -693,13 +704,7 @@ def scale_exports_ui(
             layer.aggregate_features(points, popups=True), manifest, fit, settings.tiles, towns
         )
 
-    stem = f"baghouz-{view.day}-{view.mode}"
-    c1, c2, c3 = st.columns(3)
-    c1.download_button("CSV", csv_file, f"{stem}.csv", "text/csv", key="dl_csv")
-    c2.download_button(
-        "GeoJSON", geojson_file, f"{stem}.geojson", "application/geo+json", key="dl_geojson"
-    )
-    c3.download_button("HTML map", html_file, f"{stem}.html", "text/html", key="dl_html")
+    download_buttons(view, csv_file, geojson_file, html_file)
     st.caption(f"From a large store, exports hold the newest {EXPORT_LIMIT:,} rows of the view.")
 
 
