@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -86,6 +87,15 @@ def chromium_cpu() -> dict[str, float]:
     return used
 
 
+def desktop_page(pw: Any, blocked: list[str]) -> tuple[Any, Any]:
+    """Headless Chromium and a 1400x1000 page whose requests go through the browser tests'
+    routing: loopback only, every other request aborted and listed in `blocked`."""
+    browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    page.route("**/*", lambda route: _route(route, blocked))
+    return browser, page
+
+
 def make_data(tmp: Path, n_events: int, n_places: int) -> Path:
     data = tmp / "data"
     (data / "articles").mkdir(parents=True)
@@ -114,12 +124,8 @@ def main() -> None:
     app = App(make_data(tmp, args.events, args.places), tmp / "streamlit.log")
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(
-                executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-            )
-            page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
             blocked: list[str] = []
-            page.route("**/*", lambda route: _route(route, blocked))
+            browser, page = desktop_page(pw, blocked)
             t = time.perf_counter()
             page.goto(
                 app.url + (f"?{args.query}" if args.query else ""),

@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.benchmarks.bench_browser import make_data  # noqa: E402
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, App, _route  # noqa: E402
+from tests.benchmarks.bench_browser import desktop_page, make_data  # noqa: E402
+from tests.browser.conftest import App  # noqa: E402
 from tests.browser.mapprobe import POINTS, SLIDER, WATCH, press_and_settle  # noqa: E402
 
 # Script file name prefixes of Streamlit's front-end chunks -> what the reader sees.
@@ -141,11 +141,7 @@ def main() -> None:
     app = App(make_data(tmp, args.events, args.places), tmp / "streamlit.log")
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(
-                executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-            )
-            page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-            page.route("**/*", lambda route: _route(route, []))
+            browser, page = desktop_page(pw, [])
             page.goto(app.url + "?day=2019-03-10", wait_until="domcontentloaded", timeout=120_000)
             page.wait_for_selector(POINTS, timeout=120_000)
             page.evaluate(WATCH)
